@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * sysfence.h - the one contract between bpf/sysfence.bpf.c and user space.
+ *
+ * Fixed-width types only; no libc, no vmlinux.h.  Every struct here is laid
+ * out with explicit padding so the BPF and the x86_64 user-space views agree.
+ */
+#ifndef SYSFENCE_H
+#define SYSFENCE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* ---- modes (config.mode) ------------------------------------------------ */
+enum sf_mode {
+	SF_MODE_OFF = 0,     /* attached, records nothing */
+	SF_MODE_LEARN = 1,   /* count (library, syscall, args) tuples */
+	SF_MODE_ENFORCE = 2, /* judge calls against rules (enforce issue) */
+};
+
+/* config.flags */
+#define SF_CFG_STRICT (1u << 0) /* enforce: unattributed calls are denied */
+
+/* Unwinder limits. */
+#define SF_MAX_FRAMES 24     /* frames walked per syscall (design: >= 16) */
+#define SF_CFI_SEARCH_STEPS 20 /* binary-search steps: 2^20 rows max per lib */
+
+/* Map sizes (defaults; user space may raise them before load). */
+#define SF_MAX_TRACKED 16384
+#define SF_MAX_COUNTS 65536
+#define SF_MAX_SITES 32768
+#define SF_MAX_CFI_ROWS (1u << 18)
+#define SF_MAX_CFI_LIBS 64
+#define SF_MAX_VMA_CACHE 65536
+#define SF_MAX_SEEN_LIBS 8192
+#define SF_RINGBUF_BYTES (1u << 20)
+
+/*
+ * Library identity: (dev, ino) of the mapped file.  dev is the kernel's
+ * s_dev (MAJOR << 20 | MINOR), NOT stat()'s st_dev: user space converts.
+ * Unattributable calls go to named buckets: dev == 0, ino == bucket id.
+ */
+enum sf_bucket {
+	SF_BUCKET_NONE = 0,
+	SF_BUCKET_LIBC_RUNTIME = 1,  /* unwound to start_thread: RA undefined */
+	SF_BUCKET_LDSO_STARTUP = 2,  /* ld.so start-up, before any user code */
+	SF_BUCKET_UNWIND_FAILED = 3, /* unreadable stack, no CFI, depth limit */
+	SF_BUCKET_ANON_EXEC = 4,     /* executable memory with no file (JIT) */
+	SF_BUCKET_VMA_UNKNOWN = 5,   /* no mapping found (EBUSY and cache miss) */
+	SF_BUCKET__COUNT,
+};
+
+struct sf_lib_id {
+	__u64 ino;
+	__u32 dev;  /* kernel s_dev; 0 = bucket (ino = enum sf_bucket) */
+	__u32 pad;
+};
+
+/* Per-CPU hash "counts": key -> __u64 number of calls. */
+#define SF_NARGS 2
+struct sf_count_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 nr;             /* syscall number (x86_64) */
+	__u64 arg[SF_NARGS];  /* normalised selected arguments; 0 if none */
+};
+
+/* Hash "sites": first call site seen per (library, syscall). */
+struct sf_site_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 nr;
+};
+struct sf_site_val {
+	__u64 off;   /* file offset of the return address inside the library */
+	__u32 tgid;
+	__u32 depth; /* frames unwound to reach it */
+};
+
+/* Hash "tracked": tgid -> sf_proc. */
+#define SF_PROC_PENDING_EXEC (1u << 0) /* launcher child: ignore until exec */
+struct sf_proc {
+	__u32 gen;   /* bumped when executable mappings may change */
+	__u32 flags;
+	__u64 session;
+};
+
+/* LRU hash "vma_cache": (tgid, code page) -> mapping identity. */
+struct sf_vma_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 page; /* address >> 12 */
+};
+#define SF_VMA_ANON (1u << 0)
+struct sf_vma_val {
+	__u64 ino;
+	__u64 base; /* file offset = address - base */
+	__u32 dev;
+	__u32 gen;
+	__u32 flags;
+	__u32 pad;
+};
+
+/*
+ * CFI: compact CFA rows of the transparent libraries, built by user space
+ * from .eh_frame (tracer/cfi.c).  All libraries' rows share one array map;
+ * "cfi_libs" maps (dev, ino) -> the slice [first, first + count), sorted by
+ * off.  A row covers [off, next row's off).
+ */
+enum sf_cfa_kind {
+	SF_CFA_NONE = 0,   /* no FDE covers this range (gap) */
+	SF_CFA_RSP = 1,    /* CFA = rsp + cfa_off */
+	SF_CFA_RBP = 2,    /* CFA = rbp + cfa_off */
+	SF_CFA_PLT = 3,    /* .plt expression: rsp + 8 + ((rip & 15) >= 11) * 8 */
+	SF_CFA_END = 4,    /* return address undefined: outermost frame */
+	SF_CFA_UNSUPPORTED = 5, /* other expression: cannot unwind */
+};
+struct sf_cfi_row {
+	__u32 off;     /* file offset where the row starts */
+	__s32 cfa_off;
+	__s16 rbp_off; /* rbp saved at CFA + rbp_off; 0 = rbp unchanged */
+	__u8 kind;     /* enum sf_cfa_kind */
+	__u8 pad;
+};
+
+/* cfi_libs value; presence in this map makes a library transparent. */
+#define SF_LIB_LDSO (1u << 0) /* dynamic loader: frame without CFI = start-up */
+struct sf_cfi_lib {
+	__u32 first;
+	__u32 count;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* Array "config", one entry. */
+struct sf_config {
+	__u32 mode;   /* enum sf_mode */
+	__u32 flags;  /* SF_CFG_* */
+	__u64 session;
+};
+
+/* Hash "exec_watch": sf_lib_id of a binary -> __u32 flags.  A process that
+ * execs a watched binary becomes tracked (fuzz mode, enforce without a
+ * target). */
+#define SF_WATCH_TRACK (1u << 0)
+
+/* Per-CPU array "stats": index -> __u64. */
+enum sf_stat {
+	SF_STAT_SYSCALLS = 0,    /* tracked syscalls seen */
+	SF_STAT_COUNTS_FULL,     /* "counts" map full: tuples lost */
+	SF_STAT_SITES_FULL,      /* "sites" map full */
+	SF_STAT_TRACKED_FULL,    /* "tracked" map full: a child not tracked */
+	SF_STAT_FIND_VMA_BUSY,   /* bpf_find_vma returned -EBUSY */
+	SF_STAT_FIND_VMA_FAIL,   /* bpf_find_vma: no mapping */
+	SF_STAT_VMA_CACHE_HIT,
+	SF_STAT_VMA_CACHE_MISS,
+	SF_STAT_UNWIND_FAILED,
+	SF_STAT_DEPTH_LIMIT,
+	SF_STAT_EVENTS_DROPPED,  /* ring buffer full */
+	SF_STAT_NEW_TUPLES,      /* first sightings of a count key */
+	SF_STAT__COUNT,
+};
+
+/* Ring buffer "events". */
+enum sf_event_type {
+	SF_EV_NEW_LIB = 1,  /* first sight of a library (dev, ino) */
+	SF_EV_EXEC = 2,     /* a tracked process exec'd */
+	SF_EV_FORK = 3,     /* a tracked process created a child process */
+	SF_EV_EXIT = 4,     /* a tracked process (whole thread group) exited */
+};
+
+#define SF_PATH_COMPONENTS 16
+#define SF_NAME_LEN 64
+#define SF_COMM_LEN 16
+
+struct sf_event_hdr {
+	__u32 type;
+	__u32 tgid;
+	__u32 pid;
+	__u32 ppid;    /* SF_EV_FORK: parent tgid */
+	__u64 ts;      /* bpf_ktime_get_ns() */
+};
+
+/* SF_EV_NEW_LIB and SF_EV_EXEC: identity plus the file's path components,
+ * leaf first (name[0] = basename), as walked through dentries and mounts.
+ * User space verifies the joined path by stat() and falls back to
+ * /proc/<pid>/map_files when it does not match. */
+struct sf_event_file {
+	struct sf_event_hdr hdr;
+	__u64 ino;
+	__u32 dev;
+	__u32 ncomp;   /* components filled; SF_PATH_COMPONENTS + 1 = truncated */
+	__u64 map_start; /* an address inside the mapping (for map_files) */
+	char comm[SF_COMM_LEN];
+	char name[SF_PATH_COMPONENTS][SF_NAME_LEN];
+};
+
+/* ---- x86_64 syscall numbers the BPF side needs to know ----------------- */
+#define SF_NR_MMAP 9
+#define SF_NR_MPROTECT 10
+#define SF_NR_MREMAP 25
+#define SF_NR_SHMAT 30
+#define SF_NR_EXECVE 59
+#define SF_NR_REMAP_FILE_PAGES 216
+#define SF_NR_EXECVEAT 322
+#define SF_NR_PKEY_MPROTECT 329
+#define SF_PROT_EXEC 0x4
+
+#endif /* SYSFENCE_H */

@@ -1,0 +1,70 @@
+/* policy.h - per-library policy model, built from traces, written as
+ * deterministic JSON in the OCI runtime-spec seccomp shape.
+ *
+ * Pure C (libcjson, libseccomp for name resolution only).  Same error
+ * contract as trace.h.
+ */
+#ifndef SF_POLICY_H
+#define SF_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+#define POLICY_VERSION 1
+
+struct policy_syscall {
+	uint32_t nr;          /* x86_64 number (never written to the file) */
+	uint64_t count;       /* evidence: calls seen */
+	char *site;           /* evidence: "symbol+0x12" or "0x1234", or NULL */
+	/* argument rules: filled by the argument issue */
+};
+
+struct policy_lib {
+	char *path;
+	char *build_id;       /* NULL when none */
+	uint32_t kind;        /* enum lib_kind */
+	struct policy_syscall *syscalls; /* sorted by nr, unique */
+	size_t nsyscalls;
+};
+
+struct policy {
+	uint32_t version;
+	char *default_action;       /* "SCMP_ACT_KILL_PROCESS" */
+	char **architectures;       /* {"SCMP_ARCH_X86_64"} */
+	size_t narchitectures;
+	char *binary;
+	char *binary_build_id;
+	char **transparent;
+	size_t ntransparent;
+	struct policy_lib *libs;    /* canonical order: kind, path, build_id */
+	size_t nlibs;
+};
+
+struct policy *policy__new(void);
+void policy__free(struct policy *p);
+
+/* Build from a (merged) trace.  Result is canonical. */
+int policy__from_trace(const struct trace *t, struct policy **out, char *err,
+		       size_t errlen);
+/* Union src into dst (libraries by path+build_id+kind, syscalls unioned,
+ * evidence counts summed, first site kept). */
+int policy__merge(struct policy *dst, const struct policy *src);
+
+/* Deterministic JSON: stable order, 2-space indent, trailing newline. */
+char *policy__to_json(const struct policy *p); /* NULL + errno on failure */
+/* Atomic write (temp + fsync + rename). */
+int policy__write(const struct policy *p, const char *path, char *err,
+		  size_t errlen);
+/* Parse and validate; errors name the JSON path (and line when known). */
+int policy__load(const char *path, struct policy **out, char *err,
+		 size_t errlen);
+int policy__parse(const char *json, size_t len, const char *name,
+		  struct policy **out, char *err, size_t errlen);
+
+/* Names via libseccomp for SCMP_ARCH_X86_64: NULL / -1 when unknown. */
+const char *syscall__name(uint32_t nr);
+int syscall__nr(const char *name);
+
+#endif /* SF_POLICY_H */

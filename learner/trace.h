@@ -1,0 +1,114 @@
+/* trace.h - in-memory trace model and the versioned zstd trace file format.
+ *
+ * Pure C: no libbpf, no syscalls beyond file I/O, never exits.
+ * Functions return 0 or -errno; on error, err (if non-NULL) receives a
+ * one-line human message (without the "sysfence: error:" prefix).
+ */
+#ifndef SF_TRACE_H
+#define SF_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACE_FORMAT_VERSION 1
+#define TRACE_NARGS 2
+#define TRACE_ERRLEN 256
+
+enum lib_kind {
+	LIB_KIND_EXECUTABLE = 0,
+	LIB_KIND_LIBRARY = 1,
+	LIB_KIND_BUCKET = 2,
+};
+
+/* Bucket names used as the "path" of LIB_KIND_BUCKET libraries; index =
+ * enum sf_bucket in bpf/sysfence.h. */
+extern const char *const trace_bucket_names[];
+/* number of entries in trace_bucket_names (index 0 unused = NULL) */
+extern const unsigned trace_bucket_count;
+
+struct trace_lib {
+	char *path;     /* absolute path, or bucket name like "[libc-runtime]" */
+	char *build_id; /* lowercase hex, or NULL when the file has none */
+	uint32_t kind;  /* enum lib_kind */
+	uint64_t dev;   /* st_dev on the recording machine (informative) */
+	uint64_t ino;
+};
+
+struct trace_tuple {
+	uint32_t lib;  /* index into libs */
+	uint32_t nr;   /* x86_64 syscall number */
+	uint64_t arg[TRACE_NARGS];
+	uint64_t count;
+};
+
+struct trace_site {
+	uint32_t lib;
+	uint32_t nr;
+	uint64_t off;  /* file offset of the return address in lib */
+	char *sym;     /* "symbol+0x12" or NULL when unknown */
+};
+
+/* Counters copied from the BPF stats map (enum sf_stat order). */
+#define TRACE_NSTATS 16
+
+struct trace {
+	uint32_t version;     /* TRACE_FORMAT_VERSION when written by us */
+	char *arch;           /* "x86_64" */
+	char *kernel;         /* uname -r */
+	char *cmdline;        /* target command line, space-joined */
+	char *binary;         /* target executable path */
+	char *binary_build_id;
+	uint64_t start_ns;    /* CLOCK_REALTIME ns */
+	uint64_t end_ns;
+	uint32_t complete;    /* 1: final trace; 0: periodic checkpoint */
+	uint32_t nstats;
+	uint64_t stats[TRACE_NSTATS];
+
+	char **transparent;   /* paths of the transparent libraries */
+	size_t ntransparent;
+
+	struct trace_lib *libs;
+	size_t nlibs;
+	struct trace_tuple *tuples;
+	size_t ntuples;
+	struct trace_site *sites;
+	size_t nsites;
+};
+
+struct trace *trace__new(void);
+void trace__free(struct trace *t);
+
+/* Add or find a library by (path, build_id, kind); returns its index or
+ * -errno. */
+int trace__add_lib(struct trace *t, const char *path, const char *build_id,
+		   uint32_t kind, uint64_t dev, uint64_t ino);
+/* Add count to the tuple (lib, nr, arg), creating it if needed. */
+int trace__add_tuple(struct trace *t, uint32_t lib, uint32_t nr,
+		     const uint64_t arg[TRACE_NARGS], uint64_t count);
+/* Record a site for (lib, nr) unless one is already recorded. */
+int trace__add_site(struct trace *t, uint32_t lib, uint32_t nr, uint64_t off,
+		    const char *sym);
+int trace__add_transparent(struct trace *t, const char *path);
+
+/* Sort libs/tuples/sites into canonical order (libs by kind then path then
+ * build-id; tuples by lib, nr, args; sites by lib, nr), remapping indexes. */
+int trace__canonicalize(struct trace *t);
+
+/* Write atomically: temp file in the same directory + fsync + rename +
+ * fsync(dir).  On failure the previous file at path is left intact. */
+int trace__write(const struct trace *t, const char *path, char *err,
+		 size_t errlen);
+/* Read and fully validate a trace file (magic, version, checksums, bounds,
+ * truncation).  *out is set only on success. */
+int trace__read(const char *path, struct trace **out, char *err,
+		size_t errlen);
+/* Same, from a memory buffer (used by the fuzz harness). */
+int trace__read_mem(const void *buf, size_t len, struct trace **out,
+		    char *err, size_t errlen);
+
+/* Merge src into dst: union of libraries (identity = path + build_id +
+ * kind), counts summed, first site kept, transparent lists unioned,
+ * start = min, end = max, stats summed. */
+int trace__merge(struct trace *dst, const struct trace *src);
+
+#endif /* SF_TRACE_H */

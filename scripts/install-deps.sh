@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install every Debian package sysfence needs to build, test, demo and bench.
+# Idempotent: prints nothing and exits 0 when everything is already present.
+set -euo pipefail
+
+PKGS=(
+  make gcc clang llvm bpftool libbpf-dev linux-libc-dev
+  libelf-dev libdw-dev libseccomp-dev libcjson-dev libzstd-dev
+  libcmocka-dev pkg-config zstd
+  afl++ redis-server redis-tools gnuplot-nox
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "sysfence: error: missing packages: ${missing[*]} (run as root: scripts/install-deps.sh)" >&2
+  exit 1
+fi
+echo "sysfence: installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# redis-server's package starts a system instance on 6379; tests use their own
+# ports and instances, so the packaged one is left as Debian configures it.
+echo "sysfence: dependencies installed"
