@@ -7,7 +7,7 @@ PKGS=(
   make gcc clang llvm bpftool libbpf-dev linux-libc-dev
   libelf-dev libdw-dev libseccomp-dev libcjson-dev libzstd-dev
   libcmocka-dev pkg-config zstd
-  afl++ redis-server redis-tools gnuplot-nox
+  afl++ redis-server redis-tools gnuplot-nox jq
 )
 
 missing=()

@@ -1,0 +1,1 @@
+# demo target: appended to PROGS
