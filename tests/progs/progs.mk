@@ -1,1 +1,61 @@
 # test programs: appended to PROGS
+#
+# Attribution ground truth (tests/integration/t010-attribution.t):
+#   matrix              one executable, one case per argument
+#   matrix-exec-target  exec'd by `matrix exec`
+#   matrix-static       statically linked case
+#   libsf_a.so          main test library (links libsf_b.so)
+#   libsf_b.so          nested / inline-syscall library
+#   libsf_plugin.so     dlopen'ed by `matrix dlopen`
+# Own flags, not $(CFLAGS): these programs must stay plain -O2 -g even in a
+# SANITIZE=1 build (ASan would add its own syscalls and malloc).  RUNPATH
+# $ORIGIN lets everything run straight from $(O)/tests/progs.
+# tests/progs/cfi/ has its own fragment and is not built here.
+
+TP_DIR    := $(O)/tests/progs
+TP_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -D_GNU_SOURCE -MMD -MP
+ifeq ($(CI),true)
+TP_CFLAGS += -Werror
+endif
+TP_RPATH  := -Wl,-rpath,'$$ORIGIN'
+
+TP_LIBS := $(TP_DIR)/libsf_a.so $(TP_DIR)/libsf_b.so $(TP_DIR)/libsf_plugin.so
+TP_BINS := $(TP_DIR)/matrix $(TP_DIR)/matrix-exec-target $(TP_DIR)/matrix-static
+
+$(TP_DIR)/libsf_b.so: tests/progs/sf_b.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,libsf_b.so -o $@ $<
+
+$(TP_DIR)/libsf_a.so: tests/progs/sf_a.c $(TP_DIR)/libsf_b.so
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,libsf_a.so -o $@ $< \
+		-L$(TP_DIR) -lsf_b -pthread $(TP_RPATH)
+
+$(TP_DIR)/libsf_plugin.so: tests/progs/sf_plugin.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,libsf_plugin.so -o $@ $<
+
+$(TP_DIR)/matrix: tests/progs/matrix.c $(TP_DIR)/libsf_a.so $(TP_DIR)/libsf_b.so
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -o $@ $< -L$(TP_DIR) -lsf_a -lsf_b -pthread $(TP_RPATH)
+
+# The plugin is dlopen'ed at run time, not linked: make it part of the job.
+$(TP_DIR)/matrix: | $(TP_DIR)/libsf_plugin.so $(TP_DIR)/matrix-exec-target
+
+$(TP_DIR)/matrix-exec-target: tests/progs/matrix-exec-target.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -o $@ $< -pthread
+
+$(TP_DIR)/matrix-static: tests/progs/matrix-static.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -static -o $@ $< -pthread
+
+PROGS += $(TP_LIBS) $(TP_BINS)
+
+-include $(patsubst %,%.d,$(basename $(TP_LIBS)) $(TP_BINS))
