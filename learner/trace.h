@@ -26,6 +26,8 @@ extern const char *const trace_bucket_names[];
 /* number of entries in trace_bucket_names (index 0 unused = NULL) */
 extern const unsigned trace_bucket_count;
 
+struct trace_index; /* private to trace.c */
+
 struct trace_lib {
 	char *path;     /* absolute path, or bucket name like "[libc-runtime]" */
 	char *build_id; /* lowercase hex, or NULL when the file has none */
@@ -73,7 +75,20 @@ struct trace {
 	size_t ntuples;
 	struct trace_site *sites;
 	size_t nsites;
+
+	/* private to trace.c: lookup tables behind trace__add_*.  Entries
+	 * appended to the arrays directly are indexed lazily on the next
+	 * trace__add_* call (first occurrence wins). */
+	struct trace_index *index;
 };
+
+/* Allocation caps enforced by trace__add_* and by the reader. */
+#define TRACE_MAX_LIBS (1u << 20)
+#define TRACE_MAX_TUPLES (1u << 24)
+#define TRACE_MAX_SITES (1u << 24)
+#define TRACE_MAX_TRANSPARENT (1u << 16)
+/* Largest decompressed payload trace__read accepts (1 GiB). */
+#define TRACE_MAX_PAYLOAD ((size_t)1 << 30)
 
 struct trace *trace__new(void);
 void trace__free(struct trace *t);
@@ -108,7 +123,11 @@ int trace__read_mem(const void *buf, size_t len, struct trace **out,
 
 /* Merge src into dst: union of libraries (identity = path + build_id +
  * kind), counts summed, first site kept, transparent lists unioned,
- * start = min, end = max, stats summed. */
+ * start = min, end = max, stats summed.  Header strings (arch, kernel,
+ * cmdline, binary, build-id) are kept from dst and taken from src only
+ * where dst has none; complete = dst.complete && src.complete, except that
+ * a dst with no libraries, tuples and start time (fresh from trace__new)
+ * takes src's.  dst == src is -EINVAL. */
 int trace__merge(struct trace *dst, const struct trace *src);
 
 #endif /* SF_TRACE_H */
