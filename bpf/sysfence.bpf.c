@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfence.bpf.c - the one BPF object of sysfence.
+ *
+ * sys_enter of a tracked process: find the calling library (first frame
+ * outside the transparent libraries, unwound with CFA rows from .eh_frame),
+ * then, by config.mode, count the (library, syscall, args) tuple (learn) or
+ * judge it (enforce).  fork/exec/exit tracepoints keep the tracked set.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "sysfence.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define EBUSY 16
+#define VM_EXEC 0x00000004UL
+#define PAGE_SHIFT 12
+
+/* ---- maps ------------------------------------------------------------------ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sf_config);
+} sf_config_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_TRACKED);
+	__type(key, __u32);
+	__type(value, struct sf_proc);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SF_MAX_COUNTS);
+	__type(key, struct sf_count_key);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_SITES);
+	__type(key, struct sf_site_key);
+	__type(value, struct sf_site_val);
+} sites SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SF_MAX_VMA_CACHE);
+	__type(key, struct sf_vma_key);
+	__type(value, struct sf_vma_val);
+} vma_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SF_MAX_CFI_ROWS);
+	__type(key, __u32);
+	__type(value, struct sf_cfi_row);
+} cfi_rows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_CFI_LIBS);
+	__type(key, struct sf_lib_id);
+	__type(value, struct sf_cfi_lib);
+} cfi_libs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_SEEN_LIBS);
+	__type(key, struct sf_lib_id);
+	__type(value, __u8);
+} seen_libs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct sf_lib_id);
+	__type(value, __u32);
+} exec_watch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SF_STAT__COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SF_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/* ---- small helpers ------------------------------------------------------------ */
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline struct sf_config *get_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sf_config_map, &zero);
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sf_event_file);
+} file_scratch SEC(".maps");
+
+/* Path walk state for bpf_loop: kernel pointers kept as plain numbers. */
+struct path_walk {
+	__u64 dentry;
+	__u64 mnt;   /* struct mount * */
+	__u32 n;
+	__u32 pad;
+};
+
+/* One step of the dentry walk: add a component (leaf first) or cross a
+ * mount point.  Runs under bpf_loop so the verifier sees it once. */
+static long path_step(__u64 index, void *ctx)
+{
+	struct path_walk *w = ctx;
+	struct dentry *dentry = (struct dentry *)w->dentry;
+	struct mount *mnt = (struct mount *)w->mnt;
+	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct sf_event_file *ev;
+	__u32 zero = 0, n = w->n;
+
+	if (dentry == root || dentry == parent) {
+		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (mparent == mnt || !mparent)
+			return 1;
+		w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = (__u64)mparent;
+		return 0;
+	}
+	if (n >= SF_PATH_COMPONENTS) {
+		w->n = SF_PATH_COMPONENTS + 1; /* truncated */
+		return 1;
+	}
+	ev = bpf_map_lookup_elem(&file_scratch, &zero);
+	if (!ev)
+		return 1;
+	bpf_probe_read_kernel_str(ev->name[n & (SF_PATH_COMPONENTS - 1)], SF_NAME_LEN,
+				  BPF_CORE_READ(dentry, d_name.name));
+	w->n = n + 1;
+	w->dentry = (__u64)parent;
+	return 0;
+}
+
+/* A global function: verified once on its own, so the path walk does not
+ * multiply the unwinder's verifier states.  Rare (first sight of a file). */
+__noinline int emit_file_event(__u32 type, __u64 file, __u64 ino, __u32 dev, __u64 map_start)
+{
+	__u32 zero = 0;
+	struct sf_event_file *ev = bpf_map_lookup_elem(&file_scratch, &zero);
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!ev)
+		return 0;
+	ev->hdr.type = type;
+	ev->hdr.tgid = id >> 32;
+	ev->hdr.pid = (__u32)id;
+	ev->hdr.ppid = 0;
+	ev->hdr.ts = bpf_ktime_get_ns();
+	ev->ino = ino;
+	ev->dev = dev;
+	ev->map_start = map_start;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	ev->ncomp = 0;
+	if (file) {
+		struct file *f = (struct file *)file;
+		struct vfsmount *vfsmnt = BPF_CORE_READ(f, f_path.mnt);
+		struct path_walk w = {
+			.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry),
+			.mnt = (__u64)container_of(vfsmnt, struct mount, mnt),
+		};
+
+		bpf_loop(SF_PATH_COMPONENTS + 8, path_step, &w, 0);
+		ev->ncomp = w.n;
+	}
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0))
+		stat_inc(SF_STAT_EVENTS_DROPPED);
+	return 0;
+}
+
+static __always_inline void emit_simple_event(__u32 type, __u32 tgid, __u32 ppid)
+{
+	struct sf_event_hdr *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+
+	if (!ev) {
+		stat_inc(SF_STAT_EVENTS_DROPPED);
+		return;
+	}
+	ev->type = type;
+	ev->tgid = tgid;
+	ev->pid = tgid;
+	ev->ppid = ppid;
+	ev->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* ---- mapping lookup: cache first, bpf_find_vma on a miss ------------------- */
+struct vma_found {
+	__u64 ino;
+	__u64 base;
+	__u64 start;
+	__u64 file;   /* struct file * (only for the first-sight event) */
+	__u32 dev;
+	__u32 flags;
+	__u32 exec;
+	__u32 pad;
+};
+
+static long find_vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct vma_found *f = data;
+	struct file *file = vma->vm_file;
+
+	f->start = vma->vm_start;
+	f->exec = !!(vma->vm_flags & VM_EXEC);
+	/* As a plain number: the pointer is only dereferenced (nofault) by the
+	 * first-sight event, which user space verifies by stat(). */
+	bpf_probe_read_kernel(&f->file, sizeof(f->file), &vma->vm_file);
+	if (!file) {
+		f->flags = SF_VMA_ANON;
+		f->ino = 0;
+		f->dev = 0;
+		f->base = vma->vm_start;
+		return 0;
+	}
+	f->flags = 0;
+	f->ino = BPF_CORE_READ(file, f_inode, i_ino);
+	f->dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+	f->base = vma->vm_start - (vma->vm_pgoff << PAGE_SHIFT);
+	return 0;
+}
+
+/* Returns 0 and fills *out, or a bucket id when the address has no usable
+ * mapping. */
+static __always_inline int lookup_mapping(__u32 tgid, __u32 gen, __u64 addr,
+					  struct sf_vma_val *out)
+{
+	struct sf_vma_key key = { .tgid = tgid, .page = addr >> PAGE_SHIFT };
+	struct sf_vma_val *hit;
+	struct vma_found f = {};
+	struct task_struct *task;
+	long err;
+
+	hit = bpf_map_lookup_elem(&vma_cache, &key);
+	if (hit && hit->gen == gen) {
+		stat_inc(SF_STAT_VMA_CACHE_HIT);
+		*out = *hit;
+		return 0;
+	}
+	stat_inc(SF_STAT_VMA_CACHE_MISS);
+	task = bpf_get_current_task_btf();
+	/* find_vma only try-locks mmap_lock: retry a few times on EBUSY. */
+	err = bpf_find_vma(task, addr, find_vma_cb, &f, 0);
+	for (int i = 0; i < 3 && err == -EBUSY; i++) {
+		stat_inc(SF_STAT_FIND_VMA_BUSY);
+		err = bpf_find_vma(task, addr, find_vma_cb, &f, 0);
+	}
+	if (err) {
+		if (err == -EBUSY) {
+			stat_inc(SF_STAT_FIND_VMA_BUSY);
+			return SF_BUCKET_VMA_UNKNOWN;
+		}
+		stat_inc(SF_STAT_FIND_VMA_FAIL);
+		return SF_BUCKET_UNWIND_FAILED;
+	}
+	if (!f.exec)
+		return SF_BUCKET_UNWIND_FAILED; /* a "return address" in data */
+	out->ino = f.ino;
+	out->dev = f.dev;
+	out->base = f.base;
+	out->flags = f.flags;
+	out->gen = gen;
+	out->pad = 0;
+	bpf_map_update_elem(&vma_cache, &key, out, BPF_ANY);
+
+	if (f.file) {
+		struct sf_lib_id id = { .ino = f.ino, .dev = f.dev };
+		__u8 one = 1;
+
+		if (!bpf_map_lookup_elem(&seen_libs, &id) &&
+		    !bpf_map_update_elem(&seen_libs, &id, &one, BPF_NOEXIST))
+			emit_file_event(SF_EV_NEW_LIB, f.file, f.ino, f.dev, f.start);
+	}
+	return 0;
+}
+
+/* ---- the unwinder --------------------------------------------------------------- */
+struct unwind {
+	__u64 ip, sp, bp;
+	__u32 tgid, gen;
+	/* result */
+	__u64 ino;
+	__u64 off;
+	__u32 dev;
+	__u32 depth;
+	__u32 bucket;
+	__u32 done;
+};
+
+/* Index of the last row with off <= file_off in [first, first + count), or
+ * -1 when file_off precedes the library's first row. */
+static __always_inline int cfi_search(const struct sf_cfi_lib *lib, __u32 file_off)
+{
+	__u32 lo = 0, hi = lib->count; /* invariant: answer in [lo - 1, hi) */
+
+	for (int s = 0; s < SF_CFI_SEARCH_STEPS && lo < hi; s++) {
+		__u32 mid = lo + (hi - lo) / 2;
+		__u32 idx = lib->first + mid;
+		struct sf_cfi_row *row = bpf_map_lookup_elem(&cfi_rows, &idx);
+
+		if (!row)
+			return -1;
+		if (row->off <= file_off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	return (int)(lib->first + lo - 1);
+}
+
+static __always_inline long finish(struct unwind *u, __u32 bucket)
+{
+	u->bucket = bucket;
+	u->ino = bucket;
+	u->dev = 0;
+	u->done = 1;
+	return 1;
+}
+
+static long unwind_step(__u64 index, void *ctx)
+{
+	struct unwind *u = ctx;
+	struct sf_vma_val map;
+	struct sf_lib_id id = {};
+	struct sf_cfi_lib *lib;
+	struct sf_cfi_row *row;
+	__u64 lookup_ip, file_off, cfa, ra;
+	int bucket, ridx;
+	__u32 kind;
+
+	/* A return address points after the call: look up the call itself. */
+	lookup_ip = index ? u->ip - 1 : u->ip;
+	bucket = lookup_mapping(u->tgid, u->gen, lookup_ip, &map);
+	if (bucket)
+		return finish(u, bucket);
+	if (map.flags & SF_VMA_ANON)
+		return finish(u, SF_BUCKET_ANON_EXEC);
+
+	id.ino = map.ino;
+	id.dev = map.dev;
+	lib = bpf_map_lookup_elem(&cfi_libs, &id);
+	if (!lib) {
+		/* First frame outside the transparent libraries: the caller. */
+		u->ino = map.ino;
+		u->dev = map.dev;
+		u->off = u->ip - map.base;
+		u->depth = index;
+		u->bucket = 0;
+		u->done = 1;
+		return 1;
+	}
+
+	file_off = lookup_ip - map.base;
+	ridx = cfi_search(lib, (__u32)file_off);
+	kind = SF_CFA_NONE;
+	row = NULL;
+	if (ridx >= 0) {
+		__u32 k = ridx;
+
+		row = bpf_map_lookup_elem(&cfi_rows, &k);
+		if (row)
+			kind = row->kind;
+	}
+
+	switch (kind) {
+	case SF_CFA_RSP:
+		cfa = u->sp + row->cfa_off;
+		break;
+	case SF_CFA_RBP:
+		cfa = u->bp + row->cfa_off;
+		break;
+	case SF_CFA_PLT:
+		cfa = u->sp + 8 + (((u->ip & 15) >= 11) ? 8 : 0);
+		break;
+	case SF_CFA_END:
+		return finish(u, (lib->flags & SF_LIB_LDSO) ? SF_BUCKET_LDSO_STARTUP
+							    : SF_BUCKET_LIBC_RUNTIME);
+	case SF_CFA_NONE:
+		if (index == 0) {
+			/* Leaf without CFI (e.g. clone's syscall after its FDE):
+			 * the return address is on top of the stack. */
+			cfa = u->sp + 8;
+			row = NULL;
+			break;
+		}
+		if (lib->flags & SF_LIB_LDSO)
+			return finish(u, SF_BUCKET_LDSO_STARTUP);
+		stat_inc(SF_STAT_UNWIND_FAILED);
+		return finish(u, SF_BUCKET_UNWIND_FAILED);
+	default:
+		stat_inc(SF_STAT_UNWIND_FAILED);
+		return finish(u, SF_BUCKET_UNWIND_FAILED);
+	}
+
+	if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa - 8))) {
+		stat_inc(SF_STAT_UNWIND_FAILED);
+		return finish(u, SF_BUCKET_UNWIND_FAILED);
+	}
+	if (row && row->rbp_off) {
+		__u64 bp;
+
+		if (bpf_probe_read_user(&bp, sizeof(bp), (void *)(cfa + row->rbp_off))) {
+			stat_inc(SF_STAT_UNWIND_FAILED);
+			return finish(u, SF_BUCKET_UNWIND_FAILED);
+		}
+		u->bp = bp;
+	}
+	if (!ra)
+		return finish(u, (lib->flags & SF_LIB_LDSO) ? SF_BUCKET_LDSO_STARTUP
+							    : SF_BUCKET_LIBC_RUNTIME);
+	u->sp = cfa;
+	u->ip = ra;
+	return 0;
+}
+
+static __always_inline void count_tuple(struct unwind *u, __u32 nr)
+{
+	struct sf_count_key key = {
+		.ino = u->ino,
+		.dev = u->dev,
+		.nr = nr,
+	};
+	__u64 one = 1, *cnt;
+	long err;
+
+	cnt = bpf_map_lookup_elem(&counts, &key);
+	if (cnt) {
+		(*cnt)++;
+	} else {
+		err = bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST);
+		if (!err) {
+			stat_inc(SF_STAT_NEW_TUPLES);
+		} else {
+			/* Another CPU may have created it in between. */
+			cnt = bpf_map_lookup_elem(&counts, &key);
+			if (cnt)
+				(*cnt)++;
+			else
+				stat_inc(SF_STAT_COUNTS_FULL);
+		}
+	}
+
+	if (!u->bucket) {
+		struct sf_site_key sk = { .ino = u->ino, .dev = u->dev, .nr = nr };
+
+		if (!bpf_map_lookup_elem(&sites, &sk)) {
+			struct sf_site_val sv = {
+				.off = u->off,
+				.tgid = u->tgid,
+				.depth = u->depth,
+			};
+
+			if (bpf_map_update_elem(&sites, &sk, &sv, BPF_NOEXIST) &&
+			    !bpf_map_lookup_elem(&sites, &sk))
+				stat_inc(SF_STAT_SITES_FULL);
+		}
+	}
+}
+
+/* ---- programs --------------------------------------------------------------------- */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sf_config *cfg;
+	struct sf_proc *proc;
+	struct unwind u = {};
+	__u32 nr = (__u32)id;
+
+	proc = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
+		return 0;
+	cfg = get_config();
+	if (!cfg || cfg->mode == SF_MODE_OFF)
+		return 0;
+	stat_inc(SF_STAT_SYSCALLS);
+
+	/* Executable mappings may change: stale cache entries must not be
+	 * used.  Plain munmap and non-exec mmap cannot make a live return
+	 * address point into a different file, so they keep the cache. */
+	if (((nr == SF_NR_MMAP || nr == SF_NR_MPROTECT || nr == SF_NR_PKEY_MPROTECT) &&
+	     (regs->dx & SF_PROT_EXEC)) ||
+	    nr == SF_NR_MREMAP || nr == SF_NR_SHMAT || nr == SF_NR_REMAP_FILE_PAGES)
+		__sync_fetch_and_add(&proc->gen, 1);
+
+	u.ip = regs->ip;
+	u.sp = regs->sp;
+	u.bp = regs->bp;
+	u.tgid = tgid;
+	u.gen = proc->gen;
+	bpf_loop(SF_MAX_FRAMES, unwind_step, &u, 0);
+	if (!u.done) {
+		stat_inc(SF_STAT_DEPTH_LIMIT);
+		finish(&u, SF_BUCKET_UNWIND_FAILED);
+	}
+
+	if (cfg->mode == SF_MODE_LEARN)
+		count_tuple(&u, nr);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sf_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid;
+	__u32 ctgid = child->tgid;
+	struct sf_proc *pp, np = {};
+
+	if (child->pid != ctgid) /* a new thread: covered by its tgid */
+		return 0;
+	pp = bpf_map_lookup_elem(&tracked, &ptgid);
+	if (!pp)
+		return 0;
+	np.session = pp->session;
+	if (bpf_map_update_elem(&tracked, &ctgid, &np, BPF_ANY)) {
+		stat_inc(SF_STAT_TRACKED_FULL);
+		return 0;
+	}
+	emit_simple_event(SF_EV_FORK, ctgid, ptgid);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sf_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = p->tgid;
+	struct sf_proc *proc;
+	struct file *file = bprm->file;
+	struct sf_lib_id id = {};
+
+	id.ino = BPF_CORE_READ(file, f_inode, i_ino);
+	id.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+
+	proc = bpf_map_lookup_elem(&tracked, &tgid);
+	if (proc) {
+		proc->flags &= ~SF_PROC_PENDING_EXEC;
+		__sync_fetch_and_add(&proc->gen, 1); /* new address space */
+	} else {
+		struct sf_config *cfg = get_config();
+		struct sf_proc np = {};
+
+		if (!bpf_map_lookup_elem(&exec_watch, &id))
+			return 0;
+		if (cfg)
+			np.session = cfg->session;
+		if (bpf_map_update_elem(&tracked, &tgid, &np, BPF_ANY)) {
+			stat_inc(SF_STAT_TRACKED_FULL);
+			return 0;
+		}
+	}
+	{
+		__u64 fileaddr = 0;
+
+		bpf_probe_read_kernel(&fileaddr, sizeof(fileaddr), &bprm->file);
+		emit_file_event(SF_EV_EXEC, fileaddr, id.ino, id.dev, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sf_exit, struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+
+	if (!bpf_map_lookup_elem(&tracked, &tgid))
+		return 0;
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0; /* other threads of the group still run */
+	bpf_map_delete_elem(&tracked, &tgid);
+	emit_simple_event(SF_EV_EXIT, tgid, 0);
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* cmd.h - subcommands and the shared command helpers. */
+#ifndef SF_CMD_H
+#define SF_CMD_H
+
+#include <stdint.h>
+
+#include "policy.h"
+#include "trace.h"
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+int cmd_learn(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+
+/* Load a trace or a policy file (detected by content) as a policy. */
+int load_policy_or_trace(const char *path, struct policy **out);
+/* Print a one-screen summary of a policy; old (may be NULL) = previous
+ * version of the file, for "what changed". */
+void print_policy_summary(const struct policy *p, const struct policy *old);
+
+#endif

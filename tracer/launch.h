@@ -1,0 +1,26 @@
+/* launch.h - start a target so that it is tracked before it execs. */
+#ifndef SF_LAUNCH_H
+#define SF_LAUNCH_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct rt;
+
+struct launch {
+	pid_t pid;
+};
+
+/* PATH lookup like execvp; realpath of the result.  0 or -errno (-ENOENT
+ * not found, -EACCES not executable). */
+int launch__resolve(const char *cmd, char *out, size_t outlen);
+/* Fork; the child waits on a pipe until the parent has tracked it (flag
+ * SF_PROC_PENDING_EXEC: its own pre-exec calls are ignored), then execs.
+ * Returns 0 once the exec succeeded, or -errno of a failed exec. */
+int launch__start(struct launch *l, char **argv, struct rt *rt);
+/* SIGTERM, 3 s grace, SIGKILL; returns 1 and the status once reaped. */
+int launch__stop(struct launch *l, int *status);
+/* /proc/<pid>/cmdline as one space-joined string (malloc'd) or NULL. */
+char *launch__read_cmdline(pid_t pid);
+
+#endif

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/* learn.c - `sysfence learn`: run or attach to a target, record, write the
+ * trace (checkpointed) and the policy. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cliparse.h"
+#include "cmd.h"
+#include "elfinfo.h"
+#include "launch.h"
+#include "log.h"
+#include "rt.h"
+
+#define CHECKPOINT_MS 10000
+#define PROGRESS_TTY_MS 1000
+#define PROGRESS_PIPE_MS 10000
+#define MAX_EXTRA_TRANSPARENT 16
+
+struct env {
+	uint64_t duration_ms;   /* 0 = until the target exits or Ctrl-C */
+	const char *trace_path;
+	const char *policy_path;
+	const char *transparent[MAX_EXTRA_TRANSPARENT];
+	int ntransparent;
+	int quiet;
+	int verbose;
+	pid_t pid;              /* --pid */
+	char **argv;            /* target command */
+	int argc;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static const char usage_text[] =
+	"Usage: sysfence learn [OPTIONS] -- COMMAND [ARGS...]\n"
+	"       sysfence learn [OPTIONS] --pid PID\n"
+	"\n"
+	"Runs COMMAND (or attaches to PID and the children it creates later) and\n"
+	"records which library makes each system call, until the target exits,\n"
+	"--duration passes, or Ctrl-C.  Writes a trace and writes or updates a policy.\n"
+	"\n"
+	"Options:\n"
+	"  -d, --duration DUR     stop after DUR (90, 90s, 1500ms, 10m, 1h, 1h30m)\n"
+	"  -t, --trace FILE       trace file (default traces/<program>-<UTC time>.trace.zst)\n"
+	"  -o, --policy FILE      policy to write or update (default policies/<program>.json)\n"
+	"  -p, --pid PID          attach to a running process instead of launching\n"
+	"      --transparent LIB  also unwind through LIB (libc and ld.so always are)\n"
+	"  -q, --quiet            no progress line\n"
+	"  -v, --verbose          more output (-vv: debug and libbpf messages)\n"
+	"  -h, --help             this help\n"
+	"\n"
+	"Examples:\n"
+	"  sysfence learn --duration 1h -- ./redis-server --port 7777\n"
+	"  sysfence learn --pid 4242 --duration 10m --policy policies/app.json\n"
+	"\n"
+	"Exit status: 0 when sysfence succeeded (the target's own status is printed),\n"
+	"1 on a runtime error, 2 on a usage error.  The trace is checkpointed every\n"
+	"10 s, so killing sysfence loses at most 10 s of recording.\n";
+
+static int parse_args(int argc, char **argv, struct env *env)
+{
+	static const struct option opts[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "policy", required_argument, NULL, 'o' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "transparent", required_argument, NULL, 'T' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t v;
+	int c, err;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+d:t:o:p:qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			err = parse_duration_ms(optarg, &env->duration_ms);
+			if (err) {
+				log_err("invalid --duration '%s': expected e.g. 90s, 10m, 1h (max 365d)",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 't':
+			env->trace_path = optarg;
+			break;
+		case 'o':
+			env->policy_path = optarg;
+			break;
+		case 'p':
+			if (parse_u64(optarg, 1, INT32_MAX, &v)) {
+				log_err("invalid --pid '%s': expected a process id", optarg);
+				return EXIT_USAGE;
+			}
+			env->pid = (pid_t)v;
+			break;
+		case 'T':
+			if (env->ntransparent == MAX_EXTRA_TRANSPARENT) {
+				log_err("too many --transparent libraries (max %d)",
+					MAX_EXTRA_TRANSPARENT);
+				return EXIT_USAGE;
+			}
+			env->transparent[env->ntransparent++] = optarg;
+			break;
+		case 'q':
+			env->quiet = 1;
+			break;
+		case 'v':
+			env->verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		default:
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	env->argv = argv + optind;
+	env->argc = argc - optind;
+	if (env->pid && env->argc) {
+		log_err("give either --pid or a command, not both");
+		return EXIT_USAGE;
+	}
+	if (!env->pid && !env->argc) {
+		log_err("no target: give a command after '--' or --pid PID");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int mkdir_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = 0;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+struct session {
+	struct env *env;
+	struct rt *rt;
+	char *binary;           /* absolute path of the target executable */
+	char *binary_build_id;
+	char *cmdline;
+	char *trace_path;
+	char *policy_path;
+	uint64_t start_ns;
+	uint64_t started_ms;
+	uint64_t last_new_ms;
+	uint64_t last_tuples;
+};
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	if (!s)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int build_trace(struct session *s, int complete, struct trace **out)
+{
+	struct trace *t = trace__new();
+	struct utsname u;
+	int ret;
+
+	if (!t)
+		return -ENOMEM;
+	uname(&u);
+	t->arch = strdup("x86_64");
+	t->kernel = strdup(u.release);
+	t->cmdline = strdup(s->cmdline ? s->cmdline : "");
+	t->binary = strdup(s->binary ? s->binary : "");
+	t->binary_build_id = s->binary_build_id ? strdup(s->binary_build_id) : NULL;
+	t->start_ns = s->start_ns;
+	t->end_ns = realtime_ns();
+	t->complete = (uint32_t)complete;
+	if (!t->arch || !t->kernel || !t->cmdline || !t->binary) {
+		trace__free(t);
+		return -ENOMEM;
+	}
+	ret = rt__snapshot(s->rt, t);
+	if (!ret)
+		ret = trace__canonicalize(t);
+	if (ret) {
+		trace__free(t);
+		return ret;
+	}
+	*out = t;
+	return 0;
+}
+
+static int write_checkpoint(struct session *s, int complete, struct trace **keep)
+{
+	char err[TRACE_ERRLEN] = "";
+	struct trace *t = NULL;
+	int ret;
+
+	ret = build_trace(s, complete, &t);
+	if (ret) {
+		log_err("cannot collect the recorded data: %s", strerror(-ret));
+		return ret;
+	}
+	ret = trace__write(t, s->trace_path, err, sizeof(err));
+	if (ret)
+		log_err("%s", err[0] ? err : strerror(-ret));
+	if (keep && !ret)
+		*keep = t;
+	else
+		trace__free(t);
+	return ret;
+}
+
+static void progress(struct session *s, int final, int tty)
+{
+	uint64_t st[SF_STAT__COUNT], now = now_ms();
+	uint64_t el = (now - s->started_ms) / 1000;
+	char rem[32] = "";
+
+	if (rt__stats(s->rt, st))
+		return;
+	if (st[SF_STAT_NEW_TUPLES] != s->last_tuples) {
+		s->last_tuples = st[SF_STAT_NEW_TUPLES];
+		s->last_new_ms = now;
+	}
+	if (s->env->quiet)
+		return;
+	if (s->env->duration_ms) {
+		uint64_t left = s->env->duration_ms / 1000 > el ? s->env->duration_ms / 1000 - el : 0;
+
+		snprintf(rem, sizeof(rem), " (%llus left)", (unsigned long long)left);
+	}
+	fprintf(stderr, "%s[%llus%s] syscalls %llu  tuples %llu  libraries %zu  last new %llus ago%s",
+		tty ? "\r\033[K" : "", (unsigned long long)el, rem,
+		(unsigned long long)st[SF_STAT_SYSCALLS], (unsigned long long)st[SF_STAT_NEW_TUPLES],
+		rt__nlibs(s->rt), (unsigned long long)((now - s->last_new_ms) / 1000),
+		tty && !final ? "" : "\n");
+}
+
+static void default_paths(struct session *s, const char *prog)
+{
+	const char *base = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+
+	if (s->env->trace_path) {
+		s->trace_path = strdup(s->env->trace_path);
+	} else {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		if (asprintf(&s->trace_path, "traces/%s-%s.trace.zst", base, stamp) < 0)
+			s->trace_path = NULL;
+	}
+	if (s->env->policy_path) {
+		s->policy_path = strdup(s->env->policy_path);
+	} else {
+		if (asprintf(&s->policy_path, "policies/%s.json", base) < 0)
+			s->policy_path = NULL;
+	}
+}
+
+static void report_exit(pid_t pid, int status)
+{
+	if (WIFEXITED(status))
+		fprintf(stderr, "sysfence: target %d exited with status %d\n", pid,
+			WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "sysfence: target %d was killed by signal %d (%s)\n", pid,
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
+}
+
+/* Write or update the policy; prints the summary.  0 or -errno. */
+static int write_policy(struct session *s, const struct trace *t)
+{
+	char err[TRACE_ERRLEN] = "";
+	struct policy *p = NULL, *old = NULL, *merged = NULL;
+	struct stat st;
+	int ret;
+
+	ret = policy__from_trace(t, &p, err, sizeof(err));
+	if (ret) {
+		log_err("cannot build the policy: %s", err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	if (!stat(s->policy_path, &st)) {
+		ret = policy__load(s->policy_path, &old, err, sizeof(err));
+		if (ret) {
+			log_err("existing policy %s is not valid, not overwriting it: %s "
+				"(the trace %s holds this recording)", s->policy_path, err,
+				s->trace_path);
+			policy__free(p);
+			return ret;
+		}
+		/* Update = union of what the file allowed and what we saw. */
+		ret = policy__load(s->policy_path, &merged, err, sizeof(err));
+		if (!ret)
+			ret = policy__merge(merged, p);
+		if (ret) {
+			log_err("cannot merge into %s: %s", s->policy_path,
+				err[0] ? err : strerror(-ret));
+			goto out;
+		}
+		policy__free(p);
+		p = merged;
+		merged = NULL;
+	}
+	ret = mkdir_parent(s->policy_path);
+	if (ret) {
+		log_err("cannot create the directory of %s: %s", s->policy_path, strerror(-ret));
+		goto out;
+	}
+	ret = policy__write(p, s->policy_path, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err[0] ? err : strerror(-ret));
+		goto out;
+	}
+	if (!s->env->quiet)
+		print_policy_summary(p, old);
+out:
+	policy__free(p);
+	policy__free(old);
+	policy__free(merged);
+	return ret;
+}
+
+static void report_stats(const struct trace *t)
+{
+	static const struct { int idx; const char *what; } warn[] = {
+		{ SF_STAT_COUNTS_FULL, "tuples were lost: the counts map is full" },
+		{ SF_STAT_SITES_FULL, "call sites were lost: the sites map is full" },
+		{ SF_STAT_TRACKED_FULL, "child processes were not tracked: the tracked map is full" },
+		{ SF_STAT_EVENTS_DROPPED, "events were dropped: the ring buffer was full" },
+	};
+
+	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
+		if ((uint32_t)warn[i].idx < t->nstats && t->stats[warn[i].idx])
+			log_warn("%llu %s", (unsigned long long)t->stats[warn[i].idx], warn[i].what);
+	if (SF_STAT_UNWIND_FAILED < t->nstats && t->stats[SF_STAT_UNWIND_FAILED])
+		log_info("%llu calls could not be unwound (bucket [unwind-failed])",
+			 (unsigned long long)t->stats[SF_STAT_UNWIND_FAILED]);
+}
+
+int cmd_learn(int argc, char **argv)
+{
+	struct env env = {};
+	struct session s = { .env = &env };
+	struct rt_opts ro = { .mode = SF_MODE_LEARN };
+	struct launch child = { .pid = -1 };
+	struct trace *final_trace = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	uint64_t next_checkpoint, next_progress;
+	int tty = isatty(STDERR_FILENO);
+	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL;
+	char exe[PATH_MAX];
+
+	ret = parse_args(argc, argv, &env);
+	if (ret)
+		return ret;
+	log__init(env.quiet && !env.verbose ? LOG_QUIET : env.verbose);
+
+	if (geteuid() != 0) {
+		log_err("learn needs root (CAP_BPF and CAP_PERFMON to load BPF programs)");
+		return EXIT_FAIL;
+	}
+
+	/* Resolve the target before loading anything. */
+	if (env.pid) {
+		char fn[64];
+		ssize_t r;
+
+		snprintf(fn, sizeof(fn), "/proc/%d/exe", env.pid);
+		r = readlink(fn, exe, sizeof(exe) - 1);
+		if (r < 0) {
+			if (errno == ENOENT)
+				log_err("no process with pid %d", env.pid);
+			else
+				log_err("cannot inspect pid %d: %s", env.pid, strerror(errno));
+			return EXIT_FAIL;
+		}
+		exe[r] = 0;
+		s.cmdline = launch__read_cmdline(env.pid);
+	} else {
+		ret = launch__resolve(env.argv[0], exe, sizeof(exe));
+		if (ret) {
+			log_err("cannot run '%s': %s", env.argv[0],
+				ret == -ENOENT ? "command not found" : strerror(-ret));
+			return EXIT_FAIL;
+		}
+		s.cmdline = join_args(env.argc, env.argv);
+	}
+	s.binary = strdup(exe);
+	{
+		char hex[128];
+
+		if (!elf__build_id(exe, hex, sizeof(hex)))
+			s.binary_build_id = strdup(hex);
+	}
+	default_paths(&s, exe);
+	if (!s.binary || !s.trace_path || !s.policy_path || !s.cmdline) {
+		log_err("out of memory");
+		goto out;
+	}
+	ret = mkdir_parent(s.trace_path);
+	if (ret) {
+		log_err("cannot create the directory of %s: %s", s.trace_path, strerror(-ret));
+		goto out;
+	}
+
+	ro.transparent = env.transparent;
+	ro.ntransparent = env.ntransparent;
+	s.rt = rt__open(&ro);
+	if (!s.rt)
+		goto out;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	s.start_ns = realtime_ns();
+	s.started_ms = s.last_new_ms = now_ms();
+	if (env.pid) {
+		ret = rt__track(s.rt, env.pid, 0);
+		if (ret) {
+			log_err("cannot track pid %d: %s", env.pid, strerror(-ret));
+			goto out;
+		}
+		if (kill(env.pid, 0) && errno == ESRCH) {
+			log_err("process %d exited while attaching", env.pid);
+			goto out;
+		}
+		log_info("attached to pid %d (%s)", env.pid, exe);
+	} else {
+		ret = launch__start(&child, env.argv, s.rt);
+		if (ret) {
+			log_err("cannot run '%s': %s", env.argv[0], strerror(-ret));
+			goto out;
+		}
+		log_info("launched %s as pid %d", exe, child.pid);
+	}
+
+	next_checkpoint = s.started_ms + CHECKPOINT_MS;
+	next_progress = s.started_ms + (tty ? PROGRESS_TTY_MS : PROGRESS_PIPE_MS);
+	while (!stop_signal) {
+		uint64_t now;
+
+		rt__poll(s.rt, 100);
+		now = now_ms();
+		if (!env.pid) {
+			pid_t w = waitpid(child.pid, &status, WNOHANG);
+
+			if (w == child.pid) {
+				target_done = 1;
+				break;
+			}
+		} else if (kill(env.pid, 0) && errno == ESRCH) {
+			target_done = 1;
+			break;
+		}
+		if (env.duration_ms && now - s.started_ms >= env.duration_ms)
+			break;
+		if (now >= next_progress) {
+			progress(&s, 0, tty);
+			next_progress = now + (tty ? PROGRESS_TTY_MS : PROGRESS_PIPE_MS);
+		}
+		if (now >= next_checkpoint) {
+			/* A failed checkpoint is reported; recording goes on. */
+			write_checkpoint(&s, 0, NULL);
+			next_checkpoint = now + CHECKPOINT_MS;
+		}
+	}
+	if (stop_signal)
+		log_info("stopping on signal %d", (int)stop_signal);
+	rt__set_mode(s.rt, SF_MODE_OFF);
+	progress(&s, 1, tty);
+
+	ret = write_checkpoint(&s, 1, &final_trace);
+	if (ret)
+		goto out;
+	if (!env.quiet)
+		fprintf(stderr, "sysfence: trace written to %s\n", s.trace_path);
+	report_stats(final_trace);
+	ret = write_policy(&s, final_trace);
+	if (ret)
+		goto out;
+	if (!env.quiet)
+		fprintf(stderr, "sysfence: policy written to %s\n", s.policy_path);
+	exit_code = EXIT_OK;
+out:
+	if (child.pid > 0) {
+		if (!target_done)
+			target_done = launch__stop(&child, &status);
+		if (target_done)
+			report_exit(child.pid, status);
+	} else if (env.pid && target_done && !env.quiet) {
+		fprintf(stderr, "sysfence: process %d exited\n", env.pid);
+	}
+	trace__free(final_trace);
+	rt__close(s.rt);
+	free(s.binary);
+	free(s.binary_build_id);
+	free(s.cmdline);
+	free(s.trace_path);
+	free(s.policy_path);
+	return exit_code;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/* policycmd.c - commands that work on policy and trace files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+
+static int is_trace_file(const char *path)
+{
+	static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	unsigned char head[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n == (ssize_t)sizeof(head) && !memcmp(head, zstd_magic, sizeof(head));
+}
+
+int load_policy_or_trace(const char *path, struct policy **out)
+{
+	char err[TRACE_ERRLEN] = "";
+	struct trace *t = NULL;
+	int kind, ret;
+
+	kind = is_trace_file(path);
+	if (kind < 0) {
+		log_err("cannot read %s: %s", path, strerror(-kind));
+		return kind;
+	}
+	if (!kind) {
+		ret = policy__load(path, out, err, sizeof(err));
+		if (ret)
+			log_err("%s", err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	ret = trace__read(path, &t, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	ret = policy__from_trace(t, out, err, sizeof(err));
+	if (ret)
+		log_err("%s: %s", path, err[0] ? err : strerror(-ret));
+	trace__free(t);
+	return ret;
+}
+
+static const char *kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case LIB_KIND_EXECUTABLE:
+		return "executable";
+	case LIB_KIND_LIBRARY:
+		return "library";
+	default:
+		return "bucket";
+	}
+}
+
+static const struct policy_lib *find_lib(const struct policy *p, const struct policy_lib *l)
+{
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *o = &p->libs[i];
+
+		if (o->kind == l->kind && !strcmp(o->path, l->path))
+			return o;
+	}
+	return NULL;
+}
+
+static int lib_has(const struct policy_lib *l, uint32_t nr)
+{
+	for (size_t i = 0; l && i < l->nsyscalls; i++)
+		if (l->syscalls[i].nr == nr)
+			return 1;
+	return 0;
+}
+
+void print_policy_summary(const struct policy *p, const struct policy *old)
+{
+	size_t total = 0;
+
+	printf("%-11s %5s  %s\n", "KIND", "CALLS", "LIBRARY (syscalls; + = new since the previous policy)");
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+		const struct policy_lib *o = find_lib(old, l);
+		int col = 0;
+
+		printf("%-11s %5zu  %s%s\n", kind_name(l->kind), l->nsyscalls, l->path,
+		       old && !o ? "  (new library)" : "");
+		printf("%19s", "");
+		col = 19;
+		for (size_t k = 0; k < l->nsyscalls; k++) {
+			const char *name = syscall__name(l->syscalls[k].nr);
+			int isnew = old && o && !lib_has(o, l->syscalls[k].nr);
+			int w = (int)strlen(name ? name : "?") + (isnew ? 1 : 0) + 1;
+
+			if (col + w > 100) {
+				printf("\n%19s", "");
+				col = 19;
+			}
+			printf(" %s%s", isnew ? "+" : "", name ? name : "?");
+			col += w;
+		}
+		printf("\n");
+		total += l->nsyscalls;
+	}
+	printf("%zu libraries, %zu (library, syscall) rules\n", p->nlibs, total);
+}
+
+static const char merge_usage[] =
+	"Usage: sysfence merge FILE... -o OUT.json\n"
+	"\n"
+	"Merges traces (.trace.zst) and policies (.json) into one policy: the union\n"
+	"of every library's syscalls, evidence counts summed.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FILE   policy to write (required)\n"
+	"  -q, --quiet         do not print the summary\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"Example:\n"
+	"  sysfence merge traces/a.trace.zst traces/b.trace.zst -o policies/redis.json\n";
+
+int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *out = NULL;
+	struct policy *acc = NULL;
+	char err[TRACE_ERRLEN] = "";
+	int c, quiet = 0, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(merge_usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(merge_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!out || optind >= argc) {
+		log_err("merge needs input files and -o OUT.json");
+		fputs(merge_usage, stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct policy *p = NULL;
+
+		if (load_policy_or_trace(argv[i], &p))
+			goto fail;
+		if (!acc) {
+			acc = p;
+			continue;
+		}
+		ret = policy__merge(acc, p);
+		policy__free(p);
+		if (ret) {
+			log_err("cannot merge %s: %s", argv[i], strerror(-ret));
+			goto fail;
+		}
+	}
+	ret = policy__write(acc, out, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err[0] ? err : strerror(-ret));
+		goto fail;
+	}
+	if (!quiet)
+		print_policy_summary(acc, NULL);
+	policy__free(acc);
+	return EXIT_OK;
+fail:
+	policy__free(acc);
+	return EXIT_FAIL;
+}

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rt.c - BPF runtime of sysfence (see rt.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cfi.h"
+#include "elfinfo.h"
+#include "log.h"
+#include "rt.h"
+#include "sysfence.skel.h"
+
+#define DEFAULT_LIBC "/lib/x86_64-linux-gnu/libc.so.6"
+#define DEFAULT_LDSO "/lib64/ld-linux-x86-64.so.2"
+#define MAX_TRANSPARENT 32
+
+struct lib_ent {
+	uint64_t ino;
+	uint32_t dev;       /* kernel s_dev */
+	uint32_t kind;      /* enum lib_kind */
+	char *path;         /* NULL until resolved */
+	char *build_id;
+	struct elf_syms *syms;
+	int syms_tried;
+	int build_id_tried;
+};
+
+struct rt {
+	struct sysfence_bpf *skel;
+	struct ring_buffer *rb;
+	int ncpus;
+	struct lib_ent *libs;
+	size_t nlibs, caplibs;
+	char *transparent[MAX_TRANSPARENT];
+	int ntransparent;
+};
+
+uint32_t rt__kdev(dev_t st_dev)
+{
+	return (uint32_t)((major(st_dev) << 20) | minor(st_dev));
+}
+
+/* ---- library table ----------------------------------------------------------- */
+static struct lib_ent *lib_find(struct rt *rt, uint32_t dev, uint64_t ino)
+{
+	for (size_t i = 0; i < rt->nlibs; i++)
+		if (rt->libs[i].ino == ino && rt->libs[i].dev == dev)
+			return &rt->libs[i];
+	return NULL;
+}
+
+static struct lib_ent *lib_get(struct rt *rt, uint32_t dev, uint64_t ino)
+{
+	struct lib_ent *e = lib_find(rt, dev, ino);
+
+	if (e)
+		return e;
+	if (rt->nlibs == rt->caplibs) {
+		size_t cap = rt->caplibs ? rt->caplibs * 2 : 64;
+		struct lib_ent *n = realloc(rt->libs, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		rt->libs = n;
+		rt->caplibs = cap;
+	}
+	e = &rt->libs[rt->nlibs++];
+	memset(e, 0, sizeof(*e));
+	e->dev = dev;
+	e->ino = ino;
+	e->kind = LIB_KIND_LIBRARY;
+	return e;
+}
+
+static int path_matches(const char *path, uint32_t dev, uint64_t ino)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_ino == ino && rt__kdev(st.st_dev) == dev;
+}
+
+/* Fallback: find the file by inode in /proc/<tgid>/maps. */
+static char *path_from_maps(uint32_t tgid, uint32_t dev, uint64_t ino)
+{
+	char fn[64], line[PATH_MAX + 256];
+	char *found = NULL;
+	FILE *f;
+
+	snprintf(fn, sizeof(fn), "/proc/%u/maps", tgid);
+	f = fopen(fn, "re");
+	if (!f)
+		return NULL;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long long lino;
+		unsigned maj, mnr;
+		int pos = 0;
+
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %llu %n", &maj, &mnr, &lino, &pos) < 3 ||
+		    !pos || lino != ino || ((maj << 20) | mnr) != dev)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		if (line[pos] == '/' && path_matches(line + pos, dev, ino))
+			found = strdup(line + pos);
+	}
+	fclose(f);
+	return found;
+}
+
+static void lib_resolve(struct lib_ent *e, const struct sf_event_file *ev)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+	uint32_t n = ev->ncomp;
+
+	if (e->path)
+		return;
+	if (n > 0 && n <= SF_PATH_COMPONENTS) {
+		path[0] = 0;
+		for (int i = (int)n - 1; i >= 0; i--) {
+			int w = snprintf(path + len, sizeof(path) - len, "/%.*s",
+					 SF_NAME_LEN, ev->name[i]);
+			if (w < 0 || (size_t)w >= sizeof(path) - len) {
+				len = 0;
+				break;
+			}
+			len += (size_t)w;
+		}
+		if (len && path_matches(path, e->dev, e->ino))
+			e->path = strdup(path);
+	}
+	if (!e->path && ev->hdr.type == SF_EV_EXEC) {
+		char fn[64];
+		ssize_t r;
+
+		snprintf(fn, sizeof(fn), "/proc/%u/exe", ev->hdr.tgid);
+		r = readlink(fn, path, sizeof(path) - 1);
+		if (r > 0) {
+			path[r] = 0;
+			if (path_matches(path, e->dev, e->ino))
+				e->path = strdup(path);
+		}
+	}
+	if (!e->path)
+		e->path = path_from_maps(ev->hdr.tgid, e->dev, e->ino);
+	if (!e->path)
+		log_debug("cannot resolve file dev %u:%u ino %llu", e->dev >> 20,
+			  e->dev & 0xfffff, (unsigned long long)e->ino);
+}
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	struct rt *rt = ctx;
+	const struct sf_event_hdr *h = data;
+
+	if (len < sizeof(*h))
+		return 0;
+	if ((h->type == SF_EV_NEW_LIB || h->type == SF_EV_EXEC) &&
+	    len >= sizeof(struct sf_event_file)) {
+		const struct sf_event_file *ev = data;
+		struct lib_ent *e = lib_get(rt, ev->dev, ev->ino);
+
+		if (!e)
+			return -ENOMEM;
+		if (h->type == SF_EV_EXEC)
+			e->kind = LIB_KIND_EXECUTABLE;
+		lib_resolve(e, ev);
+		log_debug("%s %s (pid %u, %.16s)", h->type == SF_EV_EXEC ? "exec" : "library",
+			  e->path ? e->path : "?", h->tgid, ev->comm);
+	} else if (h->type == SF_EV_FORK) {
+		log_debug("fork %u -> %u", h->ppid, h->tgid);
+	} else if (h->type == SF_EV_EXIT) {
+		log_debug("exit %u", h->tgid);
+	}
+	return 0;
+}
+
+/* ---- CFI ----------------------------------------------------------------------- */
+static int load_cfi(struct rt *rt, const char *path, uint32_t *next_row)
+{
+	struct cfi_table tab = {};
+	struct sf_cfi_lib lib = {};
+	struct sf_lib_id id = {};
+	char real[PATH_MAX], err[256] = "";
+	struct stat st;
+	int fd_rows = bpf_map__fd(rt->skel->maps.cfi_rows);
+	int ret;
+
+	if (!realpath(path, real) || stat(real, &st)) {
+		ret = -errno;
+		log_err("transparent library %s: %s", path, strerror(errno));
+		return ret;
+	}
+	for (int i = 0; i < rt->ntransparent; i++)
+		if (!strcmp(rt->transparent[i], real))
+			return 0;
+	if (rt->ntransparent == MAX_TRANSPARENT) {
+		log_err("too many transparent libraries (max %d)", MAX_TRANSPARENT);
+		return -E2BIG;
+	}
+	ret = cfi__build(real, &tab, err, sizeof(err));
+	if (ret) {
+		log_err("cannot read unwind tables of %s: %s", real, err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	if (*next_row + tab.nrows > SF_MAX_CFI_ROWS) {
+		log_err("unwind tables too large: %s needs %zu rows, %u left", real, tab.nrows,
+			SF_MAX_CFI_ROWS - *next_row);
+		cfi__free(&tab);
+		return -E2BIG;
+	}
+	{
+		uint32_t *keys = malloc(tab.nrows * sizeof(*keys));
+		uint32_t count = (uint32_t)tab.nrows;
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+		if (!keys) {
+			cfi__free(&tab);
+			return -ENOMEM;
+		}
+		for (uint32_t i = 0; i < count; i++)
+			keys[i] = *next_row + i;
+		ret = bpf_map_update_batch(fd_rows, keys, tab.rows, &count, &opts);
+		if (ret) {
+			/* Older kernels: one row at a time. */
+			ret = 0;
+			for (uint32_t i = 0; i < tab.nrows && !ret; i++)
+				ret = bpf_map_update_elem(fd_rows, &keys[i], &tab.rows[i], 0);
+		}
+		free(keys);
+	}
+	if (ret) {
+		log_err("cannot load unwind tables of %s: %s", real, strerror(-ret));
+		cfi__free(&tab);
+		return ret;
+	}
+	lib.first = *next_row;
+	lib.count = (uint32_t)tab.nrows;
+	if (!strncmp(strrchr(real, '/') ? strrchr(real, '/') + 1 : real, "ld-linux", 8))
+		lib.flags |= SF_LIB_LDSO;
+	id.ino = st.st_ino;
+	id.dev = rt__kdev(st.st_dev);
+	ret = bpf_map_update_elem(bpf_map__fd(rt->skel->maps.cfi_libs), &id, &lib, 0);
+	if (ret) {
+		log_err("cannot register %s: %s", real, strerror(-ret));
+		cfi__free(&tab);
+		return ret;
+	}
+	*next_row += lib.count;
+	log_info("transparent: %s (%zu unwind rows)", real, tab.nrows);
+	cfi__free(&tab);
+	rt->transparent[rt->ntransparent++] = strdup(real);
+	return 0;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------- */
+struct rt *rt__open(const struct rt_opts *o)
+{
+	struct sf_config cfg = { .mode = (uint32_t)o->mode, .session = (uint64_t)getpid() };
+	uint32_t zero = 0, next_row = 0;
+	struct rt *rt;
+	int err;
+
+	rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		return NULL;
+	rt->ncpus = libbpf_num_possible_cpus();
+	if (rt->ncpus <= 0) {
+		err = rt->ncpus ? rt->ncpus : -EINVAL;
+		log_err("cannot count CPUs: %s", strerror(-err));
+		goto fail;
+	}
+	rt->skel = sysfence_bpf__open();
+	if (!rt->skel) {
+		err = -errno;
+		log_err("cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	err = sysfence_bpf__load(rt->skel);
+	if (err) {
+		log_err("cannot load the BPF object: %s (needs root, a kernel with BTF and "
+			"BPF; run with -vv for the verifier log)", strerror(-err));
+		goto fail;
+	}
+	err = bpf_map_update_elem(bpf_map__fd(rt->skel->maps.sf_config_map), &zero, &cfg, 0);
+	if (err) {
+		log_err("cannot configure the BPF object: %s", strerror(-err));
+		goto fail;
+	}
+	err = load_cfi(rt, DEFAULT_LIBC, &next_row);
+	if (!err)
+		err = load_cfi(rt, DEFAULT_LDSO, &next_row);
+	for (int i = 0; !err && i < o->ntransparent; i++)
+		err = load_cfi(rt, o->transparent[i], &next_row);
+	if (err)
+		goto fail;
+	rt->rb = ring_buffer__new(bpf_map__fd(rt->skel->maps.events), handle_event, rt, NULL);
+	if (!rt->rb) {
+		err = -errno;
+		log_err("cannot open the event ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	err = sysfence_bpf__attach(rt->skel);
+	if (err) {
+		log_err("cannot attach the BPF programs: %s", strerror(-err));
+		goto fail;
+	}
+	return rt;
+fail:
+	rt__close(rt);
+	errno = -err;
+	return NULL;
+}
+
+void rt__close(struct rt *rt)
+{
+	if (!rt)
+		return;
+	ring_buffer__free(rt->rb);
+	sysfence_bpf__destroy(rt->skel);
+	for (size_t i = 0; i < rt->nlibs; i++) {
+		free(rt->libs[i].path);
+		free(rt->libs[i].build_id);
+		if (rt->libs[i].syms)
+			elf_syms__close(rt->libs[i].syms);
+	}
+	free(rt->libs);
+	for (int i = 0; i < rt->ntransparent; i++)
+		free(rt->transparent[i]);
+	free(rt);
+}
+
+int rt__set_mode(struct rt *rt, int mode)
+{
+	uint32_t zero = 0;
+	struct sf_config cfg;
+	int fd = bpf_map__fd(rt->skel->maps.sf_config_map);
+
+	if (bpf_map_lookup_elem(fd, &zero, &cfg))
+		return -errno;
+	cfg.mode = (uint32_t)mode;
+	return bpf_map_update_elem(fd, &zero, &cfg, 0) ? -errno : 0;
+}
+
+int rt__track(struct rt *rt, pid_t tgid, uint32_t flags)
+{
+	struct sf_proc p = { .flags = flags, .session = (uint64_t)getpid() };
+	uint32_t key = (uint32_t)tgid;
+
+	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.tracked), &key, &p, 0) ? -errno : 0;
+}
+
+int rt__untrack(struct rt *rt, pid_t tgid)
+{
+	uint32_t key = (uint32_t)tgid;
+
+	return bpf_map_delete_elem(bpf_map__fd(rt->skel->maps.tracked), &key) ? -errno : 0;
+}
+
+int rt__is_tracked(struct rt *rt, pid_t tgid)
+{
+	uint32_t key = (uint32_t)tgid;
+	struct sf_proc p;
+
+	return !bpf_map_lookup_elem(bpf_map__fd(rt->skel->maps.tracked), &key, &p);
+}
+
+int rt__watch_exec(struct rt *rt, const char *path)
+{
+	struct sf_lib_id id = {};
+	uint32_t flags = SF_WATCH_TRACK;
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	id.ino = st.st_ino;
+	id.dev = rt__kdev(st.st_dev);
+	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.exec_watch), &id, &flags, 0)
+		       ? -errno : 0;
+}
+
+int rt__poll(struct rt *rt, int timeout_ms)
+{
+	int n = ring_buffer__poll(rt->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+int rt__stats(struct rt *rt, uint64_t out[SF_STAT__COUNT])
+{
+	int fd = bpf_map__fd(rt->skel->maps.stats);
+	uint64_t *vals = calloc((size_t)rt->ncpus, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < SF_STAT__COUNT; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(fd, &i, vals))
+			continue;
+		for (int c = 0; c < rt->ncpus; c++)
+			out[i] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+size_t rt__nlibs(struct rt *rt)
+{
+	return rt->nlibs;
+}
+
+const char *const *rt__transparent(struct rt *rt, int *n)
+{
+	*n = rt->ntransparent;
+	return (const char *const *)rt->transparent;
+}
+
+/* ---- snapshot ------------------------------------------------------------------------ */
+/* Index of the trace library for (dev, ino), resolving it on first use. */
+static int trace_lib_of(struct rt *rt, struct trace *t, uint32_t dev, uint64_t ino,
+			uint32_t tgid_hint)
+{
+	struct lib_ent *e;
+	char unknown[96];
+
+	if (dev == 0) {
+		const char *name = ino < trace_bucket_count ? trace_bucket_names[ino] : NULL;
+
+		return trace__add_lib(t, name ? name : "[unknown-bucket]", NULL,
+				      LIB_KIND_BUCKET, 0, ino);
+	}
+	e = lib_get(rt, dev, ino);
+	if (!e)
+		return -ENOMEM;
+	if (!e->path && tgid_hint)
+		e->path = path_from_maps(tgid_hint, dev, ino);
+	if (!e->path) {
+		snprintf(unknown, sizeof(unknown), "[unresolved %u:%u/%llu]", dev >> 20,
+			 dev & 0xfffff, (unsigned long long)ino);
+		return trace__add_lib(t, unknown, NULL, e->kind, dev, ino);
+	}
+	if (!e->build_id_tried) {
+		char hex[128];
+
+		e->build_id_tried = 1;
+		if (!elf__build_id(e->path, hex, sizeof(hex)))
+			e->build_id = strdup(hex);
+	}
+	return trace__add_lib(t, e->path, e->build_id, e->kind,
+			      makedev(dev >> 20, dev & 0xfffff), ino);
+}
+
+static void site_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off, char *buf,
+			size_t len)
+{
+	struct lib_ent *e = lib_find(rt, dev, ino);
+
+	buf[0] = 0;
+	if (!e || !e->path)
+		return;
+	if (!e->syms_tried) {
+		e->syms_tried = 1;
+		e->syms = elf_syms__open(e->path);
+	}
+	if (!e->syms || elf_syms__lookup(e->syms, off, buf, len))
+		buf[0] = 0;
+}
+
+int rt__snapshot(struct rt *rt, struct trace *t)
+{
+	int fd_counts = bpf_map__fd(rt->skel->maps.counts);
+	int fd_sites = bpf_map__fd(rt->skel->maps.sites);
+	struct sf_count_key key, next, *prev = NULL;
+	struct sf_site_key skey, snext, *sprev = NULL;
+	uint64_t *vals;
+	int ret = 0;
+
+	/* Events first: libraries first seen by processes that already exited
+	 * are described by them. */
+	rt__poll(rt, 0);
+	vals = calloc((size_t)rt->ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd_counts, prev, &next)) {
+		uint64_t sum = 0, args[TRACE_NARGS];
+		int li;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd_counts, &key, vals))
+			continue;
+		for (int c = 0; c < rt->ncpus; c++)
+			sum += vals[c];
+		li = trace_lib_of(rt, t, key.dev, key.ino, 0);
+		if (li < 0) {
+			ret = li;
+			goto out;
+		}
+		for (int a = 0; a < TRACE_NARGS; a++)
+			args[a] = key.arg[a];
+		ret = trace__add_tuple(t, (uint32_t)li, key.nr, args, sum);
+		if (ret)
+			goto out;
+	}
+	while (!bpf_map_get_next_key(fd_sites, sprev, &snext)) {
+		struct sf_site_val sv;
+		char sym[256];
+		int li;
+
+		skey = snext;
+		sprev = &skey;
+		if (bpf_map_lookup_elem(fd_sites, &skey, &sv))
+			continue;
+		li = trace_lib_of(rt, t, skey.dev, skey.ino, sv.tgid);
+		if (li < 0) {
+			ret = li;
+			goto out;
+		}
+		site_symbol(rt, skey.dev, skey.ino, sv.off, sym, sizeof(sym));
+		ret = trace__add_site(t, (uint32_t)li, skey.nr, sv.off, sym[0] ? sym : NULL);
+		if (ret)
+			goto out;
+	}
+	for (int i = 0; i < rt->ntransparent; i++) {
+		ret = trace__add_transparent(t, rt->transparent[i]);
+		if (ret)
+			goto out;
+	}
+	{
+		uint64_t st[SF_STAT__COUNT];
+
+		if (!rt__stats(rt, st)) {
+			t->nstats = SF_STAT__COUNT < TRACE_NSTATS ? SF_STAT__COUNT : TRACE_NSTATS;
+			for (uint32_t i = 0; i < t->nstats; i++)
+				t->stats[i] = st[i];
+		}
+	}
+out:
+	free(vals);
+	return ret;
+}
