@@ -63,6 +63,29 @@ int policy__load(const char *path, struct policy **out, char *err,
 int policy__parse(const char *json, size_t len, const char *name,
 		  struct policy **out, char *err, size_t errlen);
 
+/* Sort libraries (kind, path, build_id), sort each library's syscalls by
+ * nr, fold duplicate libraries and syscalls (counts summed, first site
+ * kept), sort and dedupe transparent. */
+int policy__canonicalize(struct policy *p);
+
+/* Find or append a library (identity: path + build_id + kind); returns its
+ * index or -errno.  Appending breaks canonical order until
+ * policy__canonicalize(). */
+int policy__add_lib(struct policy *p, const char *path, const char *build_id,
+		    uint32_t kind);
+/* Add evidence for nr to p->libs[lib], creating the syscall if needed
+ * (kept sorted by nr); count is summed, site kept if one is already set. */
+int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
+			uint64_t count, const char *site);
+
+/* Resolve a name as written in a policy file to syscall numbers: a syscall
+ * name gives one number; "@group" names are reserved for syscall groups
+ * (none defined yet: "unknown group '@x'").  Writes at most cap numbers to
+ * nrs and returns how many the name stands for, or -ENOENT with a message
+ * ("unknown syscall name 'opnat'; did you mean 'openat'?"). */
+int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,
+			 char *err, size_t errlen);
+
 /* Names via libseccomp for SCMP_ARCH_X86_64: NULL / -1 when unknown. */
 const char *syscall__name(uint32_t nr);
 int syscall__nr(const char *name);
