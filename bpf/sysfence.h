@@ -115,6 +115,9 @@ enum sf_cfa_kind {
 	SF_CFA_PLT = 3,    /* .plt expression: rsp + 8 + ((rip & 15) >= 11) * 8 */
 	SF_CFA_END = 4,    /* return address undefined: outermost frame */
 	SF_CFA_UNSUPPORTED = 5, /* other expression: cannot unwind */
+	SF_CFA_RA_RDI = 6, /* CFA = rsp + cfa_off, return address in rdi: only
+			    * usable at frame 0 (pt_regs->di); deeper frames
+			    * cannot unwind.  glibc's vfork pops its RA. */
 };
 struct sf_cfi_row {
 	__u32 off;     /* file offset where the row starts */
