@@ -1,0 +1,1390 @@
+/* policy.c - per-library policy model, deterministic JSON writer and a
+ * validating JSON reader.  File format: docs/policy-format.md.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "fileio.h"
+#include "policy.h"
+#include "syscalls.h"
+#include "util.h"
+
+static const char *const kind_names[] = {
+	[LIB_KIND_EXECUTABLE] = "executable",
+	[LIB_KIND_LIBRARY] = "library",
+	[LIB_KIND_BUCKET] = "bucket",
+};
+
+#define DEFAULT_ACTION "SCMP_ACT_KILL_PROCESS"
+#define ALLOW_ACTION "SCMP_ACT_ALLOW"
+#define NATIVE_ARCH "SCMP_ARCH_X86_64"
+/* policy files larger than this are refused */
+#define POLICY_READ_CAP ((size_t)64 << 20)
+/* largest evidence count that survives a JSON (double) round trip */
+#define MAX_EXACT_COUNT 9007199254740992.0 /* 2^53 */
+
+/* ---- model -------------------------------------------------------------- */
+
+static void lib_clear(struct policy_lib *l)
+{
+	free(l->path);
+	free(l->build_id);
+	for (size_t i = 0; i < l->nsyscalls; i++)
+		free(l->syscalls[i].site);
+	free(l->syscalls);
+	memset(l, 0, sizeof(*l));
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void policy__free(struct policy *p)
+{
+	if (!p)
+		return;
+	free(p->default_action);
+	strv_free(p->architectures, p->narchitectures);
+	free(p->binary);
+	free(p->binary_build_id);
+	strv_free(p->transparent, p->ntransparent);
+	for (size_t i = 0; i < p->nlibs; i++)
+		lib_clear(&p->libs[i]);
+	free(p->libs);
+	free(p);
+}
+
+/* Append a copy of s to *v (no dedupe). */
+static int strv_push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+struct policy *policy__new(void)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->version = POLICY_VERSION;
+	p->default_action = strdup(DEFAULT_ACTION);
+	if (!p->default_action ||
+	    strv_push(&p->architectures, &p->narchitectures, NATIVE_ARCH)) {
+		policy__free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static int lib_cmp(const struct policy_lib *a, const struct policy_lib *b)
+{
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	c = util__strcmp_null(a->path, b->path);
+	return c ? c : util__strcmp_null(a->build_id, b->build_id);
+}
+
+static int lib_qcmp(const void *a, const void *b)
+{
+	return lib_cmp(a, b);
+}
+
+static int lib_find(const struct policy *p, const char *path,
+		    const char *build_id, uint32_t kind)
+{
+	struct policy_lib key = { (char *)path, (char *)build_id, kind, NULL, 0 };
+
+	for (size_t i = 0; i < p->nlibs; i++)
+		if (lib_cmp(&p->libs[i], &key) == 0)
+			return (int)i;
+	return -1;
+}
+
+int policy__add_lib(struct policy *p, const char *path, const char *build_id,
+		    uint32_t kind)
+{
+	struct policy_lib *nl, *l;
+	int i;
+
+	if (!p || !path || kind > LIB_KIND_BUCKET)
+		return -EINVAL;
+	i = lib_find(p, path, build_id, kind);
+	if (i >= 0)
+		return i;
+	if (p->nlibs >= TRACE_MAX_LIBS)
+		return -E2BIG;
+	nl = realloc(p->libs, (p->nlibs + 1) * sizeof(*p->libs));
+	if (!nl)
+		return -ENOMEM;
+	p->libs = nl;
+	l = &nl[p->nlibs];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	if (util__dup(&l->path, path) || util__dup(&l->build_id, build_id)) {
+		lib_clear(l);
+		return -ENOMEM;
+	}
+	return (int)p->nlibs++;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
+			uint64_t count, const char *site)
+{
+	struct policy_lib *l;
+	struct policy_syscall *ns;
+	size_t lo = 0, hi;
+
+	if (!p || lib >= p->nlibs)
+		return -EINVAL;
+	l = &p->libs[lib];
+	hi = l->nsyscalls;
+	while (lo < hi) { /* first index with nr >= the new one */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->syscalls[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < l->nsyscalls && l->syscalls[lo].nr == nr) {
+		struct policy_syscall *s = &l->syscalls[lo];
+
+		s->count = sat_add(s->count, count);
+		if (!s->site && site)
+			return util__dup(&s->site, site);
+		return 0;
+	}
+	ns = realloc(l->syscalls, (l->nsyscalls + 1) * sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	l->syscalls = ns;
+	memmove(&ns[lo + 1], &ns[lo], (l->nsyscalls - lo) * sizeof(*ns));
+	memset(&ns[lo], 0, sizeof(*ns));
+	ns[lo].nr = nr;
+	ns[lo].count = count;
+	l->nsyscalls++;
+	return util__dup(&ns[lo].site, site);
+}
+
+static int str_qcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int sc_qcmp(const void *a, const void *b)
+{
+	const struct policy_syscall *x = a, *y = b;
+
+	return (x->nr > y->nr) - (x->nr < y->nr);
+}
+
+int policy__canonicalize(struct policy *p)
+{
+	size_t w;
+
+	if (!p)
+		return -EINVAL;
+	for (size_t i = 0; i < p->nlibs; i++)
+		if (!p->libs[i].path || p->libs[i].kind > LIB_KIND_BUCKET)
+			return -EINVAL;
+	for (size_t i = 0; i < p->ntransparent; i++)
+		if (!p->transparent[i])
+			return -EINVAL;
+
+	/* transparent: sorted, unique */
+	qsort(p->transparent, p->ntransparent, sizeof(char *), str_qcmp);
+	w = 0;
+	for (size_t r = 0; r < p->ntransparent; r++) {
+		if (w && strcmp(p->transparent[r], p->transparent[w - 1]) == 0)
+			free(p->transparent[r]);
+		else
+			p->transparent[w++] = p->transparent[r];
+	}
+	p->ntransparent = w;
+
+	/* libraries: sorted (qsort is not stable: order is a total order on
+	 * identity, so only duplicates compare equal and they are folded) */
+	qsort(p->libs, p->nlibs, sizeof(*p->libs), lib_qcmp);
+	w = 0;
+	for (size_t r = 0; r < p->nlibs; r++) {
+		struct policy_lib *l = &p->libs[r];
+
+		if (w && lib_cmp(&p->libs[w - 1], l) == 0) {
+			for (size_t k = 0; k < l->nsyscalls; k++) {
+				int rc = policy__add_syscall(p, w - 1,
+							     l->syscalls[k].nr,
+							     l->syscalls[k].count,
+							     l->syscalls[k].site);
+				if (rc)
+					return rc;
+			}
+			lib_clear(l);
+			continue;
+		}
+		if (w != r) {
+			p->libs[w] = *l;
+			memset(l, 0, sizeof(*l));
+		}
+		w++;
+	}
+	p->nlibs = w;
+
+	/* syscalls: sorted by nr, unique */
+	for (size_t i = 0; i < p->nlibs; i++) {
+		struct policy_lib *l = &p->libs[i];
+
+		qsort(l->syscalls, l->nsyscalls, sizeof(*l->syscalls), sc_qcmp);
+		w = 0;
+		for (size_t r = 0; r < l->nsyscalls; r++) {
+			struct policy_syscall *s = &l->syscalls[r];
+
+			if (w && l->syscalls[w - 1].nr == s->nr) {
+				struct policy_syscall *d = &l->syscalls[w - 1];
+
+				d->count = sat_add(d->count, s->count);
+				if (!d->site) {
+					d->site = s->site;
+				} else {
+					free(s->site);
+				}
+				s->site = NULL;
+				continue;
+			}
+			if (w != r)
+				l->syscalls[w] = *s;
+			w++;
+		}
+		l->nsyscalls = w;
+	}
+	return 0;
+}
+
+/* ---- from a trace ------------------------------------------------------- */
+
+int policy__from_trace(const struct trace *t, struct policy **out, char *err,
+		       size_t errlen)
+{
+	struct policy *p;
+	int *map = NULL;
+	int rc = -ENOMEM;
+
+	if (!t || !out) {
+		util__errf(err, errlen, "cannot build policy: invalid argument");
+		return -EINVAL;
+	}
+	p = policy__new();
+	if (!p)
+		goto nomem;
+	map = malloc((t->nlibs ? t->nlibs : 1) * sizeof(*map));
+	if (!map)
+		goto nomem;
+	for (size_t i = 0; i < t->nlibs; i++)
+		map[i] = -1;
+	if (util__dup(&p->binary, t->binary) ||
+	    util__dup(&p->binary_build_id, t->binary_build_id))
+		goto nomem;
+	for (size_t i = 0; i < t->ntransparent; i++)
+		if (t->transparent[i] &&
+		    strv_push(&p->transparent, &p->ntransparent, t->transparent[i]))
+			goto nomem;
+
+	for (size_t i = 0; i < t->ntuples; i++) {
+		const struct trace_tuple *tu = &t->tuples[i];
+		const struct trace_lib *tl;
+
+		if (tu->lib >= t->nlibs || !t->libs[tu->lib].path) {
+			rc = -EINVAL;
+			util__errf(err, errlen, "cannot build policy: tuple %zu "
+				   "names library %u of %zu", i, tu->lib, t->nlibs);
+			goto fail;
+		}
+		tl = &t->libs[tu->lib];
+		if (!syscall__name(tu->nr)) {
+			rc = -EINVAL;
+			util__errf(err, errlen, "cannot build policy: syscall "
+				   "number %u (called from %s) has no x86_64 name "
+				   "in libseccomp", tu->nr, tl->path);
+			goto fail;
+		}
+		if (map[tu->lib] < 0) {
+			rc = policy__add_lib(p, tl->path, tl->build_id, tl->kind);
+			if (rc < 0) {
+				util__errf(err, errlen, "cannot build policy: %s",
+					   strerror(-rc));
+				goto fail;
+			}
+			map[tu->lib] = rc;
+		}
+		rc = policy__add_syscall(p, (size_t)map[tu->lib], tu->nr,
+					 tu->count, NULL);
+		if (rc)
+			goto nomem;
+	}
+	for (size_t i = 0; i < t->nsites; i++) {
+		const struct trace_site *si = &t->sites[i];
+		char buf[32];
+
+		/* sites only annotate syscalls that have tuples */
+		if (si->lib >= t->nlibs || map[si->lib] < 0)
+			continue;
+		{
+			struct policy_lib *l = &p->libs[map[si->lib]];
+			bool have = false;
+
+			for (size_t k = 0; k < l->nsyscalls; k++)
+				have |= l->syscalls[k].nr == si->nr;
+			if (!have)
+				continue;
+		}
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)si->off);
+		rc = policy__add_syscall(p, (size_t)map[si->lib], si->nr, 0,
+					 si->sym ? si->sym : buf);
+		if (rc)
+			goto nomem;
+	}
+	rc = policy__canonicalize(p);
+	if (rc)
+		goto nomem;
+	free(map);
+	*out = p;
+	return 0;
+nomem:
+	rc = -ENOMEM;
+	util__errf(err, errlen, "cannot build policy: %s", strerror(ENOMEM));
+fail:
+	free(map);
+	policy__free(p);
+	return rc;
+}
+
+/* ---- merge -------------------------------------------------------------- */
+
+int policy__merge(struct policy *dst, const struct policy *src)
+{
+	int rc;
+
+	if (!dst || !src || dst == src)
+		return -EINVAL;
+	if (!dst->default_action && util__dup(&dst->default_action,
+					      src->default_action))
+		return -ENOMEM;
+	if (!dst->narchitectures)
+		for (size_t i = 0; i < src->narchitectures; i++)
+			if (strv_push(&dst->architectures, &dst->narchitectures,
+				      src->architectures[i]))
+				return -ENOMEM;
+	if (!dst->binary && src->binary) {
+		free(dst->binary_build_id);
+		if (util__dup(&dst->binary, src->binary) ||
+		    util__dup(&dst->binary_build_id, src->binary_build_id))
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < src->ntransparent; i++)
+		if (!strv_has(dst->transparent, dst->ntransparent,
+			      src->transparent[i]) &&
+		    strv_push(&dst->transparent, &dst->ntransparent,
+			      src->transparent[i]))
+			return -ENOMEM;
+	for (size_t i = 0; i < src->nlibs; i++) {
+		const struct policy_lib *l = &src->libs[i];
+		int d = policy__add_lib(dst, l->path, l->build_id, l->kind);
+
+		if (d < 0)
+			return d;
+		for (size_t k = 0; k < l->nsyscalls; k++) {
+			rc = policy__add_syscall(dst, (size_t)d, l->syscalls[k].nr,
+						 l->syscalls[k].count,
+						 l->syscalls[k].site);
+			if (rc)
+				return rc;
+		}
+	}
+	return policy__canonicalize(dst);
+}
+
+/* ---- JSON writer -------------------------------------------------------- */
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->err)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->err = ENOMEM;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		b->err = EINVAL;
+		return;
+	}
+	sb_put(b, buf, (size_t)n);
+}
+
+static void sb_indent(struct sbuf *b, int level)
+{
+	static const char spaces[] = "                                ";
+
+	sb_put(b, spaces, (size_t)(2 * level) < sizeof(spaces) - 1 ?
+	       (size_t)(2 * level) : sizeof(spaces) - 1);
+}
+
+/* JSON string; bytes >= 0x80 pass through unchanged (UTF-8 expected). */
+static void sb_json_str(struct sbuf *b, const char *s)
+{
+	if (!s) {
+		sb_puts(b, "null");
+		return;
+	}
+	sb_put(b, "\"", 1);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		switch (*c) {
+		case '"': sb_puts(b, "\\\""); break;
+		case '\\': sb_puts(b, "\\\\"); break;
+		case '\b': sb_puts(b, "\\b"); break;
+		case '\f': sb_puts(b, "\\f"); break;
+		case '\n': sb_puts(b, "\\n"); break;
+		case '\r': sb_puts(b, "\\r"); break;
+		case '\t': sb_puts(b, "\\t"); break;
+		default:
+			if (*c < 0x20 || *c == 0x7f)
+				sb_printf(b, "\\u%04x", *c);
+			else
+				sb_put(b, (const char *)c, 1);
+		}
+	}
+	sb_put(b, "\"", 1);
+}
+
+/* "key": (after indentation) */
+static void sb_key(struct sbuf *b, int level, const char *key)
+{
+	sb_indent(b, level);
+	sb_json_str(b, key);
+	sb_puts(b, ": ");
+}
+
+/* Array of strings, one per line; "[]" when empty.  No trailing newline. */
+static void sb_str_array(struct sbuf *b, int level, const char *const *v,
+			 size_t n)
+{
+	if (!n) {
+		sb_puts(b, "[]");
+		return;
+	}
+	sb_puts(b, "[\n");
+	for (size_t i = 0; i < n; i++) {
+		sb_indent(b, level + 1);
+		sb_json_str(b, v[i]);
+		sb_puts(b, i + 1 < n ? ",\n" : "\n");
+	}
+	sb_indent(b, level);
+	sb_puts(b, "]");
+}
+
+static int cstr_qcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "syscalls": [ { "names": [...], "action": "SCMP_ACT_ALLOW" } ] or [] */
+static void sb_rule(struct sbuf *b, int level, const char **names, size_t n)
+{
+	sb_key(b, level, "syscalls");
+	if (!n) {
+		sb_puts(b, "[]");
+		return;
+	}
+	sb_puts(b, "[\n");
+	sb_indent(b, level + 1);
+	sb_puts(b, "{\n");
+	sb_key(b, level + 2, "names");
+	sb_str_array(b, level + 2, names, n);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 2, "action");
+	sb_json_str(b, ALLOW_ACTION);
+	sb_puts(b, "\n");
+	sb_indent(b, level + 1);
+	sb_puts(b, "}\n");
+	sb_indent(b, level);
+	sb_puts(b, "]");
+}
+
+struct named_sc {
+	const char *name;
+	const struct policy_syscall *sc;
+};
+
+static int named_qcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct named_sc *)a)->name,
+		      ((const struct named_sc *)b)->name);
+}
+
+static int lib_pqcmp(const void *a, const void *b)
+{
+	return lib_cmp(*(const struct policy_lib *const *)a,
+		       *(const struct policy_lib *const *)b);
+}
+
+static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
+		   const char **names, struct named_sc *ev)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < l->nsyscalls; k++) {
+		const char *name = syscall__name(l->syscalls[k].nr);
+
+		if (!name) {
+			b->err = EINVAL;
+			return;
+		}
+		ev[n].name = name;
+		ev[n].sc = &l->syscalls[k];
+		n++;
+	}
+	qsort(ev, n, sizeof(*ev), named_qcmp);
+	for (size_t k = 0; k < n; k++)
+		names[k] = ev[k].name;
+
+	sb_indent(b, level);
+	sb_puts(b, "{\n");
+	sb_key(b, level + 1, "path");
+	sb_json_str(b, l->path);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "buildId");
+	sb_json_str(b, l->build_id);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "kind");
+	sb_json_str(b, kind_names[l->kind]);
+	sb_puts(b, ",\n");
+	sb_rule(b, level + 1, names, n);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "evidence");
+	{
+		size_t nev = 0;
+
+		for (size_t k = 0; k < n; k++)
+			nev += ev[k].sc->count || ev[k].sc->site;
+		if (!nev) {
+			sb_puts(b, "{}\n");
+		} else {
+			sb_puts(b, "{\n");
+			for (size_t k = 0; k < n; k++) {
+				const struct policy_syscall *s = ev[k].sc;
+
+				if (!s->count && !s->site)
+					continue;
+				sb_key(b, level + 2, ev[k].name);
+				sb_puts(b, "{\n");
+				sb_key(b, level + 3, "count");
+				sb_printf(b, "%llu,\n", (unsigned long long)s->count);
+				sb_key(b, level + 3, "site");
+				sb_json_str(b, s->site);
+				sb_puts(b, "\n");
+				sb_indent(b, level + 2);
+				sb_puts(b, --nev ? "},\n" : "}\n");
+			}
+			sb_indent(b, level + 1);
+			sb_puts(b, "}\n");
+		}
+	}
+	sb_indent(b, level);
+	sb_puts(b, "}");
+}
+
+char *policy__to_json(const struct policy *p)
+{
+	const struct policy_lib **libs = NULL;
+	const char **names = NULL, **trans = NULL;
+	struct named_sc *ev = NULL;
+	bool used[SYSCALL_NR_MAX] = { false };
+	struct sbuf b = { 0 };
+	size_t maxsc = 0, n = 0;
+
+	if (!p || !p->default_action) {
+		errno = EINVAL;
+		return NULL;
+	}
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+
+		if (!l->path || l->kind > LIB_KIND_BUCKET) {
+			errno = EINVAL;
+			return NULL;
+		}
+		if (l->nsyscalls > maxsc)
+			maxsc = l->nsyscalls;
+		for (size_t k = 0; k < l->nsyscalls; k++) {
+			if (!syscall__name(l->syscalls[k].nr)) {
+				errno = EINVAL;
+				return NULL;
+			}
+			used[l->syscalls[k].nr] = true;
+		}
+	}
+	libs = malloc((p->nlibs + 1) * sizeof(*libs));
+	names = malloc((maxsc > SYSCALL_NR_MAX ? maxsc : SYSCALL_NR_MAX) *
+		       sizeof(*names));
+	ev = malloc((maxsc + 1) * sizeof(*ev));
+	trans = malloc((p->ntransparent + 1) * sizeof(*trans));
+	if (!libs || !names || !ev || !trans) {
+		b.err = ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < p->nlibs; i++)
+		libs[i] = &p->libs[i];
+	qsort(libs, p->nlibs, sizeof(*libs), lib_pqcmp);
+	for (size_t i = 0; i < p->ntransparent; i++)
+		trans[i] = p->transparent[i];
+	qsort(trans, p->ntransparent, sizeof(*trans), cstr_qcmp);
+
+	sb_puts(&b, "{\n");
+	sb_key(&b, 1, "defaultAction");
+	sb_json_str(&b, p->default_action);
+	sb_puts(&b, ",\n");
+	sb_key(&b, 1, "architectures");
+	sb_str_array(&b, 1, (const char *const *)p->architectures,
+		     p->narchitectures);
+	sb_puts(&b, ",\n");
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
+		if (used[nr])
+			names[n++] = syscall__name(nr);
+	qsort(names, n, sizeof(*names), cstr_qcmp);
+	sb_rule(&b, 1, names, n);
+	sb_puts(&b, ",\n");
+
+	sb_key(&b, 1, "sysfence");
+	sb_puts(&b, "{\n");
+	sb_key(&b, 2, "version");
+	sb_printf(&b, "%u,\n", POLICY_VERSION);
+	sb_key(&b, 2, "binary");
+	if (!p->binary && !p->binary_build_id) {
+		sb_puts(&b, "null,\n");
+	} else {
+		sb_puts(&b, "{\n");
+		sb_key(&b, 3, "path");
+		sb_json_str(&b, p->binary);
+		sb_puts(&b, ",\n");
+		sb_key(&b, 3, "buildId");
+		sb_json_str(&b, p->binary_build_id);
+		sb_puts(&b, "\n");
+		sb_indent(&b, 2);
+		sb_puts(&b, "},\n");
+	}
+	sb_key(&b, 2, "transparent");
+	sb_str_array(&b, 2, trans, p->ntransparent);
+	sb_puts(&b, ",\n");
+	sb_key(&b, 2, "libraries");
+	if (!p->nlibs) {
+		sb_puts(&b, "[]\n");
+	} else {
+		sb_puts(&b, "[\n");
+		for (size_t i = 0; i < p->nlibs; i++) {
+			sb_lib(&b, libs[i], 3, names, ev);
+			sb_puts(&b, i + 1 < p->nlibs ? ",\n" : "\n");
+		}
+		sb_indent(&b, 2);
+		sb_puts(&b, "]\n");
+	}
+	sb_indent(&b, 1);
+	sb_puts(&b, "}\n");
+	sb_puts(&b, "}\n");
+out:
+	free(libs);
+	free(names);
+	free(ev);
+	free(trans);
+	if (b.err) {
+		free(b.p);
+		errno = b.err;
+		return NULL;
+	}
+	return b.p;
+}
+
+int policy__write(const struct policy *p, const char *path, char *err,
+		  size_t errlen)
+{
+	char *json;
+	int rc;
+
+	if (!path) {
+		util__errf(err, errlen, "cannot write policy: invalid argument");
+		return -EINVAL;
+	}
+	json = policy__to_json(p);
+	if (!json) {
+		rc = -errno;
+		util__errf(err, errlen, "cannot write %s: %s", path,
+			   rc == -EINVAL ? "invalid policy (missing path, bad "
+					   "kind or unnamed syscall)"
+					 : strerror(-rc));
+		return rc;
+	}
+	rc = fileio__write_atomic(path, json, strlen(json), err, errlen);
+	free(json);
+	return rc;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,
+			 char *err, size_t errlen)
+{
+	const char *hint;
+	int nr;
+
+	if (!name) {
+		util__errf(err, errlen, "missing syscall name");
+		return -EINVAL;
+	}
+	if (name[0] == '@') {
+		/* syscall groups: none defined yet */
+		util__errf(err, errlen, "unknown group '%s'", name);
+		return -ENOENT;
+	}
+	nr = syscall__nr(name);
+	if (nr < 0) {
+		hint = syscall__suggest(name);
+		if (hint)
+			util__errf(err, errlen, "unknown syscall name '%s'; did "
+				   "you mean '%s'?", name, hint);
+		else
+			util__errf(err, errlen, "unknown syscall name '%s'", name);
+		return -ENOENT;
+	}
+	if (cap && nrs)
+		nrs[0] = (uint32_t)nr;
+	return 1;
+}
+
+/* ---- JSON reader -------------------------------------------------------- */
+
+struct pctx {
+	const char *name;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int perr(struct pctx *c, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	util__errf(c->err, c->errlen, "%s: %s", c->name, msg);
+	return -EINVAL;
+}
+
+/* JSON paths: silently truncated (messages stay one line, bounded). */
+__attribute__((format(printf, 3, 4)))
+static void pathf(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *const known_actions[] = {
+	"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+	"SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",
+	"SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL,
+};
+
+/* Architecture names of the OCI runtime spec. */
+static const char *const known_archs[] = {
+	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+	"SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+	"SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
+	"SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH",
+	"SCMP_ARCH_SHEB", NULL,
+};
+
+/* x86_64 and the sub-architectures an x86_64 kernel also runs */
+static const char *const native_archs[] = {
+	"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", NULL,
+};
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/* Reject duplicate keys and, when allowed is non-NULL, unknown keys. */
+static int check_keys(struct pctx *c, const cJSON *obj, const char *path,
+		      const char *const *allowed)
+{
+	for (const cJSON *it = obj->child; it; it = it->next) {
+		if (cJSON_GetObjectItemCaseSensitive(obj, it->string) != it)
+			return perr(c, "%s: duplicate key '%s'",
+				    *path ? path : "(root)", it->string);
+		if (allowed && !in_list(allowed, it->string))
+			return perr(c, "%s%s%s: unknown key", path,
+				    *path ? "." : "", it->string);
+	}
+	return 0;
+}
+
+/* Optional string member: NULL when absent (or null, if nullable). */
+static int get_str(struct pctx *c, const cJSON *obj, const char *path,
+		   const char *key, bool required, bool nullable,
+		   const char **out)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const char *dot = *path ? "." : "";
+
+	*out = NULL;
+	if (!it) {
+		if (required)
+			return perr(c, "%s%s%s: missing", path, dot, key);
+		return 0;
+	}
+	if (cJSON_IsNull(it) && nullable)
+		return 0;
+	if (!cJSON_IsString(it))
+		return perr(c, "%s%s%s: expected a string%s", path, dot, key,
+			    nullable ? " or null" : "");
+	*out = it->valuestring;
+	return 0;
+}
+
+static int get_uint(struct pctx *c, const cJSON *it, const char *path,
+		    uint64_t *out)
+{
+	double v;
+
+	if (!cJSON_IsNumber(it))
+		return perr(c, "%s: expected a non-negative integer", path);
+	v = it->valuedouble;
+	if (!(v >= 0) || v != floor(v) || v > MAX_EXACT_COUNT)
+		return perr(c, "%s: expected a non-negative integer (at most "
+			    "2^53)", path);
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* Resolve one name at path, with the error contract of policy files. */
+static int resolve_at(struct pctx *c, const cJSON *it, const char *path,
+		      uint32_t *nrs, size_t cap)
+{
+	char msg[192];
+	int n;
+
+	if (!cJSON_IsString(it))
+		return perr(c, "%s: expected a string", path);
+	n = policy__resolve_name(it->valuestring, nrs, cap, msg, sizeof(msg));
+	if (n >= 0)
+		return n;
+	if (it->valuestring[0] == '@')
+		return perr(c, "unknown group '%s' at %s", it->valuestring, path);
+	{
+		const char *hint = syscall__suggest(it->valuestring);
+
+		if (hint)
+			return perr(c, "unknown syscall name '%s' at %s; did you "
+				    "mean '%s'?", it->valuestring, path, hint);
+	}
+	return perr(c, "unknown syscall name '%s' at %s", it->valuestring,
+		    path);
+}
+
+/* A seccomp rule list: [ { "names": [...], "action": "..." } ].
+ * seen (SYSCALL_NR_MAX entries) collects the numbers; when strict
+ * (library rules) names may appear once, action must be SCMP_ACT_ALLOW
+ * and no other keys are allowed. */
+static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
+		       bool strict, bool *seen)
+{
+	static const char *const rule_keys[] = { "names", "action", NULL };
+	char p[256];
+	size_t i = 0;
+
+	if (!cJSON_IsArray(arr))
+		return perr(c, "%s: expected an array", path);
+	for (const cJSON *rule = arr->child; rule; rule = rule->next, i++) {
+		const cJSON *names;
+		const char *action;
+		size_t j = 0;
+		int rc;
+
+		pathf(p, sizeof(p), "%s[%zu]", path, i);
+		if (!cJSON_IsObject(rule))
+			return perr(c, "%s: expected an object", p);
+		if ((rc = check_keys(c, rule, p, strict ? rule_keys : NULL)))
+			return rc;
+		if ((rc = get_str(c, rule, p, "action", true, false, &action)))
+			return rc;
+		if (!in_list(known_actions, action))
+			return perr(c, "%s.action: unknown action '%s'", p, action);
+		if (strict && strcmp(action, ALLOW_ACTION) != 0)
+			return perr(c, "%s.action: expected %s (library rules only "
+				    "allow)", p, ALLOW_ACTION);
+		names = cJSON_GetObjectItemCaseSensitive(rule, "names");
+		if (!names)
+			return perr(c, "%s.names: missing", p);
+		if (!cJSON_IsArray(names))
+			return perr(c, "%s.names: expected an array", p);
+		for (const cJSON *nm = names->child; nm; nm = nm->next, j++) {
+			uint32_t nrs[SYSCALL_NR_MAX];
+			char np[300];
+			int n;
+
+			pathf(np, sizeof(np), "%s.names[%zu]", p, j);
+			n = resolve_at(c, nm, np, nrs, SYSCALL_NR_MAX);
+			if (n < 0)
+				return n;
+			for (int k = 0; k < n && k < SYSCALL_NR_MAX; k++) {
+				if (strict && seen[nrs[k]])
+					return perr(c, "duplicate syscall name "
+						    "'%s' at %s", nm->valuestring,
+						    np);
+				seen[nrs[k]] = true;
+			}
+		}
+	}
+	return 0;
+}
+
+static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
+			  struct policy *p, size_t li, const bool *seen)
+{
+	static const char *const ev_keys[] = { "count", "site", NULL };
+	int rc;
+
+	if (!cJSON_IsObject(ev))
+		return perr(c, "%s: expected an object", path);
+	if ((rc = check_keys(c, ev, path, NULL)))
+		return rc;
+	for (const cJSON *it = ev->child; it; it = it->next) {
+		const cJSON *cnt;
+		const char *site;
+		uint64_t count = 0;
+		char ep[300], cp[320];
+		int nr = syscall__nr(it->string);
+
+		pathf(ep, sizeof(ep), "%s.%s", path, it->string);
+		if (nr < 0)
+			return perr(c, "%s: unknown syscall name '%s'", ep,
+				    it->string);
+		if (!seen[nr])
+			return perr(c, "%s: '%s' is not in this library's syscalls",
+				    ep, it->string);
+		if (!cJSON_IsObject(it))
+			return perr(c, "%s: expected an object", ep);
+		if ((rc = check_keys(c, it, ep, ev_keys)))
+			return rc;
+		cnt = cJSON_GetObjectItemCaseSensitive(it, "count");
+		pathf(cp, sizeof(cp), "%s.count", ep);
+		if (cnt && (rc = get_uint(c, cnt, cp, &count)))
+			return rc;
+		if ((rc = get_str(c, it, ep, "site", false, true, &site)))
+			return rc;
+		rc = policy__add_syscall(p, li, (uint32_t)nr, count, site);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
+			 struct policy *p)
+{
+	static const char *const lib_keys[] = {
+		"path", "buildId", "kind", "syscalls", "evidence", NULL,
+	};
+	bool seen[SYSCALL_NR_MAX] = { false };
+	const char *lpath, *bid, *kind;
+	const cJSON *rules, *ev, *it;
+	char sub[300];
+	uint32_t k;
+	int rc, li;
+
+	if (!cJSON_IsObject(lib))
+		return perr(c, "%s: expected an object", path);
+	if ((rc = check_keys(c, lib, path, lib_keys)) ||
+	    (rc = get_str(c, lib, path, "path", true, false, &lpath)) ||
+	    (rc = get_str(c, lib, path, "buildId", false, true, &bid)))
+		return rc;
+	if (!*lpath)
+		return perr(c, "%s.path: expected a non-empty string", path);
+	it = cJSON_GetObjectItemCaseSensitive(lib, "kind");
+	if (!it)
+		return perr(c, "%s.kind: missing", path);
+	kind = cJSON_IsString(it) ? it->valuestring : "";
+	for (k = 0; k <= LIB_KIND_BUCKET; k++)
+		if (strcmp(kind, kind_names[k]) == 0)
+			break;
+	if (k > LIB_KIND_BUCKET)
+		return perr(c, "%s.kind: expected one of executable, library, "
+			    "bucket", path);
+	li = lib_find(p, lpath, bid, k);
+	if (li >= 0)
+		return perr(c, "%s: duplicate library (same path, buildId and "
+			    "kind as sysfence.libraries[%d])", path, li);
+	li = policy__add_lib(p, lpath, bid, k);
+	if (li < 0)
+		return li;
+
+	rules = cJSON_GetObjectItemCaseSensitive(lib, "syscalls");
+	pathf(sub, sizeof(sub), "%s.syscalls", path);
+	if (!rules)
+		return perr(c, "%s: missing", sub);
+	if ((rc = parse_rules(c, rules, sub, true, seen)))
+		return rc;
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
+		if (seen[nr] && (rc = policy__add_syscall(p, (size_t)li, nr, 0,
+							  NULL)))
+			return rc;
+	ev = cJSON_GetObjectItemCaseSensitive(lib, "evidence");
+	pathf(sub, sizeof(sub), "%s.evidence", path);
+	if (ev && (rc = parse_evidence(c, ev, sub, p, (size_t)li, seen)))
+		return rc;
+	return 0;
+}
+
+static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
+{
+	static const char *const sf_keys[] = {
+		"version", "binary", "transparent", "libraries", NULL,
+	};
+	static const char *const bin_keys[] = { "path", "buildId", NULL };
+	const cJSON *it;
+	uint64_t version;
+	char path[64];
+	size_t i;
+	int rc;
+
+	if (!cJSON_IsObject(sf))
+		return perr(c, "sysfence: expected an object");
+	if ((rc = check_keys(c, sf, "sysfence", sf_keys)))
+		return rc;
+	it = cJSON_GetObjectItemCaseSensitive(sf, "version");
+	if (!it)
+		return perr(c, "sysfence.version: missing");
+	if ((rc = get_uint(c, it, "sysfence.version", &version)))
+		return rc;
+	if (version > POLICY_VERSION)
+		return perr(c, "sysfence.version: policy version %llu is newer "
+			    "than this sysfence supports (%u)",
+			    (unsigned long long)version, POLICY_VERSION);
+	if (version == 0)
+		return perr(c, "sysfence.version: invalid version 0");
+	p->version = (uint32_t)version;
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "binary");
+	if (it && !cJSON_IsNull(it)) {
+		const char *bpath, *bid;
+
+		if (!cJSON_IsObject(it))
+			return perr(c, "sysfence.binary: expected an object or null");
+		if ((rc = check_keys(c, it, "sysfence.binary", bin_keys)) ||
+		    (rc = get_str(c, it, "sysfence.binary", "path", false, true,
+				  &bpath)) ||
+		    (rc = get_str(c, it, "sysfence.binary", "buildId", false,
+				  true, &bid)))
+			return rc;
+		if (util__dup(&p->binary, bpath) ||
+		    util__dup(&p->binary_build_id, bid))
+			return -ENOMEM;
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "transparent");
+	if (it) {
+		const cJSON *s;
+
+		if (!cJSON_IsArray(it))
+			return perr(c, "sysfence.transparent: expected an array");
+		i = 0;
+		for (s = it->child; s; s = s->next, i++) {
+			pathf(path, sizeof(path), "sysfence.transparent[%zu]", i);
+			if (!cJSON_IsString(s) || !*s->valuestring)
+				return perr(c, "%s: expected a non-empty string",
+					    path);
+			if (strv_has(p->transparent, p->ntransparent,
+				     s->valuestring))
+				return perr(c, "%s: duplicate path '%s'", path,
+					    s->valuestring);
+			if (strv_push(&p->transparent, &p->ntransparent,
+				      s->valuestring))
+				return -ENOMEM;
+		}
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "libraries");
+	if (!it)
+		return perr(c, "sysfence.libraries: missing");
+	if (!cJSON_IsArray(it))
+		return perr(c, "sysfence.libraries: expected an array");
+	i = 0;
+	for (const cJSON *lib = it->child; lib; lib = lib->next, i++) {
+		pathf(path, sizeof(path), "sysfence.libraries[%zu]", i);
+		if ((rc = parse_library(c, lib, path, p)))
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
+{
+	bool seen[SYSCALL_NR_MAX] = { false };
+	const char *action;
+	const cJSON *it;
+	size_t i;
+	int rc;
+
+	if (!cJSON_IsObject(root))
+		return perr(c, "(root): expected an object");
+	if ((rc = check_keys(c, root, "", NULL)))
+		return rc;
+	if ((rc = get_str(c, root, "", "defaultAction", true, false, &action)))
+		return rc;
+	if (!in_list(known_actions, action))
+		return perr(c, "defaultAction: unknown action '%s'", action);
+	free(p->default_action);
+	p->default_action = strdup(action);
+	if (!p->default_action)
+		return -ENOMEM;
+
+	it = cJSON_GetObjectItemCaseSensitive(root, "architectures");
+	if (it) {
+		const char *foreign = NULL;
+		bool native = false;
+		char path[64];
+
+		if (!cJSON_IsArray(it))
+			return perr(c, "architectures: expected an array");
+		strv_free(p->architectures, p->narchitectures);
+		p->architectures = NULL;
+		p->narchitectures = 0;
+		i = 0;
+		for (const cJSON *a = it->child; a; a = a->next, i++) {
+			pathf(path, sizeof(path), "architectures[%zu]", i);
+			if (!cJSON_IsString(a))
+				return perr(c, "%s: expected a string", path);
+			if (!in_list(known_archs, a->valuestring))
+				return perr(c, "%s: unknown architecture '%s'",
+					    path, a->valuestring);
+			if (strv_has(p->architectures, p->narchitectures,
+				     a->valuestring))
+				return perr(c, "%s: duplicate architecture '%s'",
+					    path, a->valuestring);
+			if (strcmp(a->valuestring, NATIVE_ARCH) == 0)
+				native = true;
+			else if (!in_list(native_archs, a->valuestring) &&
+				 !foreign)
+				foreign = a->valuestring;
+			if (strv_push(&p->architectures, &p->narchitectures,
+				      a->valuestring))
+				return -ENOMEM;
+		}
+		if (foreign || !native) {
+			if (!foreign)
+				foreign = p->narchitectures ? p->architectures[0]
+							    : "no architecture";
+			return perr(c, "policy is for %s; this machine is x86_64",
+				    foreign);
+		}
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
+	if (it && (rc = parse_rules(c, it, "syscalls", false, seen)))
+		return rc;
+
+	it = cJSON_GetObjectItemCaseSensitive(root, "sysfence");
+	if (it && (rc = parse_sysfence(c, it, p)))
+		return rc;
+	return 0;
+}
+
+/* 1-based line and column (in bytes) of offset in s. */
+static void line_col(const char *s, size_t off, unsigned *line, unsigned *col)
+{
+	size_t bol = 0;
+
+	*line = 1;
+	for (size_t i = 0; i < off; i++)
+		if (s[i] == '\n') {
+			(*line)++;
+			bol = i + 1;
+		}
+	*col = (unsigned)(off - bol + 1);
+}
+
+int policy__parse(const char *json, size_t len, const char *name,
+		  struct policy **out, char *err, size_t errlen)
+{
+	struct pctx c = { name ? name : "<policy>", err, errlen };
+	const char *end = NULL, *nul;
+	struct policy *p = NULL;
+	cJSON *root = NULL;
+	char *copy = NULL;
+	unsigned line, col;
+	int rc;
+
+	if (!out || (!json && len)) {
+		util__errf(err, errlen, "%s: invalid argument", c.name);
+		return -EINVAL;
+	}
+	if (!len) {
+		util__errf(err, errlen, "%s: empty file", c.name);
+		return -ENODATA;
+	}
+	nul = memchr(json, 0, len);
+	if (nul) {
+		line_col(json, (size_t)(nul - json), &line, &col);
+		util__errf(err, errlen, "%s:%u:%u: invalid JSON: NUL byte",
+			   c.name, line, col);
+		return -EINVAL;
+	}
+	/* cJSON wants the terminating NUL inside the length to insist on
+	 * nothing but whitespace after the value */
+	copy = malloc(len + 1);
+	if (!copy) {
+		rc = -ENOMEM;
+		goto nomem;
+	}
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
+	if (!root) {
+		size_t off = end && end >= copy ? (size_t)(end - copy) : len;
+
+		if (off > len)
+			off = len;
+		line_col(copy, off, &line, &col);
+		if (off >= len)
+			util__errf(err, errlen, "%s:%u:%u: invalid JSON: "
+				   "unexpected end of input", c.name, line, col);
+		else
+			util__errf(err, errlen, "%s:%u:%u: invalid JSON near "
+				   "'%.*s'", c.name, line, col,
+				   (int)strcspn(copy + off, "\r\n") < 12 ?
+				   (int)strcspn(copy + off, "\r\n") : 12,
+				   copy + off);
+		rc = -EINVAL;
+		goto out;
+	}
+	p = policy__new();
+	if (!p) {
+		rc = -ENOMEM;
+		goto nomem;
+	}
+	rc = parse_root(&c, root, p);
+	if (rc == -ENOMEM)
+		goto nomem;
+	if (rc)
+		goto out;
+	rc = policy__canonicalize(p);
+	if (rc)
+		goto nomem;
+	*out = p;
+	p = NULL;
+	goto out;
+nomem:
+	util__errf(err, errlen, "%s: %s", c.name, strerror(ENOMEM));
+out:
+	policy__free(p);
+	cJSON_Delete(root);
+	free(copy);
+	return rc;
+}
+
+int policy__load(const char *path, struct policy **out, char *err,
+		 size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (!path || !out) {
+		util__errf(err, errlen, "cannot load policy: invalid argument");
+		return -EINVAL;
+	}
+	rc = fileio__read_all(path, POLICY_READ_CAP, &buf, &len, err, errlen);
+	if (rc)
+		return rc;
+	rc = policy__parse(buf, len, path, out, err, errlen);
+	free(buf);
+	return rc;
+}
