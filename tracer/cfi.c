@@ -29,6 +29,7 @@
 
 #include "cfi.h"
 
+#define X86_64_REG_RDI 5
 #define X86_64_REG_RBP 6
 #define X86_64_REG_RSP 7
 #define X86_64_REG_RA 16
@@ -74,6 +75,7 @@ const char *cfi__kind_name(unsigned int kind)
 	case SF_CFA_PLT: return "plt";
 	case SF_CFA_END: return "end";
 	case SF_CFA_UNSUPPORTED: return "unsupported";
+	case SF_CFA_RA_RDI: return "ra-in-rdi";
 	}
 	return "?";
 }
@@ -576,6 +578,7 @@ static int rbp_rule(Dwarf_Frame *frame, int16_t *off)
 static void translate(Dwarf_Frame *frame, int ra_reg, struct sf_cfi_row *r)
 {
 	Dwarf_Op mem[3], *ops;
+	bool ra_in_rdi = false;
 	size_t n;
 
 	memset(r, 0, sizeof(*r));
@@ -589,15 +592,25 @@ static void translate(Dwarf_Frame *frame, int ra_reg, struct sf_cfi_row *r)
 		r->kind = ops ? SF_CFA_END : SF_CFA_UNSUPPORTED;
 		return;
 	}
-	if (!(n == 2 && is_op(&ops[0], DW_OP_call_frame_cfa) &&
-	      is_op(&ops[1], DW_OP_plus_uconst) &&
-	      (int64_t)ops[1].number == -8))
+	if (n == 1 && is_op(&ops[0], DW_OP_regx) && ops[0].number == X86_64_REG_RDI)
+		ra_in_rdi = true; /* DW_CFA_register rip, rdi: vfork */
+	else if (!(n == 2 && is_op(&ops[0], DW_OP_call_frame_cfa) &&
+		   is_op(&ops[1], DW_OP_plus_uconst) &&
+		   (int64_t)ops[1].number == -8))
 		return;
 	if (dwarf_frame_cfa(frame, &ops, &n) != 0 || n == 0)
 		return;
 	cfa_rule(ops, n, r);
 	if (r->kind == SF_CFA_UNSUPPORTED)
 		return;
+	if (ra_in_rdi) {
+		if (r->kind != SF_CFA_RSP) {
+			r->kind = SF_CFA_UNSUPPORTED;
+			r->cfa_off = 0;
+			return;
+		}
+		r->kind = SF_CFA_RA_RDI;
+	}
 	if (rbp_rule(frame, &r->rbp_off) != 0) {
 		/* rbp is somewhere we cannot restore it from.  Only a caller
 		 * whose CFA is rbp-based would notice; be conservative. */
@@ -634,6 +647,12 @@ static int walk_fdes(struct builder *b, Dwarf_CFI *cfi)
 			}
 			ra = dwarf_frame_info(frame, &start, &end, &signal);
 			translate(frame, ra, &r);
+			/* signal trampoline (__restore_rt, 'S' augmentation):
+			 * its caller is the kernel's signal delivery, and its
+			 * rt_sigreturn belongs to the runtime, like an
+			 * undefined return address */
+			if (signal)
+				r = (struct sf_cfi_row){ .kind = SF_CFA_END };
 			free(frame);
 			rc = emit(b, addr, r);
 			if (rc)
@@ -799,7 +818,7 @@ enum cfi_step cfi__unwind_step(const struct cfi_table *t, uint64_t file_off,
 	unsigned int kind = SF_CFA_NONE;
 	long i;
 
-	key = frame0 ? file_off : file_off - 1;
+	key = frame0 ? file_off - 2 : file_off - 1;
 	i = cfi__lookup(t, key);
 	row = i >= 0 ? &t->rows[i] : NULL;
 	if (row)
@@ -819,12 +838,19 @@ enum cfi_step cfi__unwind_step(const struct cfi_table *t, uint64_t file_off,
 	case SF_CFA_PLT:
 		cfa = regs->sp + 8 + ((regs->ip & 15) >= 11 ? 8 : 0);
 		break;
+	case SF_CFA_RA_RDI:
+		if (!frame0)
+			return CFI_STEP_UNSUPPORTED;
+		cfa = regs->sp + (int64_t)row->cfa_off;
+		break;
 	case SF_CFA_END:
 		return CFI_STEP_END;
 	default:
 		return CFI_STEP_UNSUPPORTED;
 	}
-	if (read(ctx, cfa - 8, &ra) != 0)
+	if (kind == SF_CFA_RA_RDI)
+		ra = regs->di;
+	else if (read(ctx, cfa - 8, &ra) != 0)
 		return CFI_STEP_READ_FAILED;
 	if (row && kind != SF_CFA_NONE && row->rbp_off != 0 &&
 	    read(ctx, cfa + (int64_t)row->rbp_off, &bp) != 0)

@@ -10,18 +10,23 @@
  * Unwind algorithm (cfi__unwind_step; bpf/sysfence.bpf.c does the same):
  *  1. ip is inside a transparent library mapped at vma_start with page
  *     offset vma_pgoff: file_off = ip - vma_start + vma_pgoff * 4096.
- *  2. key = file_off at frame 0 (ip is the instruction after `syscall`, not
- *     yet a return address); key = file_off - 1 at deeper frames (ip is a
- *     return address: the call may be the last instruction of its FDE).
+ *  2. key = file_off - 2 at frame 0: at sys_enter ip points after the
+ *     2-byte `syscall` (0f 05), which may be the last instruction of its
+ *     FDE (__restore_rt); the state at `syscall` equals the state after
+ *     it.  key = file_off - 1 at deeper frames (ip is a return address and
+ *     the call may be the last instruction of its FDE).
  *  3. row = last row with row.off <= key (binary search); none -> NONE.
- *  4. kind NONE: frame 0 -> leaf: CFA = rsp + 8 (RA at [rsp]); deeper
- *     frame -> stop, no CFI (ld.so: start-up).   kind END -> stop, RA
- *     undefined (libc runtime: start_thread, _start).   kind UNSUPPORTED
- *     -> stop, unwind failed.
+ *  4. kind NONE: frame 0 -> leaf: CFA = rsp + 8 (RA at [rsp]): clone and
+ *     clone3 end their FDE before `syscall`; deeper frame -> stop, no CFI
+ *     (ld.so: start-up).  kind END -> stop, libc runtime: RA undefined
+ *     (clone/clone3 child -> start_thread) or signal trampoline
+ *     (rt_sigreturn, libc's signal handlers).  UNSUPPORTED -> stop, failed.
  *  5. CFA = rsp + cfa_off (RSP), rbp + cfa_off (RBP), or for PLT
  *     rsp + 8 + ((ip & 15) >= 11 ? 8 : 0)  (ip & 15 == vaddr & 15).
- *  6. RA = u64 at [CFA - 8];  if rbp_off != 0: rbp = u64 at [CFA + rbp_off];
- *     rsp = CFA;  ip = RA.  A failed read stops (unwind failed).
+ *     RA_RDI (vfork): frame 0 -> CFA = rsp + cfa_off, RA = rdi (pt_regs);
+ *     deeper frame -> stop, unwind failed.
+ *  6. RA = u64 at [CFA - 8] (RA_RDI: rdi);  if rbp_off != 0: rbp = u64 at
+ *     [CFA + rbp_off];  rsp = CFA;  ip = RA.  A failed read stops.
  *  7. Repeat from 1 while ip is inside a transparent library (at most
  *     SF_MAX_FRAMES); the first ip outside them is the caller.
  */
@@ -51,6 +56,7 @@ long cfi__lookup(const struct cfi_table *t, uint64_t key);
 
 struct cfi_regs {
 	uint64_t ip, sp, bp;
+	uint64_t di; /* frame 0 only (SF_CFA_RA_RDI) */
 };
 
 enum cfi_step {

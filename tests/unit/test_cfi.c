@@ -50,13 +50,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void count_kinds(const struct cfi_table *t, size_t kinds[6])
+#define NKINDS (SF_CFA_RA_RDI + 1)
+
+static void count_kinds(const struct cfi_table *t, size_t kinds[NKINDS])
 {
 	size_t i;
 
-	memset(kinds, 0, 6 * sizeof(kinds[0]));
+	memset(kinds, 0, NKINDS * sizeof(kinds[0]));
 	for (i = 0; i < t->nrows; i++) {
-		assert_true(t->rows[i].kind <= SF_CFA_UNSUPPORTED);
+		assert_true(t->rows[i].kind < NKINDS);
 		kinds[t->rows[i].kind]++;
 	}
 }
@@ -82,7 +84,7 @@ static void check_shape(const struct cfi_table *t)
 
 static void test_libc_shape(void **state)
 {
-	size_t k[6], cfa_rows;
+	size_t k[NKINDS], cfa_rows;
 
 	(void)state;
 	check_shape(&libc_t);
@@ -95,11 +97,12 @@ static void test_libc_shape(void **state)
 	assert_true(k[SF_CFA_UNSUPPORTED] < 50);
 	assert_true(k[SF_CFA_NONE] > 100);
 	assert_true(k[SF_CFA_PLT] >= 1); /* libc has .plt with CFI */
+	assert_in_range(k[SF_CFA_RA_RDI], 1, 4); /* vfork */
 }
 
 static void test_ldso_shape(void **state)
 {
-	size_t k[6];
+	size_t k[NKINDS];
 
 	(void)state;
 	check_shape(&ldso_t);
@@ -162,6 +165,37 @@ static void test_getppid(void **state)
 	elf_syms__close(s);
 }
 
+/* vfork pops its return address into rdi before the syscall. */
+static void test_vfork(void **state)
+{
+	struct elf_syms *s = elf_syms__open(LIBC);
+	const struct sf_cfi_row *r;
+	struct cfi_regs regs;
+	uint8_t code[16];
+	uint64_t off;
+	int i;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(elf_syms__find(s, "vfork", &off), 0);
+	assert_int_equal(read_bytes(LIBC, off, code, sizeof(code)), 0);
+	for (i = 0; i + 1 < (int)sizeof(code); i++)
+		if (code[i] == 0x0f && code[i + 1] == 0x05)
+			break;
+	assert_true(i + 1 < (int)sizeof(code));
+	r = row_at(&libc_t, off + i + 2);
+	assert_int_equal(r->kind, SF_CFA_RA_RDI);
+	assert_int_equal(r->cfa_off, 0);
+	regs = (struct cfi_regs){ .sp = 0x1000, .di = 0x400789 };
+	assert_int_equal(cfi__unwind_step(&libc_t, off + i + 2, true, &regs,
+					  NULL, NULL), CFI_STEP_OK);
+	assert_int_equal(regs.ip, 0x400789);
+	assert_int_equal(regs.sp, 0x1000);
+	assert_int_equal(cfi__unwind_step(&libc_t, off + i + 3, false, &regs,
+					  NULL, NULL), CFI_STEP_UNSUPPORTED);
+	elf_syms__close(s);
+}
+
 /* clone/clone3 end their FDE right before `syscall`: a gap row starts on
  * the syscall instruction and the child path that follows has its return
  * address undefined (SF_CFA_END). */
@@ -179,21 +213,50 @@ static void test_clone_gaps(void **state)
 		const struct sf_cfi_row *gap = &libc_t.rows[i - 1];
 		uint8_t insn[2];
 
-		if (libc_t.rows[i].kind != SF_CFA_END)
+		if (libc_t.rows[i].kind != SF_CFA_END ||
+		    gap->kind != SF_CFA_NONE)
+			continue;
+		assert_int_equal(read_bytes(LIBC, gap->off, insn, 2), 0);
+		if (insn[0] != 0x0f || insn[1] != 0x05) /* syscall */
 			continue;
 		ends++;
-		assert_int_equal(gap->kind, SF_CFA_NONE);
-		assert_int_equal(read_bytes(LIBC, gap->off, insn, 2), 0);
-		assert_int_equal(insn[0], 0x0f); /* syscall */
-		assert_int_equal(insn[1], 0x05);
-		/* frame 0 at sys_enter: ip = syscall + 2 lies in the gap */
-		assert_int_equal(row_at(&libc_t, gap->off + 2)->kind, SF_CFA_NONE);
+		/* frame 0 at sys_enter: ip = syscall + 2, key = ip - 2 */
+		assert_int_equal(row_at(&libc_t, gap->off)->kind, SF_CFA_NONE);
 		if (gap->off > clone_off && gap->off < clone_off + 0x80)
 			clone_seen = true;
 	}
 	assert_true(clone_seen);
 	assert_true(ends >= 2); /* clone and clone3 */
 	elf_syms__close(s);
+}
+
+/* __restore_rt (mov $15,%rax; syscall) is a signal frame: its
+ * rt_sigreturn ends the unwind as libc runtime. */
+static void test_sigreturn(void **state)
+{
+	static const uint8_t pat[] = { 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00,
+				       0x0f, 0x05 };
+	struct cfi_regs r = { .sp = 0x1000 };
+	struct stat st;
+	uint8_t *buf, *hit;
+	uint64_t off;
+	int fd;
+
+	(void)state;
+	fd = open(LIBC, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	buf = malloc((size_t)st.st_size);
+	assert_non_null(buf);
+	assert_int_equal(pread(fd, buf, (size_t)st.st_size, 0), st.st_size);
+	close(fd);
+	hit = memmem(buf, (size_t)st.st_size, pat, sizeof(pat));
+	assert_non_null(hit);
+	off = (uint64_t)(hit - buf) + sizeof(pat); /* ip after syscall */
+	free(buf);
+	assert_int_equal(row_at(&libc_t, off - 2)->kind, SF_CFA_END);
+	assert_int_equal(cfi__unwind_step(&libc_t, off, true, &r, NULL, NULL),
+			 CFI_STEP_END);
 }
 
 static uint64_t mem_stack[4];
@@ -230,7 +293,7 @@ static void test_unwind_step(void **state)
 	mem_stack[0] = 0x400123;
 	mem_stack[1] = 0x400456;
 	r = (struct cfi_regs){ .ip = 0x7f0000000000 + off + 7, .sp = 0x1000,
-			       .bp = 77 };
+			       .bp = 77 }; /* getppid: mov $110,%eax; syscall */
 	assert_int_equal(cfi__unwind_step(&libc_t, off + 7, true, &r, read_mem,
 					  NULL), CFI_STEP_OK);
 	assert_int_equal(r.ip, 0x400123);
@@ -386,7 +449,9 @@ int main(void)
 		cmocka_unit_test(test_libc_shape),
 		cmocka_unit_test(test_ldso_shape),
 		cmocka_unit_test(test_getppid),
+		cmocka_unit_test(test_vfork),
 		cmocka_unit_test(test_clone_gaps),
+		cmocka_unit_test(test_sigreturn),
 		cmocka_unit_test(test_unwind_step),
 		cmocka_unit_test(test_libstdcxx),
 		cmocka_unit_test(test_stripped_and_no_shdrs),

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 		printf("%s: %zu rows (%zu bytes) in %.2f ms; rbp saved in %zu\n",
 		       argv[i], t.nrows, t.nrows * sizeof(*t.rows), t1 - t0,
 		       saved_rbp);
-		for (k = 0; k < 6; k++)
+		for (k = 0; k <= SF_CFA_RA_RDI; k++)
 			printf("  %-12s %6zu  %5.2f%%\n", cfi__kind_name((unsigned)k),
 			       kinds[k], t.nrows ? 100.0 * kinds[k] / t.nrows : 0);
 		syms = rows ? elf_syms__open(argv[i]) : NULL;

@@ -5,10 +5,16 @@
  * the tables of tracer/cfi.c (cfi__unwind_step, the algorithm the BPF
  * program mirrors) until the first frame outside libc / ld.so.
  *
- *   cfi-truth [-v]                 built-in workload in this executable:
- *                                  every call must reach this executable
- *                                  (or end in the thread runtime)
- *   cfi-truth [-v] -- PROG ARGS... trace another program; reports buckets
+ *   cfi-truth [-v] [-t LIB]...                 built-in workload in this
+ *       executable: every call must reach this executable (or end in the
+ *       libc runtime)
+ *   cfi-truth [-v] [-t LIB]... -- PROG ARGS... trace another program
+ *
+ * Transparent libraries: libc, ld.so and each -t LIB (a path).  In a
+ * SANITIZE=1 build the sanitizer runtime interposes libc: calls it makes
+ * are counted apart and accepted (with -t /path/libasan.so.8 its own CFI is
+ * exercised: hand-written interceptors without CFI and >24-frame
+ * allocator stacks then fail, as they would in BPF).
  *
  * Exit status: 0 when no unwind failed (and, built-in, every workload
  * function was seen as a caller), 1 otherwise, 2 on usage/setup errors.
@@ -142,6 +148,28 @@ static NOINLINE void wl_fork(void)
 		waitpid(p, NULL, 0);
 }
 
+static NOINLINE void wl_vfork(void)
+{
+	pid_t p = vfork();
+
+	if (p == 0)
+		_exit(0);
+	sink = p;
+}
+
+static void sig_handler(int sig)
+{
+	sink = getppid() + sig;
+}
+
+static NOINLINE void wl_signal(void)
+{
+	struct sigaction sa = { .sa_handler = sig_handler };
+
+	sigaction(SIGUSR1, &sa, NULL);
+	raise(SIGUSR1); /* handler, then rt_sigreturn: libc runtime */
+}
+
 static NOINLINE void wl_getppid(void)
 {
 	sink = getppid();
@@ -150,7 +178,7 @@ static NOINLINE void wl_getppid(void)
 static const char *const workload_fns[] = {
 	"wl_printf", "wl_fopen", "wl_opendir", "wl_gethostname", "wl_malloc",
 	"wl_pthread", "thread_fn", "wl_dlopen", "wl_getpwnam", "wl_iconv",
-	"wl_fork", "wl_getppid",
+	"wl_fork", "wl_vfork", "sig_handler", "wl_signal", "wl_getppid",
 };
 #define NWL (sizeof(workload_fns) / sizeof(workload_fns[0]))
 
@@ -166,6 +194,8 @@ static void workload(void)
 	wl_getpwnam();
 	wl_iconv();
 	wl_fork();
+	wl_vfork();
+	wl_signal();
 	wl_getppid();
 }
 
@@ -182,17 +212,34 @@ struct lib {
 	bool ldso;
 };
 
-static struct lib libs[8];
+#define MAX_LIBS 16
+static struct lib libs[MAX_LIBS];
 static size_t nlibs;
-static char transparent[2][PATH_MAX];
+static char transparent[MAX_LIBS][PATH_MAX]; /* [1] is ld.so */
+static size_t ntransparent;
 static bool verbose;
 
-enum result { R_EXE, R_OTHER_LIB, R_RUNTIME, R_LDSO_STARTUP, R_ANON,
+enum result { R_EXE, R_OTHER_LIB, R_SANITIZER, R_RUNTIME, R_LDSO_STARTUP, R_ANON,
 	      R_FAILED, R__COUNT };
 static const char *const result_names[R__COUNT] = {
-	"main executable", "other library", "libc runtime (RA undefined)",
-	"ld.so startup", "anonymous memory", "FAILED",
+	"main executable", "other library", "sanitizer runtime",
+	"libc runtime (RA undefined)", "ld.so startup", "anonymous memory",
+	"FAILED",
 };
+
+static bool is_sanitizer(const char *path)
+{
+	static const char *const names[] = { "libasan.so", "libubsan.so",
+					     "liblsan.so", "libtsan.so" };
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(base, names[i], strlen(names[i])))
+			return true;
+	return false;
+}
 
 static size_t read_maps(pid_t pid, struct map **maps)
 {
@@ -241,12 +288,16 @@ static struct lib *transparent_lib(const char *path)
 	size_t i;
 	char err[256];
 
-	if (strcmp(path, transparent[0]) && strcmp(path, transparent[1]))
+	bool found = false;
+
+	for (i = 0; i < ntransparent && !found; i++)
+		found = !strcmp(path, transparent[i]);
+	if (!found)
 		return NULL;
 	for (i = 0; i < nlibs; i++)
 		if (!strcmp(libs[i].path, path))
 			return &libs[i];
-	if (nlibs == sizeof(libs) / sizeof(libs[0]))
+	if (nlibs == MAX_LIBS)
 		exit(2);
 	snprintf(libs[nlibs].path, sizeof(libs[nlibs].path), "%s", path);
 	libs[nlibs].ldso = !strcmp(path, transparent[1]);
@@ -278,7 +329,7 @@ static void unwind(pid_t pid, const struct user_regs_struct *ur,
 		   struct outcome *o)
 {
 	static struct map *maps;
-	struct cfi_regs r = { ur->rip, ur->rsp, ur->rbp };
+	struct cfi_regs r = { ur->rip, ur->rsp, ur->rbp, ur->rdi };
 	size_t nmaps = read_maps(pid, &maps);
 	char exe_link[64], exe[PATH_MAX];
 	ssize_t len;
@@ -308,7 +359,8 @@ static void unwind(pid_t pid, const struct user_regs_struct *ur,
 		}
 		lib = transparent_lib(m->path);
 		if (!lib) {
-			o->res = strcmp(m->path, exe) ? R_OTHER_LIB : R_EXE;
+			o->res = !strcmp(m->path, exe) ? R_EXE :
+				 is_sanitizer(m->path) ? R_SANITIZER : R_OTHER_LIB;
 			return;
 		}
 		st = cfi__unwind_step(&lib->t, o->file_off, depth == 0, &r,
@@ -376,25 +428,36 @@ int main(int argc, char **argv)
 	int argi = 1, st, live = 1;
 	pid_t child, pid;
 
-	if (argi < argc && !strcmp(argv[argi], "-v")) {
-		verbose = true;
-		argi++;
+	if (!realpath("/lib/x86_64-linux-gnu/libc.so.6", transparent[0]) ||
+	    !realpath("/lib64/ld-linux-x86-64.so.2", transparent[1])) {
+		fprintf(stderr, "sysfence: error: libc/ld.so not found\n");
+		return 2;
+	}
+	ntransparent = 2;
+	for (; argi < argc; argi++) {
+		if (!strcmp(argv[argi], "-v")) {
+			verbose = true;
+		} else if (!strcmp(argv[argi], "-t") && argi + 1 < argc &&
+			   ntransparent < MAX_LIBS) {
+			if (!realpath(argv[++argi], transparent[ntransparent++])) {
+				fprintf(stderr, "sysfence: error: %s: %s\n",
+					argv[argi], strerror(errno));
+				return 2;
+			}
+		} else {
+			break;
+		}
 	}
 	if (argi < argc && !strcmp(argv[argi], "--")) {
 		builtin = false;
 		argi++;
 		if (argi >= argc) {
-			fprintf(stderr, "usage: %s [-v] [-- PROG ARGS...]\n",
+			fprintf(stderr, "usage: %s [-v] [-t LIB]... [-- PROG ARGS...]\n",
 				argv[0]);
 			return 2;
 		}
 	} else if (argi < argc) {
-		fprintf(stderr, "usage: %s [-v] [-- PROG ARGS...]\n", argv[0]);
-		return 2;
-	}
-	if (!realpath("/lib/x86_64-linux-gnu/libc.so.6", transparent[0]) ||
-	    !realpath("/lib64/ld-linux-x86-64.so.2", transparent[1])) {
-		fprintf(stderr, "sysfence: error: libc/ld.so not found\n");
+		fprintf(stderr, "usage: %s [-v] [-t LIB]... [-- PROG ARGS...]\n", argv[0]);
 		return 2;
 	}
 	if (!realpath("/proc/self/exe", self))
@@ -490,7 +553,7 @@ int main(int argc, char **argv)
 	if (builtin) {
 		if (counts[R_OTHER_LIB] || counts[R_ANON])
 			return 1;
-		for (i = 0; i < NWL; i++)
+		for (i = 0; i < NWL && !counts[R_SANITIZER]; i++)
 			if (!seen[i])
 				return 1;
 	}
