@@ -818,6 +818,8 @@ enum cfi_step cfi__unwind_step(const struct cfi_table *t, uint64_t file_off,
 	unsigned int kind = SF_CFA_NONE;
 	long i;
 
+	if (file_off < 2)
+		return CFI_STEP_NO_CFI;
 	key = frame0 ? file_off - 2 : file_off - 1;
 	i = cfi__lookup(t, key);
 	row = i >= 0 ? &t->rows[i] : NULL;
