@@ -111,6 +111,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(LEARNER_LIB)
 # ---- test programs, demo target, fuzz examples (fragments) ---------------
 PROGS :=
 include tests/progs/progs.mk
+include tests/unit/cfi.mk
 include demo/demo.mk
 
 .PHONY: progs

@@ -306,7 +306,7 @@ static __always_inline int lookup_mapping(__u32 tgid, __u32 gen, __u64 addr,
 
 /* ---- the unwinder --------------------------------------------------------------- */
 struct unwind {
-	__u64 ip, sp, bp;
+	__u64 ip, sp, bp, di;
 	__u32 tgid, gen;
 	/* result */
 	__u64 ino;
@@ -360,8 +360,9 @@ static long unwind_step(__u64 index, void *ctx)
 	int bucket, ridx;
 	__u32 kind;
 
-	/* A return address points after the call: look up the call itself. */
-	lookup_ip = index ? u->ip - 1 : u->ip;
+	/* Frame 0: ip is just past the 2-byte syscall instruction, which may
+	 * end its FDE; deeper, ip is a return address: look up the call. */
+	lookup_ip = index ? u->ip - 1 : u->ip - 2;
 	bucket = lookup_mapping(u->tgid, u->gen, lookup_ip, &map);
 	if (bucket)
 		return finish(u, bucket);
@@ -404,6 +405,15 @@ static long unwind_step(__u64 index, void *ctx)
 	case SF_CFA_PLT:
 		cfa = u->sp + 8 + (((u->ip & 15) >= 11) ? 8 : 0);
 		break;
+	case SF_CFA_RA_RDI:
+		/* glibc vfork: return address popped into rdi before syscall. */
+		if (index != 0) {
+			stat_inc(SF_STAT_UNWIND_FAILED);
+			return finish(u, SF_BUCKET_UNWIND_FAILED);
+		}
+		u->sp += row->cfa_off;
+		u->ip = u->di;
+		return 0;
 	case SF_CFA_END:
 		return finish(u, (lib->flags & SF_LIB_LDSO) ? SF_BUCKET_LDSO_STARTUP
 							    : SF_BUCKET_LIBC_RUNTIME);
@@ -518,6 +528,7 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	u.ip = regs->ip;
 	u.sp = regs->sp;
 	u.bp = regs->bp;
+	u.di = regs->di;
 	u.tgid = tgid;
 	u.gen = proc->gen;
 	bpf_loop(SF_MAX_FRAMES, unwind_step, &u, 0);
