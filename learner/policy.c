@@ -2,7 +2,6 @@
  * validating JSON reader.  File format: docs/policy-format.md.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +30,14 @@ static const char *const kind_names[] = {
 #define MAX_EXACT_COUNT 9007199254740992.0 /* 2^53 */
 
 /* ---- model -------------------------------------------------------------- */
+
+/* qsort that accepts (NULL, 0) */
+static void sort_n(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 static void lib_clear(struct policy_lib *l)
 {
@@ -227,7 +234,7 @@ int policy__canonicalize(struct policy *p)
 			return -EINVAL;
 
 	/* transparent: sorted, unique */
-	qsort(p->transparent, p->ntransparent, sizeof(char *), str_qcmp);
+	sort_n(p->transparent, p->ntransparent, sizeof(char *), str_qcmp);
 	w = 0;
 	for (size_t r = 0; r < p->ntransparent; r++) {
 		if (w && strcmp(p->transparent[r], p->transparent[w - 1]) == 0)
@@ -239,7 +246,7 @@ int policy__canonicalize(struct policy *p)
 
 	/* libraries: sorted (qsort is not stable: order is a total order on
 	 * identity, so only duplicates compare equal and they are folded) */
-	qsort(p->libs, p->nlibs, sizeof(*p->libs), lib_qcmp);
+	sort_n(p->libs, p->nlibs, sizeof(*p->libs), lib_qcmp);
 	w = 0;
 	for (size_t r = 0; r < p->nlibs; r++) {
 		struct policy_lib *l = &p->libs[r];
@@ -268,7 +275,7 @@ int policy__canonicalize(struct policy *p)
 	for (size_t i = 0; i < p->nlibs; i++) {
 		struct policy_lib *l = &p->libs[i];
 
-		qsort(l->syscalls, l->nsyscalls, sizeof(*l->syscalls), sc_qcmp);
+		sort_n(l->syscalls, l->nsyscalls, sizeof(*l->syscalls), sc_qcmp);
 		w = 0;
 		for (size_t r = 0; r < l->nsyscalls; r++) {
 			struct policy_syscall *s = &l->syscalls[r];
@@ -612,7 +619,7 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 		ev[n].sc = &l->syscalls[k];
 		n++;
 	}
-	qsort(ev, n, sizeof(*ev), named_qcmp);
+	sort_n(ev, n, sizeof(*ev), named_qcmp);
 	for (size_t k = 0; k < n; k++)
 		names[k] = ev[k].name;
 
@@ -703,10 +710,10 @@ char *policy__to_json(const struct policy *p)
 	}
 	for (size_t i = 0; i < p->nlibs; i++)
 		libs[i] = &p->libs[i];
-	qsort(libs, p->nlibs, sizeof(*libs), lib_pqcmp);
+	sort_n(libs, p->nlibs, sizeof(*libs), lib_pqcmp);
 	for (size_t i = 0; i < p->ntransparent; i++)
 		trans[i] = p->transparent[i];
-	qsort(trans, p->ntransparent, sizeof(*trans), cstr_qcmp);
+	sort_n(trans, p->ntransparent, sizeof(*trans), cstr_qcmp);
 
 	sb_puts(&b, "{\n");
 	sb_key(&b, 1, "defaultAction");
@@ -719,7 +726,7 @@ char *policy__to_json(const struct policy *p)
 	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
 		if (used[nr])
 			names[n++] = syscall__name(nr);
-	qsort(names, n, sizeof(*names), cstr_qcmp);
+	sort_n(names, n, sizeof(*names), cstr_qcmp);
 	sb_rule(&b, 1, names, n);
 	sb_puts(&b, ",\n");
 
@@ -937,7 +944,7 @@ static int get_uint(struct pctx *c, const cJSON *it, const char *path,
 	if (!cJSON_IsNumber(it))
 		return perr(c, "%s: expected a non-negative integer", path);
 	v = it->valuedouble;
-	if (!(v >= 0) || v != floor(v) || v > MAX_EXACT_COUNT)
+	if (!(v >= 0 && v <= MAX_EXACT_COUNT) || (double)(uint64_t)v != v)
 		return perr(c, "%s: expected a non-negative integer (at most "
 			    "2^53)", path);
 	*out = (uint64_t)v;

@@ -567,6 +567,112 @@ static void test_write_failure_keeps_old(void **state)
 	trace__free(t);
 }
 
+/* Random mutations of the payload (checksum fixed up) and of the compressed
+ * stream must give an error or a valid trace, never a crash (run under
+ * ASan/valgrind). */
+static void test_mutations(void **state)
+{
+	size_t zlen;
+	char *z = sample_file(&zlen);
+	unsigned long long n = ZSTD_getFrameContentSize(z, zlen);
+	unsigned char *p = malloc(n), *q = malloc(n > zlen ? n : zlen);
+	size_t plen = ZSTD_decompress(p, n, z, zlen);
+	size_t bound = ZSTD_compressBound(plen);
+	void *out = malloc(bound);
+	unsigned seed = 12345;
+	int ok = 0, bad = 0;
+
+	(void)state;
+	assert_false(ZSTD_isError(plen));
+	for (int iter = 0; iter < 3000; iter++) {
+		struct trace *t = NULL;
+		char err[TRACE_ERRLEN];
+		size_t qlen = plen, olen;
+		int nmut = 1 + (int)(rand_r(&seed) % 4);
+
+		memcpy(q, p, plen);
+		for (int m = 0; m < nmut; m++) {
+			size_t at = 16 + rand_r(&seed) % (plen - 20);
+
+			switch (rand_r(&seed) % 3) {
+			case 0: q[at] ^= (unsigned char)(1u << (rand_r(&seed) % 8)); break;
+			case 1: q[at] = 0xff; break;
+			default: q[at] = (unsigned char)rand_r(&seed); break;
+			}
+		}
+		if (iter % 5 == 0)
+			qlen = 20 + rand_r(&seed) % (plen - 20);
+		fix_crc(q, qlen);
+		olen = ZSTD_compress(out, bound, q, qlen, 1);
+		assert_false(ZSTD_isError(olen));
+		if (trace__read_mem(out, olen, &t, err, sizeof(err)) == 0) {
+			ok++;
+			trace__free(t);
+		} else {
+			bad++;
+			assert_null(t);
+			assert_true(err[0] != '\0');
+		}
+		/* and raw corruption of the compressed stream */
+		memcpy(q, z, zlen);
+		q[rand_r(&seed) % zlen] ^= (unsigned char)(1 + rand_r(&seed) % 255);
+		if (trace__read_mem(q, zlen, &t, err, sizeof(err)) == 0)
+			trace__free(t);
+	}
+	print_message("mutations: %d accepted, %d rejected\n", ok, bad);
+	assert_true(bad > 0);
+	free(out);
+	free(p);
+	free(q);
+	free(z);
+}
+
+/* Broken trace files kept in tests/fixtures (also seeds for the fuzzer). */
+static void test_fixtures(void **state)
+{
+	static const struct {
+		const char *file;
+		int rc;
+		const char *frag;
+	} cases[] = {
+		{ "trace-valid.sftrace", 0, "" },
+		{ "trace-empty.sftrace", -ENODATA, "trace-empty.sftrace: empty file" },
+		{ "trace-garbage.sftrace", -EINVAL, "not zstd-compressed" },
+		{ "trace-truncated.sftrace", -EINVAL, "trace-truncated.sftrace: truncated" },
+		{ "trace-bad-checksum.sftrace", -EBADMSG, "checksum mismatch (corrupted)" },
+		{ "trace-newer-version.sftrace", -EPROTONOSUPPORT,
+		  "trace format version 2 is newer than this sysfence supports (1)" },
+		{ "trace-bad-lib-index.sftrace", -EINVAL,
+		  "tuple 0: library index 9 out of range (2 libraries)" },
+		{ "trace-huge-count.sftrace", -EINVAL, "count 4294967295 exceeds" },
+		{ "trace-long-string.sftrace", -EINVAL,
+		  "string length 2147483647 exceeds section" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[512], err[TRACE_ERRLEN] = "";
+		struct trace *t = NULL;
+		int rc;
+
+		snprintf(path, sizeof(path), SRCDIR "/tests/fixtures/%s", cases[i].file);
+		rc = trace__read(path, &t, err, sizeof(err));
+		print_message("  %s: %d %s\n", cases[i].file, rc, err);
+		assert_int_equal(rc, cases[i].rc);
+		if (rc == 0) {
+			assert_non_null(t);
+			assert_int_equal(t->nlibs, 2);
+			assert_int_equal(t->ntuples, 3);
+			assert_string_equal(t->sites[0].sym, "main+0x10");
+			trace__free(t);
+			continue;
+		}
+		assert_null(t);
+		if (!strstr(err, cases[i].frag))
+			fail_msg("error '%s' lacks '%s'", err, cases[i].frag);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +689,8 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_empty_and_garbage),
 		cmocka_unit_test(test_write_failure_keeps_old),
+		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
