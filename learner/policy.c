@@ -28,6 +28,7 @@ static const char *const kind_names[] = {
 #define POLICY_READ_CAP ((size_t)64 << 20)
 /* largest evidence count that survives a JSON (double) round trip */
 #define MAX_EXACT_COUNT 9007199254740992.0 /* 2^53 */
+#define MAX_EXACT_COUNT_U (1ULL << 53)
 
 /* ---- model -------------------------------------------------------------- */
 
@@ -654,7 +655,11 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 				sb_key(b, level + 2, ev[k].name);
 				sb_puts(b, "{\n");
 				sb_key(b, level + 3, "count");
-				sb_printf(b, "%llu,\n", (unsigned long long)s->count);
+				/* JSON numbers are doubles: saturate where they
+				 * stop being exact, so the file stays loadable */
+				sb_printf(b, "%llu,\n", (unsigned long long)
+					  (s->count > MAX_EXACT_COUNT_U ?
+					   MAX_EXACT_COUNT_U : s->count));
 				sb_key(b, level + 3, "site");
 				sb_json_str(b, s->site);
 				sb_puts(b, "\n");

@@ -333,6 +333,8 @@ static void test_escaping(void **state)
 			      LIB_KIND_LIBRARY);
 	assert_true(lib >= 0);
 	assert_int_equal(policy__add_syscall(p, (size_t)lib, 1, 3, "sym\"+0x1"), 0);
+	assert_int_equal(policy__add_syscall(p, (size_t)lib, 0, (1ULL << 53) - 1,
+					     NULL), 0);
 	j1 = policy__to_json(p);
 	assert_non_null(j1);
 	assert_non_null(strstr(j1, "we\\\"ird\\\\path\\n\\t\\u0001\\u007f/é.so"));
@@ -342,6 +344,15 @@ static void test_escaping(void **state)
 	assert_string_equal(j1, j2);
 	free(j1);
 	free(j2);
+	policy__free(q);
+	q = NULL;
+	/* saturating counts stay loadable */
+	assert_int_equal(policy__add_syscall(p, (size_t)lib, 0, UINT64_MAX, NULL), 0);
+	j1 = policy__to_json(p);
+	assert_non_null(strstr(j1, "\"count\": 9007199254740992,"));
+	assert_int_equal(policy__parse(j1, strlen(j1), "mem", &q, err, sizeof(err)), 0);
+	assert_int_equal(q->libs[0].syscalls[0].count, 1ULL << 53);
+	free(j1);
 	policy__free(p);
 	policy__free(q);
 }
