@@ -1367,8 +1367,12 @@ static int read_mem_named(const void *buf, size_t len, const char *name,
 			   "limit (%zu MiB)", name, csize, TRACE_MAX_PAYLOAD >> 20);
 		return -EFBIG;
 	}
+	/* trust the declared size only as far as the input could plausibly
+	 * expand: a tiny hostile frame must not make us allocate 1 GiB */
 	o.size = csize != ZSTD_CONTENTSIZE_UNKNOWN && csize > 0 ?
 		 (size_t)csize + 1 : 65536;
+	if (o.size > 65536 && o.size / 256 > len)
+		o.size = len * 256 > 65536 ? len * 256 : 65536;
 	o.dst = malloc(o.size);
 	dctx = ZSTD_createDCtx();
 	if (!o.dst || !dctx) {

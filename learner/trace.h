@@ -76,7 +76,8 @@ struct trace {
 	struct trace_site *sites;
 	size_t nsites;
 
-	/* private to trace.c: lookup tables behind trace__add_*.  Entries
+	/* private to trace.c (allocate with trace__new, release with
+	 * trace__free): lookup tables behind trace__add_*.  Entries
 	 * appended to the arrays directly are indexed lazily on the next
 	 * trace__add_* call (first occurrence wins). */
 	struct trace_index *index;
