@@ -96,6 +96,14 @@ struct {
 	__uint(max_entries, SF_RINGBUF_BYTES);
 } events SEC(".maps");
 
+/* Source of address-space ids (0 is never used). */
+__u64 asid_next = 0;
+
+static __always_inline __u64 new_asid(void)
+{
+	return __sync_fetch_and_add(&asid_next, 1) + 1;
+}
+
 /* ---- small helpers ------------------------------------------------------------ */
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -252,27 +260,30 @@ static long find_vma_cb(struct task_struct *task, struct vm_area_struct *vma, vo
 
 /* Returns 0 and fills *out, or a bucket id when the address has no usable
  * mapping. */
-static __always_inline int lookup_mapping(__u32 tgid, __u32 gen, __u64 addr,
-					  struct sf_vma_val *out)
+static long spin_cb(__u64 index, void *ctx)
 {
-	struct sf_vma_key key = { .tgid = tgid, .page = addr >> PAGE_SHIFT };
-	struct sf_vma_val *hit;
+	return 0;
+}
+
+/* Cache miss: ask the kernel.  A global function, so the verifier checks
+ * the retry loop once and not inside every unwinder state.  Fills *out and
+ * the cache; returns 0 or a bucket id. */
+__noinline int resolve_mapping(__u64 asid, __u64 addr, struct sf_vma_val *out)
+{
+	struct sf_vma_key key = { .asid = asid, .page = addr >> PAGE_SHIFT };
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct vma_found f = {};
-	struct task_struct *task;
 	long err;
 
-	hit = bpf_map_lookup_elem(&vma_cache, &key);
-	if (hit && hit->gen == gen) {
-		stat_inc(SF_STAT_VMA_CACHE_HIT);
-		*out = *hit;
-		return 0;
-	}
-	stat_inc(SF_STAT_VMA_CACHE_MISS);
-	task = bpf_get_current_task_btf();
-	/* find_vma only try-locks mmap_lock: retry a few times on EBUSY. */
+	if (!out)
+		return SF_BUCKET_UNWIND_FAILED;
+	/* find_vma only try-locks mmap_lock.  Under mmap/munmap contention
+	 * the lock is taken about half the time: retry with short spins in
+	 * between so the attempts do not all fall in one writer's section. */
 	err = bpf_find_vma(task, addr, find_vma_cb, &f, 0);
-	for (int i = 0; i < 3 && err == -EBUSY; i++) {
+	for (int i = 0; i < SF_FIND_VMA_RETRIES && err == -EBUSY; i++) {
 		stat_inc(SF_STAT_FIND_VMA_BUSY);
+		bpf_loop(SF_FIND_VMA_SPIN << (i < 4 ? i : 4), spin_cb, NULL, 0);
 		err = bpf_find_vma(task, addr, find_vma_cb, &f, 0);
 	}
 	if (err) {
@@ -289,8 +300,6 @@ static __always_inline int lookup_mapping(__u32 tgid, __u32 gen, __u64 addr,
 	out->dev = f.dev;
 	out->base = f.base;
 	out->flags = f.flags;
-	out->gen = gen;
-	out->pad = 0;
 	bpf_map_update_elem(&vma_cache, &key, out, BPF_ANY);
 
 	if (f.file) {
@@ -304,10 +313,26 @@ static __always_inline int lookup_mapping(__u32 tgid, __u32 gen, __u64 addr,
 	return 0;
 }
 
+static __always_inline int lookup_mapping(__u64 asid, __u64 addr, struct sf_vma_val *out)
+{
+	struct sf_vma_key key = { .asid = asid, .page = addr >> PAGE_SHIFT };
+	struct sf_vma_val *hit;
+
+	hit = bpf_map_lookup_elem(&vma_cache, &key);
+	if (hit) {
+		stat_inc(SF_STAT_VMA_CACHE_HIT);
+		*out = *hit;
+		return 0;
+	}
+	stat_inc(SF_STAT_VMA_CACHE_MISS);
+	return resolve_mapping(asid, addr, out);
+}
+
 /* ---- the unwinder --------------------------------------------------------------- */
 struct unwind {
 	__u64 ip, sp, bp, di;
-	__u32 tgid, gen;
+	__u64 asid;
+	__u32 tgid, pad;
 	/* result */
 	__u64 ino;
 	__u64 off;
@@ -363,7 +388,7 @@ static long unwind_step(__u64 index, void *ctx)
 	/* Frame 0: ip is just past the 2-byte syscall instruction, which may
 	 * end its FDE; deeper, ip is a return address: look up the call. */
 	lookup_ip = index ? u->ip - 1 : u->ip - 2;
-	bucket = lookup_mapping(u->tgid, u->gen, lookup_ip, &map);
+	bucket = lookup_mapping(u->asid, lookup_ip, &map);
 	if (bucket)
 		return finish(u, bucket);
 	if (map.flags & SF_VMA_ANON)
@@ -522,15 +547,16 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	 * address point into a different file, so they keep the cache. */
 	if (((nr == SF_NR_MMAP || nr == SF_NR_MPROTECT || nr == SF_NR_PKEY_MPROTECT) &&
 	     (regs->dx & SF_PROT_EXEC)) ||
-	    nr == SF_NR_MREMAP || nr == SF_NR_SHMAT || nr == SF_NR_REMAP_FILE_PAGES)
-		__sync_fetch_and_add(&proc->gen, 1);
+	    nr == SF_NR_MREMAP || nr == SF_NR_SHMAT || nr == SF_NR_REMAP_FILE_PAGES ||
+	    !proc->asid)
+		proc->asid = new_asid();
 
 	u.ip = regs->ip;
 	u.sp = regs->sp;
 	u.bp = regs->bp;
 	u.di = regs->di;
 	u.tgid = tgid;
-	u.gen = proc->gen;
+	u.asid = proc->asid;
 	bpf_loop(SF_MAX_FRAMES, unwind_step, &u, 0);
 	if (!u.done) {
 		stat_inc(SF_STAT_DEPTH_LIMIT);
@@ -555,6 +581,7 @@ int BPF_PROG(sf_fork, struct task_struct *parent, struct task_struct *child)
 	if (!pp)
 		return 0;
 	np.session = pp->session;
+	np.asid = pp->asid; /* identical mappings until one of them changes */
 	if (bpf_map_update_elem(&tracked, &ctgid, &np, BPF_ANY)) {
 		stat_inc(SF_STAT_TRACKED_FULL);
 		return 0;
@@ -577,7 +604,7 @@ int BPF_PROG(sf_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	proc = bpf_map_lookup_elem(&tracked, &tgid);
 	if (proc) {
 		proc->flags &= ~SF_PROC_PENDING_EXEC;
-		__sync_fetch_and_add(&proc->gen, 1); /* new address space */
+		proc->asid = 0; /* new address space: assigned on first use */
 	} else {
 		struct sf_config *cfg = get_config();
 		struct sf_proc np = {};

@@ -25,6 +25,8 @@ enum sf_mode {
 /* Unwinder limits. */
 #define SF_MAX_FRAMES 24     /* frames walked per syscall (design: >= 16) */
 #define SF_CFI_SEARCH_STEPS 20 /* binary-search steps: 2^20 rows max per lib */
+#define SF_FIND_VMA_RETRIES 24 /* bpf_find_vma attempts after an EBUSY */
+#define SF_FIND_VMA_SPIN 64     /* empty bpf_loop steps between them (x2^i) */
 
 /* Map sizes (defaults; user space may raise them before load). */
 #define SF_MAX_TRACKED 16384
@@ -81,15 +83,18 @@ struct sf_site_val {
 /* Hash "tracked": tgid -> sf_proc. */
 #define SF_PROC_PENDING_EXEC (1u << 0) /* launcher child: ignore until exec */
 struct sf_proc {
-	__u32 gen;   /* bumped when executable mappings may change */
+	/* Address-space id keying the mapping cache: 0 = assign on next use.
+	 * A forked child shares its parent's (identical mappings); exec and
+	 * any change that may map new executable code assign a fresh one. */
+	__u64 asid;
 	__u32 flags;
+	__u32 pad;
 	__u64 session;
 };
 
-/* LRU hash "vma_cache": (tgid, code page) -> mapping identity. */
+/* LRU hash "vma_cache": (asid, code page) -> mapping identity. */
 struct sf_vma_key {
-	__u32 tgid;
-	__u32 pad;
+	__u64 asid;
 	__u64 page; /* address >> 12 */
 };
 #define SF_VMA_ANON (1u << 0)
@@ -97,9 +102,7 @@ struct sf_vma_val {
 	__u64 ino;
 	__u64 base; /* file offset = address - base */
 	__u32 dev;
-	__u32 gen;
 	__u32 flags;
-	__u32 pad;
 };
 
 /*
