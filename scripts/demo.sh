@@ -12,12 +12,10 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "sysfence: error: make demo needs root (BPF)" >&2
 	exit 1
 fi
-for tool in jq; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "sysfence: error: $tool not found (run scripts/install-deps.sh)" >&2
-		exit 1
-	fi
-done
+if ! command -v jq >/dev/null; then
+	echo "sysfence: error: jq not found (run scripts/install-deps.sh)" >&2
+	exit 1
+fi
 for f in "$O/sysfence" "$O/demo/sfdemo"; do
 	if [[ ! -x $f ]]; then
 		echo "sysfence: error: $f is missing (run make first)" >&2
@@ -45,7 +43,7 @@ if [[ ! -s $POLICY ]] || ! jq -e '.sysfence.libraries | type == "array"' "$POLIC
 fi
 
 echo
-echo "== policy summary: which library made which system calls"
+echo "== policy file, per library (jq over $POLICY)"
 jq -r '
 	.sysfence.libraries[]
 	| ([.syscalls[]?.names[]?] | unique) as $names

@@ -9,6 +9,7 @@
 # nothing else).  Then the whole matrix again with SF_HAMMER=1: a second
 # thread hammers mmap/munmap, which makes bpf_find_vma() fail with EBUSY;
 # attribution must not change.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_root_bpf
@@ -39,7 +40,7 @@ run_case() { # mode case marker expected check prog
 		diag "cannot resolve $expected under $SF_PROGS"
 		return
 	fi
-	env "${env[@]}" timeout --kill-after=5 60 \
+	env "${env[@]}" timeout --kill-after=5 30 \
 		"$SF" learn --quiet --trace "$dir/trace.zst" --policy "$dir/policy.json" \
 		-- "$SF_PROGS/$prog" "$c" >"$dir/out" 2>"$dir/err"
 	rc=$?
@@ -72,7 +73,7 @@ run_case() { # mode case marker expected check prog
 		diag "$marker is not under $want; it was charged to:"
 	fi
 	if [[ -n $others ]]; then
-		diag "$(sed 's/^/    /' <<<"$others")"
+		diag "$(awk '{ print "    " $0 }' <<<"$others")"
 	else
 		diag "    (nothing: the policy has no $marker at all)"
 	fi

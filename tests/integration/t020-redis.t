@@ -5,6 +5,7 @@
 # by redis-benchmark for a few seconds.  The policy must list redis-server's
 # executable with epoll_wait and accept/accept4 charged to it, and learn must
 # end cleanly at --duration.  redis is stopped afterwards in every case.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_root_bpf
@@ -36,6 +37,7 @@ plan 9
 
 sf_pid=
 redis_pid=
+# shellcheck disable=SC2317 # called from the EXIT trap (sf_on_exit)
 stop_all() {
 	# redis first (by its own pid, from INFO), then learn.
 	if [[ -n $redis_pid ]] && sf_pid_is "$redis_pid" redis; then

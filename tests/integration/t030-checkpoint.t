@@ -8,6 +8,7 @@
 # at once, then sleeps ~30 s.  12 s after the target started we SIGKILL
 # sysfence: the 10 s checkpoint must be on disk, `sysfence merge` must read
 # it, and the merged policy must charge the marker to libsf_a.so.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_root_bpf
@@ -28,6 +29,7 @@ plan 6
 
 sf_pid=
 target_pid=
+# shellcheck disable=SC2317 # called from the EXIT trap (sf_on_exit)
 stop_all() {
 	[[ -n $sf_pid ]] && sf_stop_pid "$sf_pid" 2
 	if [[ -z $target_pid && -s $PIDFILE ]]; then
