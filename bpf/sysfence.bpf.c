@@ -13,6 +13,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "sysfence.h"
+#include "sf_args.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -480,12 +481,39 @@ static long unwind_step(__u64 index, void *ctx)
 	return 0;
 }
 
-static __always_inline void count_tuple(struct unwind *u, __u32 nr)
+static __always_inline __u64 reg_arg(struct pt_regs *regs, __u32 idx)
+{
+	switch (idx) {
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
+	}
+}
+
+/* Normalised selected arguments (sf_args.h); registers only, never memory
+ * behind a pointer. */
+static __always_inline void read_args(struct pt_regs *regs, __u32 nr, __u64 arg[SF_NARGS])
+{
+	const struct sf_argspec *spec;
+
+	if (nr >= SF_ARGSPEC_NR_MAX)
+		return;
+	spec = &sf_argspecs[nr];
+	for (int s = 0; s < SF_ARG_SLOTS && s < SF_NARGS; s++)
+		if (spec->slot[s].kind != SF_ARGK_NONE)
+			arg[s] = reg_arg(regs, spec->slot[s].idx) & spec->slot[s].mask;
+}
+
+static __always_inline void count_tuple(struct unwind *u, __u32 nr, const __u64 arg[SF_NARGS])
 {
 	struct sf_count_key key = {
 		.ino = u->ino,
 		.dev = u->dev,
 		.nr = nr,
+		.arg = { arg[0], arg[1] },
 	};
 	__u64 one = 1, *cnt;
 	long err;
@@ -532,6 +560,7 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	struct sf_config *cfg;
 	struct sf_proc *proc;
 	struct unwind u = {};
+	__u64 args[SF_NARGS] = {};
 	__u32 nr = (__u32)id;
 
 	proc = bpf_map_lookup_elem(&tracked, &tgid);
@@ -563,8 +592,9 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 		finish(&u, SF_BUCKET_UNWIND_FAILED);
 	}
 
+	read_args(regs, nr, args);
 	if (cfg->mode == SF_MODE_LEARN)
-		count_tuple(&u, nr);
+		count_tuple(&u, nr, args);
 	return 0;
 }
 
