@@ -7,6 +7,7 @@
 #   libsf_a.so          main test library (links libsf_b.so)
 #   libsf_b.so          nested / inline-syscall library
 #   libsf_plugin.so     dlopen'ed by `matrix dlopen`
+# Overhead measurement: bench-getppid (ns per getppid, plain vs. learning).
 # Own flags, not $(CFLAGS): these programs must stay plain -O2 -g even in a
 # SANITIZE=1 build (ASan would add its own syscalls and malloc).  RUNPATH
 # $ORIGIN lets everything run straight from $(O)/tests/progs.
@@ -20,7 +21,8 @@ endif
 TP_RPATH  := -Wl,-rpath,'$$ORIGIN'
 
 TP_LIBS := $(TP_DIR)/libsf_a.so $(TP_DIR)/libsf_b.so $(TP_DIR)/libsf_plugin.so
-TP_BINS := $(TP_DIR)/matrix $(TP_DIR)/matrix-exec-target $(TP_DIR)/matrix-static
+TP_BINS := $(TP_DIR)/matrix $(TP_DIR)/matrix-exec-target $(TP_DIR)/matrix-static \
+	   $(TP_DIR)/bench-getppid
 
 $(TP_DIR)/libsf_b.so: tests/progs/sf_b.c
 	$(call msg,CC,$@)
@@ -55,6 +57,11 @@ $(TP_DIR)/matrix-static: tests/progs/matrix-static.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TP_CFLAGS) -static -o $@ $< -pthread
+
+$(TP_DIR)/bench-getppid: tests/progs/bench-getppid.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -o $@ $<
 
 PROGS += $(TP_LIBS) $(TP_BINS)
 
