@@ -41,7 +41,7 @@ DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 BPF_ARCH := x86
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(O) -Ibpf \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -I$(O) -Ibpf \
 	      -Wall -Wno-unused-function
 
 LEARNER_SRCS := $(sort $(wildcard learner/*.c))
@@ -112,6 +112,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(LEARNER_LIB)
 PROGS :=
 include tests/progs/progs.mk
 include tests/unit/cfi.mk
+include fuzz/self.mk
 include demo/demo.mk
 
 .PHONY: progs

@@ -86,6 +86,27 @@ struct {
 } exec_watch SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_RULES);
+	__type(key, struct sf_rule_key);
+	__type(value, struct sf_rule);
+} rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_POLICY_LIBS);
+	__type(key, struct sf_plib_key);
+	__type(value, __u32);
+} policy_libs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SF_NR_ACTIONS);
+	__type(key, __u32);
+	__type(value, __u32);
+} nr_action SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SF_STAT__COUNT);
 	__type(key, __u32);
@@ -552,6 +573,130 @@ static __always_inline void count_tuple(struct unwind *u, __u32 nr, const __u64 
 	}
 }
 
+/* ---- enforcement ------------------------------------------------------------------- */
+static __always_inline int arg_allowed(const struct sf_argrule *r, __u64 v)
+{
+	if (r->kind == SF_ARGK_NONE || r->any)
+		return 1;
+	if (r->kind == SF_ARGK_FLAGS)
+		return !(v & ~r->allowed) &&
+		       !(r->deny_all_of && (v & r->deny_all_of) == r->deny_all_of);
+	for (int i = 0; i < SF_RULE_MAX_VALUES; i++) {
+		if (i >= r->nvals)
+			break;
+		if (r->values[i] == v)
+			return 1;
+	}
+	return 0;
+}
+
+/* 0 = allowed, else enum sf_violation. */
+static __always_inline __u32 judge(struct unwind *u, __u32 nr, const __u64 arg[SF_NARGS],
+				   __u32 policy, __u32 cfg_flags, __u32 *lib_action)
+{
+	struct sf_rule_key rk = { .ino = u->ino, .dev = u->dev, .nr = nr, .policy = policy };
+	struct sf_plib_key pk = { .ino = u->ino, .dev = u->dev, .policy = policy };
+	struct sf_rule *rule;
+	__u32 *la;
+
+	if (u->bucket == SF_BUCKET_UNWIND_FAILED || u->bucket == SF_BUCKET_VMA_UNKNOWN) {
+		if (cfg_flags & SF_CFG_STRICT)
+			return SF_VIOL_UNATTRIBUTED;
+		rk.ino = SF_UNION_INO;
+		pk.ino = SF_UNION_INO;
+	}
+	la = bpf_map_lookup_elem(&policy_libs, &pk);
+	if (!la)
+		return SF_VIOL_UNKNOWN_LIB;
+	*lib_action = *la;
+	rule = bpf_map_lookup_elem(&rules, &rk);
+	if (!rule)
+		return SF_VIOL_SYSCALL;
+	if (rule->flags & SF_RULE_ANY_ARGS)
+		return 0;
+	if (!arg_allowed(&rule->arg[0], arg[0]) || !arg_allowed(&rule->arg[1], arg[1]))
+		return SF_VIOL_ARG;
+	return 0;
+}
+
+static __always_inline void violation(struct unwind *u, struct sf_proc *proc,
+				      struct sf_config *cfg, __u32 nr,
+				      const __u64 arg[SF_NARGS], __u32 reason, __u32 lib_action)
+{
+	struct sf_event_violation *ev;
+	__u32 action = cfg->action, n, key = nr;
+	__u32 *na = nr < SF_NR_ACTIONS ? bpf_map_lookup_elem(&nr_action, &key) : NULL;
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (lib_action)
+		action = lib_action;
+	if (na && *na)
+		action = *na; /* per-syscall override wins */
+	stat_inc(SF_STAT_VIOLATIONS);
+	if (action == SF_ACT_KILL || action == SF_ACT_KILL_ALL) {
+		bpf_send_signal(9 /* SIGKILL */);
+		stat_inc(SF_STAT_KILLS);
+	}
+	n = __sync_fetch_and_add(&proc->violations, 1);
+	if (n >= cfg->report_limit) {
+		stat_inc(SF_STAT_VIOL_UNREPORTED);
+		return;
+	}
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		stat_inc(SF_STAT_EVENTS_DROPPED);
+		stat_inc(SF_STAT_VIOL_UNREPORTED);
+		return;
+	}
+	ev->hdr.type = SF_EV_VIOLATION;
+	ev->hdr.tgid = id >> 32;
+	ev->hdr.pid = (__u32)id;
+	ev->hdr.ppid = 0;
+	ev->hdr.ts = bpf_ktime_get_ns();
+	ev->ino = u->ino;
+	ev->dev = u->dev;
+	ev->nr = nr;
+	ev->arg[0] = arg[0];
+	ev->arg[1] = arg[1];
+	ev->off = u->off;
+	ev->reason = reason;
+	ev->action = action;
+	ev->policy = proc->policy;
+	ev->bucket = u->bucket;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* Global functions: each verified once, not once per unwinder state. */
+__noinline int learn_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
+{
+	__u64 arg[SF_NARGS] = { arg0, arg1 };
+
+	if (!u)
+		return 0;
+	count_tuple(u, nr, arg);
+	return 0;
+}
+
+__noinline int enforce_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
+{
+	__u64 arg[SF_NARGS] = { arg0, arg1 };
+	struct sf_config *cfg = get_config();
+	struct sf_proc *proc;
+	__u32 lib_action = 0, reason, tgid;
+
+	if (!u || !cfg)
+		return 0;
+	tgid = u->tgid;
+	proc = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!proc)
+		return 0;
+	reason = judge(u, nr, arg, proc->policy, cfg->flags, &lib_action);
+	if (reason)
+		violation(u, proc, cfg, nr, arg, reason, lib_action);
+	return 0;
+}
+
 /* ---- programs --------------------------------------------------------------------- */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
@@ -594,7 +739,9 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 
 	read_args(regs, nr, args);
 	if (cfg->mode == SF_MODE_LEARN)
-		count_tuple(&u, nr, args);
+		learn_call(&u, nr, args[0], args[1]);
+	else if (cfg->mode == SF_MODE_ENFORCE)
+		enforce_call(&u, nr, args[0], args[1]);
 	return 0;
 }
 
@@ -612,6 +759,7 @@ int BPF_PROG(sf_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	np.session = pp->session;
 	np.asid = pp->asid; /* identical mappings until one of them changes */
+	np.policy = pp->policy;
 	if (bpf_map_update_elem(&tracked, &ctgid, &np, BPF_ANY)) {
 		stat_inc(SF_STAT_TRACKED_FULL);
 		return 0;
@@ -638,9 +786,11 @@ int BPF_PROG(sf_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	} else {
 		struct sf_config *cfg = get_config();
 		struct sf_proc np = {};
+		__u32 *pol = bpf_map_lookup_elem(&exec_watch, &id);
 
-		if (!bpf_map_lookup_elem(&exec_watch, &id))
+		if (!pol)
 			return 0;
+		np.policy = *pol;
 		if (cfg)
 			np.session = cfg->session;
 		if (bpf_map_update_elem(&tracked, &tgid, &np, BPF_ANY)) {

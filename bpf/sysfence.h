@@ -88,8 +88,10 @@ struct sf_proc {
 	 * any change that may map new executable code assign a fresh one. */
 	__u64 asid;
 	__u32 flags;
-	__u32 pad;
+	__u32 policy;     /* enforce: policy id (inherited on fork) */
 	__u64 session;
+	__u32 violations; /* enforce: violations of this process */
+	__u32 pad;
 };
 
 /* LRU hash "vma_cache": (asid, code page) -> mapping identity. */
@@ -139,17 +141,57 @@ struct sf_cfi_lib {
 	__u32 pad;
 };
 
+/* Enforcement actions. */
+enum sf_action {
+	SF_ACT_DEFAULT = 0, /* in override maps: no override */
+	SF_ACT_KILL = 1,    /* bpf_send_signal(SIGKILL) to the offending process */
+	SF_ACT_KILL_ALL = 2, /* ... and user space kills the whole session */
+	SF_ACT_LOG = 3,     /* report only */
+};
+
+/* Why a call was judged a violation. */
+enum sf_violation {
+	SF_VIOL_UNKNOWN_LIB = 1,   /* library not in the policy */
+	SF_VIOL_SYSCALL = 2,       /* syscall not allowed for this library */
+	SF_VIOL_ARG = 3,           /* syscall allowed, argument outside the rule */
+	SF_VIOL_UNATTRIBUTED = 4,  /* unwinding failed and --strict */
+};
+
 /* Array "config", one entry. */
 struct sf_config {
 	__u32 mode;   /* enum sf_mode */
 	__u32 flags;  /* SF_CFG_* */
 	__u64 session;
+	__u32 action; /* enum sf_action: default for violations */
+	__u32 report_limit; /* violation events per process (then only counted) */
 };
 
-/* Hash "exec_watch": sf_lib_id of a binary -> __u32 flags.  A process that
- * execs a watched binary becomes tracked (fuzz mode, enforce without a
- * target). */
-#define SF_WATCH_TRACK (1u << 0)
+/* Unattributed calls ([unwind-failed], [vma-unknown]) are judged, unless
+ * --strict, against the process-wide union stored under this bucket id. */
+#define SF_UNION_INO 100
+
+/* Hash "rules": (library, syscall, policy) -> struct sf_rule (sf_args.h).
+ * Hash "policy_libs": (library, policy) -> __u32 action override (enum
+ * sf_action; SF_ACT_DEFAULT = none).  Presence = library in the policy. */
+struct sf_rule_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 nr;
+	__u32 policy; /* policy id, 1.. ; a process's id is in sf_proc */
+	__u32 pad;
+};
+struct sf_plib_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 policy;
+};
+#define SF_MAX_RULES 32768
+#define SF_MAX_POLICY_LIBS 4096
+#define SF_NR_ACTIONS 512 /* array "nr_action": per-syscall action override */
+
+/* Hash "exec_watch": sf_lib_id of a binary -> __u32 policy id (learn: 1).
+ * A process that execs a watched binary becomes tracked with that policy
+ * (fuzz mode, enforce without a target). */
 
 /* Per-CPU array "stats": index -> __u64. */
 enum sf_stat {
@@ -165,6 +207,9 @@ enum sf_stat {
 	SF_STAT_DEPTH_LIMIT,
 	SF_STAT_EVENTS_DROPPED,  /* ring buffer full */
 	SF_STAT_NEW_TUPLES,      /* first sightings of a count key */
+	SF_STAT_VIOLATIONS,      /* enforce: calls judged outside the rules */
+	SF_STAT_VIOL_UNREPORTED, /* ... of which not reported (rate limit) */
+	SF_STAT_KILLS,           /* bpf_send_signal(SIGKILL) sent */
 	SF_STAT__COUNT,
 };
 
@@ -174,6 +219,7 @@ enum sf_event_type {
 	SF_EV_EXEC = 2,     /* a tracked process exec'd */
 	SF_EV_FORK = 3,     /* a tracked process created a child process */
 	SF_EV_EXIT = 4,     /* a tracked process (whole thread group) exited */
+	SF_EV_VIOLATION = 5, /* enforce: a call outside the rules */
 };
 
 #define SF_PATH_COMPONENTS 16
@@ -200,6 +246,20 @@ struct sf_event_file {
 	__u64 map_start; /* an address inside the mapping (for map_files) */
 	char comm[SF_COMM_LEN];
 	char name[SF_PATH_COMPONENTS][SF_NAME_LEN];
+};
+
+struct sf_event_violation {
+	struct sf_event_hdr hdr;
+	__u64 ino;          /* library (dev 0: bucket) */
+	__u32 dev;
+	__u32 nr;
+	__u64 arg[SF_NARGS];
+	__u64 off;          /* call site: file offset in the library */
+	__u32 reason;       /* enum sf_violation */
+	__u32 action;       /* enum sf_action taken */
+	__u32 policy;
+	__u32 bucket;       /* original bucket when judged against the union */
+	char comm[SF_COMM_LEN];
 };
 
 /* ---- x86_64 syscall numbers the BPF side needs to know ----------------- */

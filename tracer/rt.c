@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -42,7 +43,12 @@ struct rt {
 	size_t nlibs, caplibs;
 	char *transparent[MAX_TRANSPARENT];
 	int ntransparent;
+	rt_violation_fn on_violation;
+	void *on_violation_ctx;
 };
+
+static void site_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off, char *buf,
+			size_t len);
 
 uint32_t rt__kdev(dev_t st_dev)
 {
@@ -175,6 +181,9 @@ static int handle_event(void *ctx, void *data, size_t len)
 		lib_resolve(e, ev);
 		log_debug("%s %s (pid %u, %.16s)", h->type == SF_EV_EXEC ? "exec" : "library",
 			  e->path ? e->path : "?", h->tgid, ev->comm);
+	} else if (h->type == SF_EV_VIOLATION && len >= sizeof(struct sf_event_violation)) {
+		if (rt->on_violation)
+			rt->on_violation(rt->on_violation_ctx, data);
 	} else if (h->type == SF_EV_FORK) {
 		log_debug("fork %u -> %u", h->ppid, h->tgid);
 	} else if (h->type == SF_EV_EXIT) {
@@ -352,7 +361,12 @@ int rt__set_mode(struct rt *rt, int mode)
 
 int rt__track(struct rt *rt, pid_t tgid, uint32_t flags)
 {
-	struct sf_proc p = { .flags = flags, .session = (uint64_t)getpid() };
+	return rt__track_policy(rt, tgid, flags, 1);
+}
+
+int rt__track_policy(struct rt *rt, pid_t tgid, uint32_t flags, uint32_t policy)
+{
+	struct sf_proc p = { .flags = flags, .policy = policy, .session = (uint64_t)getpid() };
 	uint32_t key = (uint32_t)tgid;
 
 	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.tracked), &key, &p, 0) ? -errno : 0;
@@ -375,8 +389,13 @@ int rt__is_tracked(struct rt *rt, pid_t tgid)
 
 int rt__watch_exec(struct rt *rt, const char *path)
 {
+	return rt__watch_exec_policy(rt, path, 1);
+}
+
+int rt__watch_exec_policy(struct rt *rt, const char *path, uint32_t policy)
+{
 	struct sf_lib_id id = {};
-	uint32_t flags = SF_WATCH_TRACK;
+	uint32_t flags = policy;
 	struct stat st;
 
 	if (stat(path, &st))
@@ -385,6 +404,86 @@ int rt__watch_exec(struct rt *rt, const char *path)
 	id.dev = rt__kdev(st.st_dev);
 	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.exec_watch), &id, &flags, 0)
 		       ? -errno : 0;
+}
+
+int rt__kill_all(struct rt *rt)
+{
+	int fd = bpf_map__fd(rt->skel->maps.tracked);
+	uint32_t key, next, *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if ((pid_t)key != getpid() && !kill((pid_t)key, SIGKILL))
+			n++;
+	}
+	return n;
+}
+
+int rt__configure(struct rt *rt, uint32_t action, uint32_t flags, uint32_t report_limit)
+{
+	int fd = bpf_map__fd(rt->skel->maps.sf_config_map);
+	struct sf_config cfg;
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, &cfg))
+		return -errno;
+	cfg.action = action;
+	cfg.flags = flags;
+	cfg.report_limit = report_limit;
+	return bpf_map_update_elem(fd, &zero, &cfg, 0) ? -errno : 0;
+}
+
+int rt__add_policy_lib(struct rt *rt, uint64_t ino, uint32_t dev, uint32_t policy,
+		       uint32_t action)
+{
+	struct sf_plib_key k = { .ino = ino, .dev = dev, .policy = policy };
+
+	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.policy_libs), &k, &action, 0)
+		       ? -errno : 0;
+}
+
+int rt__add_rule(struct rt *rt, uint64_t ino, uint32_t dev, uint32_t nr, uint32_t policy,
+		 const struct sf_rule *rule)
+{
+	struct sf_rule_key k = { .ino = ino, .dev = dev, .nr = nr, .policy = policy };
+
+	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.rules), &k, rule, 0) ? -errno : 0;
+}
+
+int rt__set_nr_action(struct rt *rt, uint32_t nr, uint32_t action)
+{
+	if (nr >= SF_NR_ACTIONS)
+		return -EINVAL;
+	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.nr_action), &nr, &action, 0)
+		       ? -errno : 0;
+}
+
+void rt__on_violation(struct rt *rt, rt_violation_fn fn, void *ctx)
+{
+	rt->on_violation = fn;
+	rt->on_violation_ctx = ctx;
+}
+
+const char *rt__lib_path(struct rt *rt, uint32_t dev, uint64_t ino)
+{
+	struct lib_ent *e;
+
+	if (dev == 0) {
+		if (ino == SF_UNION_INO)
+			return "[process-wide union]";
+		return ino < trace_bucket_count && trace_bucket_names[ino] ? trace_bucket_names[ino]
+									   : NULL;
+	}
+	e = lib_find(rt, dev, ino);
+	return e ? e->path : NULL;
+}
+
+void rt__lib_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off, char *buf,
+		    size_t len)
+{
+	site_symbol(rt, dev, ino, off, buf, len);
 }
 
 int rt__poll(struct rt *rt, int timeout_ms)

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "sysfence.h"
+#include "sf_args.h"
 #include "trace.h"
 
 struct rt;
@@ -24,12 +25,34 @@ struct rt *rt__open(const struct rt_opts *o);
 void rt__close(struct rt *rt);
 
 int rt__set_mode(struct rt *rt, int mode);
-/* Track a process (and, through fork, its future children). */
+/* Track a process (and, through fork, its future children) under policy
+ * id 1 (the only one in learn mode and single-target enforce). */
 int rt__track(struct rt *rt, pid_t tgid, uint32_t flags);
+int rt__track_policy(struct rt *rt, pid_t tgid, uint32_t flags, uint32_t policy);
 int rt__untrack(struct rt *rt, pid_t tgid);
 int rt__is_tracked(struct rt *rt, pid_t tgid);
-/* Track every process that execs the file at path. */
+/* Track every process that execs the file at path (policy id 1). */
 int rt__watch_exec(struct rt *rt, const char *path);
+int rt__watch_exec_policy(struct rt *rt, const char *path, uint32_t policy);
+/* Kill (SIGKILL) every tracked process; returns how many. */
+int rt__kill_all(struct rt *rt);
+
+/* Enforcement: configuration and rule loading (enforce.c fills them). */
+int rt__configure(struct rt *rt, uint32_t action, uint32_t flags, uint32_t report_limit);
+int rt__add_policy_lib(struct rt *rt, uint64_t ino, uint32_t dev, uint32_t policy,
+		       uint32_t action);
+int rt__add_rule(struct rt *rt, uint64_t ino, uint32_t dev, uint32_t nr, uint32_t policy,
+		 const struct sf_rule *rule);
+int rt__set_nr_action(struct rt *rt, uint32_t nr, uint32_t action);
+
+/* Violation events are passed to this callback (from rt__poll). */
+typedef void (*rt_violation_fn)(void *ctx, const struct sf_event_violation *ev);
+void rt__on_violation(struct rt *rt, rt_violation_fn fn, void *ctx);
+/* Path of a file seen by the BPF side, or NULL; bucket names for dev 0. */
+const char *rt__lib_path(struct rt *rt, uint32_t dev, uint64_t ino);
+/* "symbol+0x12" for a file offset in a seen library; "" when unknown. */
+void rt__lib_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off, char *buf,
+		    size_t len);
 
 /* Consume ring-buffer events; timeout in ms (0 = no wait). */
 int rt__poll(struct rt *rt, int timeout_ms);
