@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "fileio.h"
+#include "groups.h"
 #include "policy.h"
 #include "syscalls.h"
 #include "util.h"
@@ -821,8 +822,17 @@ int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,
 		return -EINVAL;
 	}
 	if (name[0] == '@') {
-		/* syscall groups: none defined yet */
-		util__errf(err, errlen, "unknown group '%s'", name);
+		/* syscall groups (learner/groups.c) stand for their members */
+		int n = groups__expand(name, nrs, cap);
+
+		if (n >= 0)
+			return n;
+		hint = groups__suggest(name);
+		if (hint)
+			util__errf(err, errlen, "unknown group '%s'; did you mean "
+				   "'%s'?", name, hint);
+		else
+			util__errf(err, errlen, "unknown group '%s'", name);
 		return -ENOENT;
 	}
 	nr = syscall__nr(name);
@@ -968,8 +978,14 @@ static int resolve_at(struct pctx *c, const cJSON *it, const char *path,
 	n = policy__resolve_name(it->valuestring, nrs, cap, msg, sizeof(msg));
 	if (n >= 0)
 		return n;
-	if (it->valuestring[0] == '@')
+	if (it->valuestring[0] == '@') {
+		const char *hint = groups__suggest(it->valuestring);
+
+		if (hint)
+			return perr(c, "unknown group '%s' at %s; did you mean "
+				    "'%s'?", it->valuestring, path, hint);
 		return perr(c, "unknown group '%s' at %s", it->valuestring, path);
+	}
 	{
 		const char *hint = syscall__suggest(it->valuestring);
 
@@ -989,6 +1005,9 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 		       bool strict, bool *seen)
 {
 	static const char *const rule_keys[] = { "names", "action", NULL };
+	/* names written out (not via a group): a name twice is an error, a
+	 * name that a group also covers is not */
+	bool named[SYSCALL_NR_MAX] = { false };
 	char p[256];
 	size_t i = 0;
 
@@ -1027,10 +1046,14 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 			if (n < 0)
 				return n;
 			for (int k = 0; k < n && k < SYSCALL_NR_MAX; k++) {
-				if (strict && seen[nrs[k]])
+				bool group = nm->valuestring[0] == '@';
+
+				if (strict && !group && named[nrs[k]])
 					return perr(c, "duplicate syscall name "
 						    "'%s' at %s", nm->valuestring,
 						    np);
+				if (!group)
+					named[nrs[k]] = true;
 				seen[nrs[k]] = true;
 			}
 		}

@@ -10,15 +10,39 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sf_args.h"
 #include "trace.h"
 
 #define POLICY_VERSION 1
+
+/* One argument rule (docs/arguments.md).  Mirrors struct sf_argrule of
+ * bpf/sf_args.h, the kernel-side form.  idx/kind/sym come from the argument
+ * table slot; kind NONE = no condition on this argument. */
+struct policy_argrule {
+	uint8_t idx;          /* argument index 0..5 */
+	uint8_t kind;         /* enum sf_arg_kind */
+	uint8_t any;          /* 1 = widened: any value (threshold exceeded) */
+	uint8_t nvalues;      /* ENUM/MASKED_ENUM: values[0..nvalues), sorted */
+	uint64_t allowed;     /* FLAGS: allowed bits (value & ~allowed == 0) */
+	uint64_t deny_all_of; /* FLAGS: denied when all these bits are set (W^X) */
+	uint64_t values[SF_RULE_MAX_VALUES];
+};
 
 struct policy_syscall {
 	uint32_t nr;          /* x86_64 number (never written to the file) */
 	uint64_t count;       /* evidence: calls seen */
 	char *site;           /* evidence: "symbol+0x12" or "0x1234", or NULL */
-	/* argument rules: filled by the argument issue */
+	/* argument rules: nargs = 0 means no condition (any arguments);
+	 * otherwise nargs = number of slots of sf_argspecs[nr] and arg[i]
+	 * belongs to slot i */
+	uint32_t nargs;
+	struct policy_argrule arg[SF_ARG_SLOTS];
+};
+
+/* Generalisation options (learner/generalize.c). */
+#define GEN_MAX_VALUES_DEFAULT SF_RULE_MAX_VALUES
+struct gen_opts {
+	unsigned max_values;  /* 1..SF_RULE_MAX_VALUES; 0 = default */
 };
 
 struct policy_lib {
@@ -45,15 +69,30 @@ struct policy {
 struct policy *policy__new(void);
 void policy__free(struct policy *p);
 
-/* Build from a (merged) trace.  Result is canonical. */
+/* Build from a (merged) trace.  Result is canonical.  Argument rules are
+ * generalised from the tuples' argument slots (docs/arguments.md); opts
+ * NULL = defaults. */
 int policy__from_trace(const struct trace *t, struct policy **out, char *err,
 		       size_t errlen);
+int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
+			    struct policy **out, char *err, size_t errlen);
 /* Union src into dst (libraries by path+build_id+kind, syscalls unioned,
- * evidence counts summed, first site kept). */
+ * argument rules joined, evidence counts summed, first site kept). */
 int policy__merge(struct policy *dst, const struct policy *src);
+int policy__merge_opts(struct policy *dst, const struct policy *src,
+		       const struct gen_opts *opts);
+/* Process-wide union over all libraries (buckets included): out[nr] for
+ * nr < SYSCALL_NR_MAX (512), out[nr].nr = nr, out[nr].count = number of
+ * libraries allowing it (0 = not allowed).  Argument rules joined with the
+ * default threshold; site is NULL. */
+int policy__union(const struct policy *p, struct policy_syscall *out,
+		  size_t nout);
 
 /* Deterministic JSON: stable order, 2-space indent, trailing newline. */
 char *policy__to_json(const struct policy *p); /* NULL + errno on failure */
+/* The process-wide union only, as a plain OCI seccomp profile (no sysfence
+ * section). */
+char *policy__to_oci_json(const struct policy *p);
 /* Atomic write (temp + fsync + rename). */
 int policy__write(const struct policy *p, const char *path, char *err,
 		  size_t errlen);
@@ -79,8 +118,10 @@ int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
 			uint64_t count, const char *site);
 
 /* Resolve a name as written in a policy file to syscall numbers: a syscall
- * name gives one number; "@group" names are reserved for syscall groups
- * (none defined yet: "unknown group '@x'").  Writes at most cap numbers to
+ * name gives one number; "@group" names expand to the group's members
+ * (learner/groups.c; "unknown group '@x'; did you mean '@y'?").  Policies
+ * are written back with names only, never groups.  Writes at most cap
+ * numbers to
  * nrs and returns how many the name stands for, or -ENOENT with a message
  * ("unknown syscall name 'opnat'; did you mean 'openat'?"). */
 int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,

@@ -445,7 +445,8 @@ static void test_parse_errors(void **state)
 			  "unknown syscall name 'exceve' at "
 			  "sysfence.libraries[2].syscalls[0].names[1]");
 	expect_load_error(FIXTURE("policy-unknown-group.json"), -EINVAL,
-			  "unknown group '@file-system' at syscalls[0].names[0]");
+			  "unknown group '@filesystem' at syscalls[0].names[0]; "
+			  "did you mean '@file-system'?");
 	expect_load_error(FIXTURE("policy-other-arch.json"), -EINVAL,
 			  "policy is for SCMP_ARCH_AARCH64; this machine is x86_64");
 	expect_load_error(FIXTURE("policy-unknown-arch.json"), -EINVAL,

@@ -85,9 +85,13 @@ static void test_resolve_name(void **state)
 	assert_int_equal(policy__resolve_name("opnat", nrs, 4, err, sizeof(err)),
 			 -ENOENT);
 	assert_string_equal(err, "unknown syscall name 'opnat'; did you mean 'openat'?");
-	assert_int_equal(policy__resolve_name("@file-system", nrs, 4, err,
+	assert_int_equal(policy__resolve_name("@filesystem", nrs, 4, err,
 					      sizeof(err)), -ENOENT);
-	assert_string_equal(err, "unknown group '@file-system'");
+	assert_string_equal(err, "unknown group '@filesystem'; did you mean "
+			    "'@file-system'?");
+	assert_int_equal(policy__resolve_name("@zzzzzzzzzzzz", nrs, 4, err,
+					      sizeof(err)), -ENOENT);
+	assert_string_equal(err, "unknown group '@zzzzzzzzzzzz'");
 }
 
 int main(void)
