@@ -19,6 +19,7 @@ struct cmd {
 
 int cmd_learn(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_enforce(int argc, char **argv);
 
 /* Load a trace or a policy file (detected by content) as a policy. */
 int load_policy_or_trace(const char *path, struct policy **out);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -61,6 +63,13 @@ int launch__resolve(const char *cmd, char *out, size_t outlen)
 
 int launch__start(struct launch *l, char **argv, struct rt *rt)
 {
+	return launch__start_opts(l, argv, rt, NULL);
+}
+
+int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
+		       const struct launch_opts *o)
+{
+	pid_t parent = getpid();
 	int go[2] = { -1, -1 }, report[2] = { -1, -1 };
 	int child_err = 0, ret;
 	ssize_t n;
@@ -86,6 +95,20 @@ int launch__start(struct launch *l, char **argv, struct rt *rt)
 		/* Wait until the parent has made us tracked. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
+		if (o && o->die_with_parent) {
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+				_exit(127);
+		}
+		if (o && o->seccomp) {
+			int serr = seccomp_load((scmp_filter_ctx)o->seccomp);
+
+			if (serr) {
+				child_err = -serr;
+				if (write(report[1], &child_err, sizeof(child_err)) < 0)
+					_exit(127);
+				_exit(127);
+			}
+		}
 		execvp(argv[0], argv);
 		child_err = errno;
 		if (write(report[1], &child_err, sizeof(child_err)) < 0)
@@ -96,7 +119,7 @@ int launch__start(struct launch *l, char **argv, struct rt *rt)
 	close(go[0]);
 	close(report[1]);
 	go[0] = report[1] = -1;
-	ret = rt__track(rt, pid, SF_PROC_PENDING_EXEC);
+	ret = rt__track(rt, pid, SF_PROC_PENDING_EXEC | (o ? o->track_flags : 0));
 	if (ret) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

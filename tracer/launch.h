@@ -3,12 +3,20 @@
 #define SF_LAUNCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct rt;
 
 struct launch {
 	pid_t pid;
+};
+
+/* Extra set-up in the child, after it is tracked and before exec. */
+struct launch_opts {
+	int die_with_parent;   /* PR_SET_PDEATHSIG(SIGKILL): fail closed */
+	void *seccomp;         /* scmp_filter_ctx to load, or NULL */
+	uint32_t track_flags;  /* extra SF_PROC_* flags */
 };
 
 /* PATH lookup like execvp; realpath of the result.  0 or -errno (-ENOENT
@@ -18,6 +26,8 @@ int launch__resolve(const char *cmd, char *out, size_t outlen);
  * SF_PROC_PENDING_EXEC: its own pre-exec calls are ignored), then execs.
  * Returns 0 once the exec succeeded, or -errno of a failed exec. */
 int launch__start(struct launch *l, char **argv, struct rt *rt);
+int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
+		       const struct launch_opts *o);
 /* SIGTERM, 3 s grace, SIGKILL; returns 1 and the status once reaped. */
 int launch__stop(struct launch *l, int *status);
 /* /proc/<pid>/cmdline as one space-joined string (malloc'd) or NULL. */

@@ -22,6 +22,7 @@ static int cmd_help(int argc, char **argv);
 static const struct cmd cmds[] = {
 	{ "learn", cmd_learn, "record a program's syscalls per library and write a policy" },
 	{ "merge", cmd_merge, "merge traces and/or policies into one policy" },
+	{ "enforce", cmd_enforce, "kill calls outside their library's rules" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help" },
 };

@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0
+/* enforce.c - `sysfence enforce`: load policies into the BPF object's rule
+ * maps, switch it to enforce mode, report (and kill) violations. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cliparse.h"
+#include "cmd.h"
+#include "elfinfo.h"
+#include "enforce.h"
+#include "launch.h"
+#include "log.h"
+#include "rt.h"
+#include "seccomp_build.h"
+
+#define MAX_POLICIES 16
+#define MAX_LIB_ACTIONS 32
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static const char usage_text[] =
+	"Usage: sysfence enforce [OPTIONS] POLICY -- COMMAND [ARGS...]\n"
+	"       sysfence enforce [OPTIONS] POLICY --pid PID\n"
+	"       sysfence enforce [OPTIONS] POLICY...\n"
+	"\n"
+	"Enforces per-library policies: a system call that its calling library's\n"
+	"rules do not allow is reported and, by default, its process is killed.\n"
+	"With a COMMAND, launches it under the policy (and, before exec, a seccomp\n"
+	"filter of the policy's process-wide union).  With --pid, protects a\n"
+	"running process and the children it creates later.  With policies only,\n"
+	"protects every process that execs one of the policies' binaries, until\n"
+	"Ctrl-C.\n"
+	"\n"
+	"Options:\n"
+	"  -a, --action ACTION     kill (default), kill-all (every process of this\n"
+	"                          session), or log (report only)\n"
+	"      --kill-on LIST      syscalls (comma-separated) whose violations kill\n"
+	"      --log-on LIST       syscalls whose violations are only logged\n"
+	"      --lib-action PATH=ACTION  action for violations by one library\n"
+	"      --strict            deny calls whose caller could not be unwound\n"
+	"                          (default: judge them against the process-wide union)\n"
+	"      --allow-rebuilt     a library whose build-id differs is a warning, not an error\n"
+	"      --no-seccomp        launch without the seccomp floor\n"
+	"      --seccomp-action A  kill (default: SIGKILL before the call runs) or errno (EPERM)\n"
+	"  -l, --log FILE          also write violations as JSON lines to FILE\n"
+	"      --report-limit N    violation reports per process (default 16; all are counted)\n"
+	"  -p, --pid PID           protect a running process\n"
+	"  -d, --duration DUR      stop after DUR\n"
+	"  -q, --quiet             only violations and errors\n"
+	"  -v, --verbose           more output (-vv: debug and libbpf messages)\n"
+	"  -h, --help              this help\n"
+	"\n"
+	"Examples:\n"
+	"  sysfence enforce policies/redis.json -- redis-server --port 7777\n"
+	"  sysfence enforce --action log --kill-on execve,ptrace policies/redis.json -- redis-server\n"
+	"  sysfence enforce policies/redis.json --pid 4242\n"
+	"  sysfence enforce policies/redis.json policies/nginx.json\n"
+	"\n"
+	"Exit status: 0 no violation, 3 violations were seen, 1 error, 2 usage error.\n"
+	"A launched target is killed when sysfence exits or dies (it never keeps\n"
+	"running unprotected).\n";
+
+struct lib_action {
+	const char *path;
+	uint32_t action;
+};
+
+struct env {
+	const char *policies[MAX_POLICIES];
+	int npolicies;
+	uint32_t action;
+	uint32_t nr_action[SF_NR_ACTIONS];
+	struct lib_action lib_actions[MAX_LIB_ACTIONS];
+	int nlib_actions;
+	int strict;
+	int allow_rebuilt;
+	int no_seccomp;
+	int seccomp_errno;
+	const char *log_path;
+	uint64_t report_limit;
+	pid_t pid;
+	uint64_t duration_ms;
+	int quiet;
+	int verbose;
+	char **argv;
+	int argc;
+};
+
+struct session {
+	struct env *env;
+	struct rt *rt;
+	FILE *log;
+	uint64_t violations;
+	int kill_all_pending;
+	uint64_t mono_to_real_ns; /* add to bpf_ktime_get_ns() for wall time */
+};
+
+int parse_action(const char *s, uint32_t *out)
+{
+	if (!strcmp(s, "kill"))
+		*out = SF_ACT_KILL;
+	else if (!strcmp(s, "kill-all"))
+		*out = SF_ACT_KILL_ALL;
+	else if (!strcmp(s, "log"))
+		*out = SF_ACT_LOG;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static const char *action_name(uint32_t a)
+{
+	switch (a) {
+	case SF_ACT_KILL:
+		return "killed";
+	case SF_ACT_KILL_ALL:
+		return "killed all";
+	case SF_ACT_LOG:
+		return "logged";
+	default:
+		return "?";
+	}
+}
+
+static const char *reason_name(uint32_t r)
+{
+	switch (r) {
+	case SF_VIOL_UNKNOWN_LIB:
+		return "library not in the policy";
+	case SF_VIOL_SYSCALL:
+		return "syscall not allowed for this library";
+	case SF_VIOL_ARG:
+		return "argument outside the rule";
+	case SF_VIOL_UNATTRIBUTED:
+		return "caller could not be unwound (--strict)";
+	default:
+		return "?";
+	}
+}
+
+static int set_nr_actions(struct env *env, const char *list, uint32_t action)
+{
+	char *dup = strdup(list), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!dup)
+		return -ENOMEM;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int nr = syscall__nr(tok);
+
+		if (nr < 0 || nr >= SF_NR_ACTIONS) {
+			log_err("unknown syscall name '%s'", tok);
+			ret = -EINVAL;
+			break;
+		}
+		env->nr_action[nr] = action;
+	}
+	free(dup);
+	return ret;
+}
+
+static int parse_args(int argc, char **argv, struct env *env)
+{
+	enum { O_KILL_ON = 256, O_LOG_ON, O_LIB_ACTION, O_STRICT, O_ALLOW_REBUILT,
+	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT };
+	static const struct option opts[] = {
+		{ "action", required_argument, NULL, 'a' },
+		{ "kill-on", required_argument, NULL, O_KILL_ON },
+		{ "log-on", required_argument, NULL, O_LOG_ON },
+		{ "lib-action", required_argument, NULL, O_LIB_ACTION },
+		{ "strict", no_argument, NULL, O_STRICT },
+		{ "allow-rebuilt", no_argument, NULL, O_ALLOW_REBUILT },
+		{ "no-seccomp", no_argument, NULL, O_NO_SECCOMP },
+		{ "seccomp-action", required_argument, NULL, O_SECCOMP_ACTION },
+		{ "log", required_argument, NULL, 'l' },
+		{ "report-limit", required_argument, NULL, O_REPORT_LIMIT },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t v;
+	int c;
+
+	env->action = SF_ACT_KILL;
+	env->report_limit = 16;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+a:l:p:d:qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (parse_action(optarg, &env->action)) {
+				log_err("invalid --action '%s': expected kill, kill-all or log", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_KILL_ON:
+			if (set_nr_actions(env, optarg, SF_ACT_KILL))
+				return EXIT_USAGE;
+			break;
+		case O_LOG_ON:
+			if (set_nr_actions(env, optarg, SF_ACT_LOG))
+				return EXIT_USAGE;
+			break;
+		case O_LIB_ACTION: {
+			char *eq = strrchr(optarg, '=');
+			uint32_t a;
+
+			if (!eq || eq == optarg || parse_action(eq + 1, &a)) {
+				log_err("invalid --lib-action '%s': expected PATH=kill|kill-all|log",
+					optarg);
+				return EXIT_USAGE;
+			}
+			if (env->nlib_actions == MAX_LIB_ACTIONS) {
+				log_err("too many --lib-action options (max %d)", MAX_LIB_ACTIONS);
+				return EXIT_USAGE;
+			}
+			*eq = 0;
+			env->lib_actions[env->nlib_actions].path = optarg;
+			env->lib_actions[env->nlib_actions++].action = a;
+			break;
+		}
+		case O_STRICT:
+			env->strict = 1;
+			break;
+		case O_ALLOW_REBUILT:
+			env->allow_rebuilt = 1;
+			break;
+		case O_NO_SECCOMP:
+			env->no_seccomp = 1;
+			break;
+		case O_SECCOMP_ACTION:
+			if (!strcmp(optarg, "kill")) {
+				env->seccomp_errno = 0;
+			} else if (!strcmp(optarg, "errno")) {
+				env->seccomp_errno = 1;
+			} else {
+				log_err("invalid --seccomp-action '%s': expected kill or errno", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'l':
+			env->log_path = optarg;
+			break;
+		case O_REPORT_LIMIT:
+			if (parse_u64(optarg, 0, 1000000, &env->report_limit)) {
+				log_err("invalid --report-limit '%s': expected 0..1000000", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			if (parse_u64(optarg, 1, INT32_MAX, &v)) {
+				log_err("invalid --pid '%s': expected a process id", optarg);
+				return EXIT_USAGE;
+			}
+			env->pid = (pid_t)v;
+			break;
+		case 'd':
+			if (parse_duration_ms(optarg, &env->duration_ms)) {
+				log_err("invalid --duration '%s': expected e.g. 90s, 10m, 1h (max 365d)",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'q':
+			env->quiet = 1;
+			break;
+		case 'v':
+			env->verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		default:
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	/* POLICY... [-- COMMAND...]: getopt stops at the first non-option
+	 * ('+'), so policies come first, then "--" and the command. */
+	while (optind < argc && strcmp(argv[optind], "--")) {
+		if (argv[optind][0] == '-') {
+			log_err("options go before the policy files ('%s')", argv[optind]);
+			return EXIT_USAGE;
+		}
+		if (env->npolicies == MAX_POLICIES) {
+			log_err("too many policies (max %d)", MAX_POLICIES);
+			return EXIT_USAGE;
+		}
+		env->policies[env->npolicies++] = argv[optind++];
+	}
+	if (optind < argc && !strcmp(argv[optind], "--")) {
+		env->argv = argv + optind + 1;
+		env->argc = argc - optind - 1;
+		if (!env->argc) {
+			log_err("no command after '--'");
+			return EXIT_USAGE;
+		}
+	}
+	if (!env->npolicies) {
+		log_err("no policy given (see 'sysfence enforce --help')");
+		return EXIT_USAGE;
+	}
+	if ((env->argc || env->pid) && env->npolicies != 1) {
+		log_err("a command or --pid takes exactly one policy");
+		return EXIT_USAGE;
+	}
+	if (env->argc && env->pid) {
+		log_err("give either --pid or a command, not both");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* ---- rules -------------------------------------------------------------------------- */
+static uint32_t lib_action_for(const struct enforce_opts *o, const char *path)
+{
+	for (int i = 0; i < o->nlib_actions; i++)
+		if (!strcmp(o->lib_action_paths[i], path))
+			return o->lib_action_values[i];
+	return SF_ACT_DEFAULT;
+}
+
+/* Identity of a policy library on this machine.  0, 1 = skip (absent), or
+ * -errno. */
+static int lib_identity(const struct policy_lib *l, const struct enforce_opts *o,
+			uint64_t *ino, uint32_t *dev)
+{
+	struct stat st;
+	char hex[128];
+
+	if (l->kind == LIB_KIND_BUCKET) {
+		for (unsigned b = 1; b < trace_bucket_count; b++) {
+			if (trace_bucket_names[b] && !strcmp(trace_bucket_names[b], l->path)) {
+				*ino = b;
+				*dev = 0;
+				return 0;
+			}
+		}
+		log_warn("unknown bucket '%s' in the policy: ignored", l->path);
+		return 1;
+	}
+	if (stat(l->path, &st)) {
+		log_warn("%s: %s; its rules are not loaded (calls from a library at "
+			 "another path are denied)", l->path, strerror(errno));
+		return 1;
+	}
+	*ino = st.st_ino;
+	*dev = rt__kdev(st.st_dev);
+	if (l->build_id && elf__build_id(l->path, hex, sizeof(hex)) == 0 &&
+	    strcmp(hex, l->build_id)) {
+		if (!o->allow_rebuilt) {
+			log_err("%s was rebuilt: build-id %s, the policy has %s "
+				"(re-learn, or --allow-rebuilt)", l->path, hex, l->build_id);
+			return -ESTALE;
+		}
+		log_warn("%s was rebuilt (build-id %s, policy %s): enforcing its old rules",
+			 l->path, hex, l->build_id);
+	}
+	return 0;
+}
+
+int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_id,
+			 const struct enforce_opts *o)
+{
+	struct policy_lib *u = NULL;
+	int ret;
+
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+		uint64_t ino;
+		uint32_t dev;
+
+		ret = lib_identity(l, o, &ino, &dev);
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			continue;
+		ret = rt__add_policy_lib(rt, ino, dev, policy_id, lib_action_for(o, l->path));
+		for (size_t k = 0; !ret && k < l->nsyscalls; k++) {
+			struct sf_rule r;
+
+			enforce__rule_of(&l->syscalls[k], &r);
+			ret = rt__add_rule(rt, ino, dev, l->syscalls[k].nr, policy_id, &r);
+		}
+		if (ret) {
+			log_err("cannot load the rules of %s: %s (map full?)", l->path,
+				strerror(-ret));
+			return ret;
+		}
+	}
+	/* Unattributed calls are judged against the process-wide union. */
+	ret = policy__union_lib(p, &u);
+	if (ret) {
+		log_err("cannot build the process-wide union: %s", strerror(-ret));
+		return ret;
+	}
+	ret = rt__add_policy_lib(rt, SF_UNION_INO, 0, policy_id, SF_ACT_DEFAULT);
+	for (size_t k = 0; !ret && k < u->nsyscalls; k++) {
+		struct sf_rule r;
+
+		enforce__rule_of(&u->syscalls[k], &r);
+		ret = rt__add_rule(rt, SF_UNION_INO, 0, u->syscalls[k].nr, policy_id, &r);
+	}
+	policy_lib__free(u);
+	if (ret)
+		log_err("cannot load the union rules: %s", strerror(-ret));
+	return ret;
+}
+
+/* ---- reports ------------------------------------------------------------------------- */
+static uint64_t realtime_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void report_violation(void *ctx, const struct sf_event_violation *ev)
+{
+	struct session *s = ctx;
+	const char *lib = rt__lib_path(s->rt, ev->dev, ev->ino);
+	const char *name = syscall__name(ev->nr);
+	char libbuf[96], sym[256] = "", args[192], when[64];
+	uint64_t wall = ev->hdr.ts + s->mono_to_real_ns;
+	time_t secs = (time_t)(wall / 1000000000ull);
+	struct tm tm;
+
+	s->violations++;
+	if (!lib) {
+		snprintf(libbuf, sizeof(libbuf), "[unresolved %u:%u/%llu]", ev->dev >> 20,
+			 ev->dev & 0xfffff, (unsigned long long)ev->ino);
+		lib = libbuf;
+	}
+	if (ev->dev)
+		rt__lib_symbol(s->rt, ev->dev, ev->ino, ev->off, sym, sizeof(sym));
+	{
+		uint64_t a[SF_NARGS] = { ev->arg[0], ev->arg[1] };
+
+		enforce__format_args(ev->nr, a, args, sizeof(args));
+	}
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s: %s(%s): %s; "
+		"site %s%s0x%llx -> %s\n", when, ev->hdr.tgid, ev->hdr.pid, ev->comm, lib,
+		name ? name : "?", args, reason_name(ev->reason), sym[0] ? sym : "",
+		sym[0] ? " @ " : "", (unsigned long long)ev->off, action_name(ev->action));
+	if (s->log) {
+		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"pid\": %u, \"tid\": %u, \"comm\": ",
+			when, (unsigned long long)(wall % 1000000000ull), ev->hdr.tgid,
+			ev->hdr.pid);
+		json_str(s->log, ev->comm);
+		fprintf(s->log, ", \"library\": ");
+		json_str(s->log, lib);
+		fprintf(s->log, ", \"syscall\": ");
+		json_str(s->log, name ? name : "?");
+		fprintf(s->log, ", \"args\": ");
+		json_str(s->log, args);
+		fprintf(s->log, ", \"reason\": ");
+		json_str(s->log, reason_name(ev->reason));
+		fprintf(s->log, ", \"site\": {\"offset\": %llu, \"symbol\": ",
+			(unsigned long long)ev->off);
+		if (sym[0])
+			json_str(s->log, sym);
+		else
+			fputs("null", s->log);
+		fprintf(s->log, "}, \"action\": ");
+		json_str(s->log, action_name(ev->action));
+		fputs("}\n", s->log);
+		fflush(s->log);
+	}
+	if (ev->action == SF_ACT_KILL_ALL)
+		s->kill_all_pending = 1;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+static void fill_opts(const struct env *env, struct enforce_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->allow_rebuilt = env->allow_rebuilt;
+	o->nlib_actions = env->nlib_actions;
+	for (int i = 0; i < env->nlib_actions; i++) {
+		o->lib_action_paths[i] = env->lib_actions[i].path;
+		o->lib_action_values[i] = env->lib_actions[i].action;
+	}
+}
+
+int enforce__configure(struct rt *rt, uint32_t action, int strict, uint32_t report_limit,
+		       const uint32_t *nr_action)
+{
+	int ret = rt__configure(rt, action, strict ? SF_CFG_STRICT : 0, report_limit);
+
+	for (uint32_t nr = 0; !ret && nr_action && nr < SF_NR_ACTIONS; nr++)
+		if (nr_action[nr])
+			ret = rt__set_nr_action(rt, nr, nr_action[nr]);
+	return ret;
+}
+
+int cmd_enforce(int argc, char **argv)
+{
+	struct env env = {};
+	struct session s = { .env = &env };
+	struct rt_opts ro = { .mode = SF_MODE_OFF };
+	struct enforce_opts eo;
+	struct policy *pols[MAX_POLICIES] = {};
+	struct launch child = { .pid = -1 };
+	struct launch_opts lo = { .die_with_parent = 1 };
+	scmp_filter_ctx filter = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[256] = "";
+	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL;
+	uint64_t start;
+
+	ret = parse_args(argc, argv, &env);
+	if (ret)
+		return ret;
+	log__init(env.quiet && !env.verbose ? LOG_QUIET : env.verbose);
+	fill_opts(&env, &eo);
+
+	for (int i = 0; i < env.npolicies; i++)
+		if (load_policy_or_trace(env.policies[i], &pols[i]))
+			goto out;
+	if (geteuid() != 0) {
+		log_err("enforce needs root (CAP_BPF and CAP_PERFMON to load BPF programs)");
+		goto out;
+	}
+	if (env.argc) {
+		char exe[PATH_MAX];
+
+		ret = launch__resolve(env.argv[0], exe, sizeof(exe));
+		if (ret) {
+			log_err("cannot run '%s': %s", env.argv[0],
+				ret == -ENOENT ? "command not found" : strerror(-ret));
+			goto out;
+		}
+		if (!env.no_seccomp) {
+			ret = seccomp__build(pols[0],
+					     env.seccomp_errno ? SCMP_ACT_ERRNO(EPERM)
+							       : SCMP_ACT_KILL_PROCESS,
+					     &filter, err, sizeof(err));
+			if (!ret && seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(execve), 0))
+				ret = -EINVAL;
+			if (ret) {
+				log_err("cannot build the seccomp floor: %s",
+					err[0] ? err : strerror(-ret));
+				goto out;
+			}
+			lo.seccomp = filter;
+		}
+	} else if (env.pid) {
+		if (kill(env.pid, 0) && errno == ESRCH) {
+			log_err("no process with pid %d", env.pid);
+			goto out;
+		}
+	}
+	if (env.log_path) {
+		s.log = fopen(env.log_path, "ae");
+		if (!s.log) {
+			log_err("cannot open --log %s: %s", env.log_path, strerror(errno));
+			goto out;
+		}
+	}
+
+	s.rt = rt__open(&ro);
+	if (!s.rt)
+		goto out;
+	rt__on_violation(s.rt, report_violation, &s);
+	s.mono_to_real_ns = realtime_ns(CLOCK_REALTIME) - realtime_ns(CLOCK_MONOTONIC);
+	if (enforce__configure(s.rt, env.action, env.strict, (uint32_t)env.report_limit,
+			       env.nr_action))
+		goto out;
+	for (int i = 0; i < env.npolicies; i++)
+		if (enforce__load_policy(s.rt, pols[i], (uint32_t)i + 1, &eo))
+			goto out;
+	if (rt__set_mode(s.rt, SF_MODE_ENFORCE)) {
+		log_err("cannot switch to enforce mode");
+		goto out;
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (env.argc) {
+		ret = launch__start_opts(&child, env.argv, s.rt, &lo);
+		if (ret) {
+			log_err("cannot run '%s': %s", env.argv[0], strerror(-ret));
+			goto out;
+		}
+		log_info("enforcing %s on pid %d", env.policies[0], child.pid);
+	} else if (env.pid) {
+		ret = rt__track(s.rt, env.pid, 0);
+		if (ret) {
+			log_err("cannot track pid %d: %s", env.pid, strerror(-ret));
+			goto out;
+		}
+		if (kill(env.pid, 0) && errno == ESRCH) {
+			log_err("process %d exited while attaching", env.pid);
+			goto out;
+		}
+		log_info("enforcing %s on pid %d and its future children", env.policies[0],
+			 env.pid);
+	} else {
+		int watched = 0;
+
+		for (int i = 0; i < env.npolicies; i++) {
+			if (!pols[i]->binary || !pols[i]->binary[0]) {
+				log_warn("%s names no binary: nothing to watch", env.policies[i]);
+				continue;
+			}
+			ret = rt__watch_exec_policy(s.rt, pols[i]->binary, (uint32_t)i + 1);
+			if (ret) {
+				log_warn("cannot watch %s: %s", pols[i]->binary, strerror(-ret));
+				continue;
+			}
+			watched++;
+			if (!env.quiet)
+				fprintf(stderr, "sysfence: enforcing %s on every exec of %s\n",
+					env.policies[i], pols[i]->binary);
+		}
+		if (!watched) {
+			log_err("no policy binary could be watched");
+			goto out;
+		}
+	}
+
+	start = (uint64_t)realtime_ns(CLOCK_MONOTONIC) / 1000000;
+	while (!stop_signal) {
+		uint64_t now;
+
+		rt__poll(s.rt, 100);
+		if (s.kill_all_pending) {
+			int n = rt__kill_all(s.rt);
+
+			log_info("kill-all: killed %d processes of this session", n);
+			s.kill_all_pending = 0;
+		}
+		if (env.argc) {
+			if (waitpid(child.pid, &status, WNOHANG) == child.pid) {
+				target_done = 1;
+				break;
+			}
+		} else if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
+			target_done = 1;
+			break;
+		}
+		now = (uint64_t)realtime_ns(CLOCK_MONOTONIC) / 1000000;
+		if (env.duration_ms && now - start >= env.duration_ms)
+			break;
+	}
+	rt__poll(s.rt, 0);
+	exit_code = s.violations ? 3 : EXIT_OK;
+out:
+	if (child.pid > 0) {
+		/* Fail closed: the target never outlives its enforcement. */
+		if (!target_done)
+			target_done = launch__stop(&child, &status);
+		rt__poll(s.rt, 0);
+		if (target_done && !env.quiet) {
+			if (WIFEXITED(status))
+				fprintf(stderr, "sysfence: target %d exited with status %d\n",
+					child.pid, WEXITSTATUS(status));
+			else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && filter &&
+				 !env.seccomp_errno)
+				fprintf(stderr, "sysfence: target %d was killed by the seccomp floor "
+					"(SIGSYS): it made a syscall that no library of the policy "
+					"may make\n", child.pid);
+			else if (WIFSIGNALED(status))
+				fprintf(stderr, "sysfence: target %d was killed by signal %d (%s)\n",
+					child.pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		}
+	}
+	if (s.rt) {
+		uint64_t st[SF_STAT__COUNT];
+
+		if (!rt__stats(s.rt, st)) {
+			if (st[SF_STAT_VIOLATIONS] > s.violations)
+				exit_code = exit_code == EXIT_OK ? 3 : exit_code;
+			if (!env.quiet || st[SF_STAT_VIOLATIONS])
+				fprintf(stderr, "sysfence: %llu violations (%llu not reported "
+					"individually), %llu kills\n",
+					(unsigned long long)st[SF_STAT_VIOLATIONS],
+					(unsigned long long)st[SF_STAT_VIOL_UNREPORTED],
+					(unsigned long long)st[SF_STAT_KILLS]);
+		}
+	}
+	rt__close(s.rt);
+	if (s.log)
+		fclose(s.log);
+	if (filter)
+		seccomp_release(filter);
+	for (int i = 0; i < env.npolicies; i++)
+		policy__free(pols[i]);
+	return exit_code;
+}

@@ -1,0 +1,42 @@
+/* enforce.h - loading policies into the BPF rule maps (used by enforce and
+ * by learn --then-enforce). */
+#ifndef SF_ENFORCE_H
+#define SF_ENFORCE_H
+
+#include <stdint.h>
+
+#include "policy.h"
+#include "sf_args.h"
+#include "sysfence.h"
+
+struct rt;
+
+#define ENFORCE_MAX_LIB_ACTIONS 32
+
+struct enforce_opts {
+	int allow_rebuilt;
+	int nlib_actions;
+	const char *lib_action_paths[ENFORCE_MAX_LIB_ACTIONS];
+	uint32_t lib_action_values[ENFORCE_MAX_LIB_ACTIONS];
+};
+
+/* "kill" | "kill-all" | "log" -> enum sf_action; 0 or -EINVAL. */
+int parse_action(const char *s, uint32_t *out);
+/* Config map: default action, --strict, report limit, per-syscall actions
+ * (array of SF_NR_ACTIONS, may be NULL). */
+int enforce__configure(struct rt *rt, uint32_t action, int strict, uint32_t report_limit,
+		       const uint32_t *nr_action);
+/* Resolve the policy's libraries on this machine (stat + build-id) and
+ * load their rules and the process-wide union under policy_id. */
+int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_id,
+			 const struct enforce_opts *o);
+/* Kernel rule of one policy syscall entry. */
+void enforce__rule_of(const struct policy_syscall *ps, struct sf_rule *out);
+/* Symbolic rendering of a call's recorded arguments ("" when none). */
+void enforce__format_args(uint32_t nr, const uint64_t arg[SF_NARGS], char *buf, size_t len);
+
+/* The process-wide union as one pseudo-library (syscalls merged). */
+int policy__union_lib(const struct policy *p, struct policy_lib **out);
+void policy_lib__free(struct policy_lib *l);
+
+#endif
