@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "fileio.h"
+#include "generalize.h"
 #include "groups.h"
 #include "policy.h"
 #include "syscalls.h"
@@ -171,8 +172,12 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
-int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
-			uint64_t count, const char *site)
+/* Find or create nr in p->libs[lib]; count summed, first site kept.
+ * args (may be NULL = leave the rules alone): a new syscall takes its
+ * rules, an existing one joins them. */
+static int add_syscall_full(struct policy *p, size_t lib, uint32_t nr,
+			    uint64_t count, const char *site,
+			    const struct policy_syscall *args, unsigned max_values)
 {
 	struct policy_lib *l;
 	struct policy_syscall *ns;
@@ -194,6 +199,8 @@ int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
 		struct policy_syscall *s = &l->syscalls[lo];
 
 		s->count = sat_add(s->count, count);
+		if (args)
+			gen__join_args(s, args, max_values);
 		if (!s->site && site)
 			return util__dup(&s->site, site);
 		return 0;
@@ -206,8 +213,32 @@ int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
 	memset(&ns[lo], 0, sizeof(*ns));
 	ns[lo].nr = nr;
 	ns[lo].count = count;
+	if (args) {
+		ns[lo].nargs = args->nargs;
+		memcpy(ns[lo].arg, args->arg, sizeof(ns[lo].arg));
+	}
 	l->nsyscalls++;
 	return util__dup(&ns[lo].site, site);
+}
+
+int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
+			uint64_t count, const char *site)
+{
+	return add_syscall_full(p, lib, nr, count, site, NULL, 0);
+}
+
+int policy__add_observation(struct policy *p, size_t lib, uint32_t nr,
+			    uint64_t count, const uint64_t arg[TRACE_NARGS],
+			    const struct gen_opts *opts)
+{
+	struct policy_syscall obs = { .nr = nr };
+	uint64_t a[SF_ARG_SLOTS] = { 0 };
+
+	for (size_t i = 0; i < SF_ARG_SLOTS && i < TRACE_NARGS; i++)
+		a[i] = arg ? arg[i] : 0;
+	gen__observe(&obs, nr, a);
+	return add_syscall_full(p, lib, nr, count, NULL, &obs,
+				gen__max_values(opts));
 }
 
 static int str_qcmp(const void *a, const void *b)
@@ -255,10 +286,12 @@ int policy__canonicalize(struct policy *p)
 
 		if (w && lib_cmp(&p->libs[w - 1], l) == 0) {
 			for (size_t k = 0; k < l->nsyscalls; k++) {
-				int rc = policy__add_syscall(p, w - 1,
-							     l->syscalls[k].nr,
-							     l->syscalls[k].count,
-							     l->syscalls[k].site);
+				int rc = add_syscall_full(p, w - 1,
+							  l->syscalls[k].nr,
+							  l->syscalls[k].count,
+							  l->syscalls[k].site,
+							  &l->syscalls[k],
+							  GEN_MAX_VALUES_DEFAULT);
 				if (rc)
 					return rc;
 			}
@@ -286,6 +319,7 @@ int policy__canonicalize(struct policy *p)
 				struct policy_syscall *d = &l->syscalls[w - 1];
 
 				d->count = sat_add(d->count, s->count);
+				gen__join_args(d, s, GEN_MAX_VALUES_DEFAULT);
 				if (!d->site) {
 					d->site = s->site;
 				} else {
@@ -307,6 +341,12 @@ int policy__canonicalize(struct policy *p)
 
 int policy__from_trace(const struct trace *t, struct policy **out, char *err,
 		       size_t errlen)
+{
+	return policy__from_trace_opts(t, NULL, out, err, errlen);
+}
+
+int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
+			    struct policy **out, char *err, size_t errlen)
 {
 	struct policy *p;
 	int *map = NULL;
@@ -359,8 +399,8 @@ int policy__from_trace(const struct trace *t, struct policy **out, char *err,
 			}
 			map[tu->lib] = rc;
 		}
-		rc = policy__add_syscall(p, (size_t)map[tu->lib], tu->nr,
-					 tu->count, NULL);
+		rc = policy__add_observation(p, (size_t)map[tu->lib], tu->nr,
+					     tu->count, tu->arg, opts);
 		if (rc)
 			goto nomem;
 	}
@@ -405,6 +445,12 @@ fail:
 
 int policy__merge(struct policy *dst, const struct policy *src)
 {
+	return policy__merge_opts(dst, src, NULL);
+}
+
+int policy__merge_opts(struct policy *dst, const struct policy *src,
+		       const struct gen_opts *opts)
+{
 	int rc;
 
 	if (!dst || !src || dst == src)
@@ -436,14 +482,44 @@ int policy__merge(struct policy *dst, const struct policy *src)
 		if (d < 0)
 			return d;
 		for (size_t k = 0; k < l->nsyscalls; k++) {
-			rc = policy__add_syscall(dst, (size_t)d, l->syscalls[k].nr,
-						 l->syscalls[k].count,
-						 l->syscalls[k].site);
+			rc = add_syscall_full(dst, (size_t)d, l->syscalls[k].nr,
+					      l->syscalls[k].count,
+					      l->syscalls[k].site, &l->syscalls[k],
+					      gen__max_values(opts));
 			if (rc)
 				return rc;
 		}
 	}
 	return policy__canonicalize(dst);
+}
+
+int policy__union(const struct policy *p, struct policy_syscall *out,
+		  size_t nout)
+{
+	if (!p || !out)
+		return -EINVAL;
+	memset(out, 0, nout * sizeof(*out));
+	for (size_t i = 0; i < nout; i++)
+		out[i].nr = (uint32_t)i;
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+
+		for (size_t k = 0; k < l->nsyscalls; k++) {
+			const struct policy_syscall *s = &l->syscalls[k];
+			struct policy_syscall *u;
+
+			if (s->nr >= nout)
+				return -ERANGE;
+			u = &out[s->nr];
+			if (!u->count++) {
+				u->nargs = s->nargs;
+				memcpy(u->arg, s->arg, sizeof(u->arg));
+			} else {
+				gen__join_args(u, s, GEN_MAX_VALUES_DEFAULT);
+			}
+		}
+	}
+	return 0;
 }
 
 /* ---- JSON writer -------------------------------------------------------- */
@@ -565,29 +641,6 @@ static int cstr_qcmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "syscalls": [ { "names": [...], "action": "SCMP_ACT_ALLOW" } ] or [] */
-static void sb_rule(struct sbuf *b, int level, const char **names, size_t n)
-{
-	sb_key(b, level, "syscalls");
-	if (!n) {
-		sb_puts(b, "[]");
-		return;
-	}
-	sb_puts(b, "[\n");
-	sb_indent(b, level + 1);
-	sb_puts(b, "{\n");
-	sb_key(b, level + 2, "names");
-	sb_str_array(b, level + 2, names, n);
-	sb_puts(b, ",\n");
-	sb_key(b, level + 2, "action");
-	sb_json_str(b, ALLOW_ACTION);
-	sb_puts(b, "\n");
-	sb_indent(b, level + 1);
-	sb_puts(b, "}\n");
-	sb_indent(b, level);
-	sb_puts(b, "]");
-}
-
 struct named_sc {
 	const char *name;
 	const struct policy_syscall *sc;
@@ -597,6 +650,133 @@ static int named_qcmp(const void *a, const void *b)
 {
 	return strcmp(((const struct named_sc *)a)->name,
 		      ((const struct named_sc *)b)->name);
+}
+
+static void sb_entry_open(struct sbuf *b, int level, const char **names,
+			  size_t n)
+{
+	sb_indent(b, level);
+	sb_puts(b, "{\n");
+	sb_key(b, level + 1, "names");
+	sb_str_array(b, level + 1, names, n);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "action");
+	sb_json_str(b, ALLOW_ACTION);
+}
+
+/* One entry per alternative of a syscall with argument conditions
+ * (docs/arguments.md); widened (library sections only) lists the argument
+ * indexes whose rule was widened to any value. */
+static void sb_arg_entries(struct sbuf *b, int level, const char *name,
+			   const struct policy_syscall *sc, bool lib_section,
+			   struct arg_alt *alts, bool *first)
+{
+	unsigned widened = lib_section ? gen__widened_mask(sc) : 0;
+	int n = gen__alternatives(sc, alts, GEN_MAX_ALTS);
+
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	for (int k = 0; k < n; k++) {
+		const struct arg_alt *a = &alts[k];
+
+		sb_puts(b, *first ? "" : ",\n");
+		*first = false;
+		sb_entry_open(b, level, &name, 1);
+		if (a->n) {
+			sb_puts(b, ",\n");
+			sb_key(b, level + 1, "args");
+			sb_puts(b, "[\n");
+			for (unsigned c = 0; c < a->n; c++) {
+				const struct arg_cond *cd = &a->c[c];
+
+				sb_indent(b, level + 2);
+				sb_puts(b, "{\n");
+				sb_key(b, level + 3, "index");
+				sb_printf(b, "%u,\n", cd->idx);
+				sb_key(b, level + 3, "value");
+				sb_printf(b, "%llu,\n", (unsigned long long)cd->a);
+				sb_key(b, level + 3, "valueTwo");
+				sb_printf(b, "%llu,\n", (unsigned long long)cd->b);
+				sb_key(b, level + 3, "op");
+				sb_json_str(b, cd->op == ARGC_EQ ? "SCMP_CMP_EQ"
+								 : "SCMP_CMP_MASKED_EQ");
+				sb_puts(b, "\n");
+				sb_indent(b, level + 2);
+				sb_puts(b, c + 1 < a->n ? "},\n" : "}\n");
+			}
+			sb_indent(b, level + 1);
+			sb_puts(b, "]");
+		}
+		if (widened) {
+			bool wfirst = true;
+
+			sb_puts(b, ",\n");
+			sb_key(b, level + 1, "widened");
+			sb_puts(b, "[\n");
+			for (unsigned i = 0; i < 6; i++) {
+				if (!(widened & (1u << i)))
+					continue;
+				sb_puts(b, wfirst ? "" : ",\n");
+				wfirst = false;
+				sb_indent(b, level + 2);
+				sb_printf(b, "%u", i);
+			}
+			sb_puts(b, "\n");
+			sb_indent(b, level + 1);
+			sb_puts(b, "]");
+		}
+		sb_puts(b, "\n");
+		sb_indent(b, level);
+		sb_puts(b, "}");
+	}
+}
+
+/* "syscalls": [...] or [].  ev: the syscalls sorted by name; names:
+ * scratch for n names.  Syscalls without conditions share one entry
+ * (first); each syscall with conditions (or, in library sections, a
+ * widened argument) gets its own entries, in name order. */
+static void sb_rules(struct sbuf *b, int level, const struct named_sc *ev,
+		     size_t n, const char **names, bool lib_section)
+{
+	struct arg_alt *alts = NULL;
+	size_t nplain = 0;
+	bool first = true;
+
+	for (size_t k = 0; k < n; k++)
+		if (!gen__has_conditions(ev[k].sc) &&
+		    !(lib_section && gen__widened_mask(ev[k].sc)))
+			names[nplain++] = ev[k].name;
+	sb_key(b, level, "syscalls");
+	if (!n) {
+		sb_puts(b, "[]");
+		return;
+	}
+	sb_puts(b, "[\n");
+	if (nplain) {
+		sb_entry_open(b, level + 1, names, nplain);
+		sb_puts(b, "\n");
+		sb_indent(b, level + 1);
+		sb_puts(b, "}");
+		first = false;
+	}
+	if (nplain < n) {
+		alts = malloc(GEN_MAX_ALTS * sizeof(*alts));
+		if (!alts) {
+			b->err = ENOMEM;
+			return;
+		}
+	}
+	for (size_t k = 0; k < n && nplain < n; k++)
+		if (gen__has_conditions(ev[k].sc) ||
+		    (lib_section && gen__widened_mask(ev[k].sc)))
+			sb_arg_entries(b, level + 1, ev[k].name, ev[k].sc,
+				       lib_section, alts, &first);
+	free(alts);
+	sb_puts(b, "\n");
+	sb_indent(b, level);
+	sb_puts(b, "]");
 }
 
 static int lib_pqcmp(const void *a, const void *b)
@@ -622,8 +802,6 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 		n++;
 	}
 	sort_n(ev, n, sizeof(*ev), named_qcmp);
-	for (size_t k = 0; k < n; k++)
-		names[k] = ev[k].name;
 
 	sb_indent(b, level);
 	sb_puts(b, "{\n");
@@ -636,7 +814,7 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 	sb_key(b, level + 1, "kind");
 	sb_json_str(b, kind_names[l->kind]);
 	sb_puts(b, ",\n");
-	sb_rule(b, level + 1, names, n);
+	sb_rules(b, level + 1, ev, n, names, true);
 	sb_puts(b, ",\n");
 	sb_key(b, level + 1, "evidence");
 	{
@@ -675,12 +853,13 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 	sb_puts(b, "}");
 }
 
-char *policy__to_json(const struct policy *p)
+/* with_sysfence false: the plain OCI profile (union only). */
+static char *to_json(const struct policy *p, bool with_sysfence)
 {
 	const struct policy_lib **libs = NULL;
 	const char **names = NULL, **trans = NULL;
-	struct named_sc *ev = NULL;
-	bool used[SYSCALL_NR_MAX] = { false };
+	struct named_sc *ev = NULL, *uev = NULL;
+	struct policy_syscall *uni = NULL;
 	struct sbuf b = { 0 };
 	size_t maxsc = 0, n = 0;
 
@@ -702,7 +881,6 @@ char *policy__to_json(const struct policy *p)
 				errno = EINVAL;
 				return NULL;
 			}
-			used[l->syscalls[k].nr] = true;
 		}
 	}
 	libs = malloc((p->nlibs + 1) * sizeof(*libs));
@@ -710,7 +888,10 @@ char *policy__to_json(const struct policy *p)
 		       sizeof(*names));
 	ev = malloc((maxsc + 1) * sizeof(*ev));
 	trans = malloc((p->ntransparent + 1) * sizeof(*trans));
-	if (!libs || !names || !ev || !trans) {
+	uni = malloc(SYSCALL_NR_MAX * sizeof(*uni));
+	uev = malloc(SYSCALL_NR_MAX * sizeof(*uev));
+	if (!libs || !names || !ev || !trans || !uni || !uev ||
+	    policy__union(p, uni, SYSCALL_NR_MAX)) {
 		b.err = ENOMEM;
 		goto out;
 	}
@@ -730,10 +911,16 @@ char *policy__to_json(const struct policy *p)
 		     p->narchitectures);
 	sb_puts(&b, ",\n");
 	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
-		if (used[nr])
-			names[n++] = syscall__name(nr);
-	sort_n(names, n, sizeof(*names), cstr_qcmp);
-	sb_rule(&b, 1, names, n);
+		if (uni[nr].count) {
+			uev[n].name = syscall__name(nr);
+			uev[n++].sc = &uni[nr];
+		}
+	sort_n(uev, n, sizeof(*uev), named_qcmp);
+	sb_rules(&b, 1, uev, n, names, false);
+	if (!with_sysfence) {
+		sb_puts(&b, "\n}\n");
+		goto out;
+	}
 	sb_puts(&b, ",\n");
 
 	sb_key(&b, 1, "sysfence");
@@ -777,12 +964,24 @@ out:
 	free(names);
 	free(ev);
 	free(trans);
+	free(uni);
+	free(uev);
 	if (b.err) {
 		free(b.p);
 		errno = b.err;
 		return NULL;
 	}
 	return b.p;
+}
+
+char *policy__to_json(const struct policy *p)
+{
+	return to_json(p, true);
+}
+
+char *policy__to_oci_json(const struct policy *p)
+{
+	return to_json(p, false);
 }
 
 int policy__write(const struct policy *p, const char *path, char *err,
@@ -852,11 +1051,134 @@ int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,
 
 /* ---- JSON reader -------------------------------------------------------- */
 
+/* Where each JSON value starts in the text (pre-order, as cJSON builds
+ * its tree): gives line numbers, and the exact digits of 64-bit numbers,
+ * which cJSON only keeps as doubles. */
+struct vnode {
+	const cJSON *node;
+	const char *start;
+	unsigned line;
+};
+
 struct pctx {
 	const char *name;
 	char *err;
 	size_t errlen;
+	struct vnode *vn;  /* sorted by node; NULL when unavailable */
+	size_t nvn;
 };
+
+/* Start of every value (not keys) in document order; returns the count
+ * or -ENOMEM.  The text is valid JSON (cJSON accepted it). */
+static long scan_values(const char *s, size_t len, struct vnode **out)
+{
+	struct vnode *v = NULL;
+	size_t n = 0, cap = 0;
+	unsigned line = 1;
+
+	for (size_t i = 0; i < len;) {
+		char ch = s[i];
+		bool value = true;
+		size_t j = i + 1;
+
+		if (ch == '\n') {
+			line++;
+			i++;
+			continue;
+		}
+		if (strchr(" \t\r,:]}", ch)) {
+			i++;
+			continue;
+		}
+		if (ch == '"') {
+			while (j < len && s[j] != '"')
+				j += s[j] == '\\' ? 2 : 1;
+			j++;
+			{
+				size_t k = j;
+
+				while (k < len && strchr(" \t\r\n", s[k]))
+					k++;
+				value = !(k < len && s[k] == ':');
+			}
+		} else if (ch != '{' && ch != '[') {
+			while (j < len && !strchr(" \t\r\n,:]}", s[j]))
+				j++;
+		}
+		if (value) {
+			if (n == cap) {
+				struct vnode *nv;
+
+				cap = cap ? 2 * cap : 256;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+			}
+			v[n].node = NULL;
+			v[n].start = s + i;
+			v[n++].line = line;
+		}
+		i = ch == '{' || ch == '[' ? i + 1 : j;
+	}
+	*out = v;
+	return (long)n;
+}
+
+static void assign_nodes(const cJSON *it, struct vnode *v, size_t n, size_t *k,
+			 bool *ok)
+{
+	for (; it && *ok; it = it->next) {
+		if (*k >= n) {
+			*ok = false;
+			return;
+		}
+		v[(*k)++].node = it;
+		assign_nodes(it->child, v, n, k, ok);
+	}
+}
+
+static int vnode_qcmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct vnode *)a)->node;
+	uintptr_t y = (uintptr_t)((const struct vnode *)b)->node;
+
+	return (x > y) - (x < y);
+}
+
+/* Build c->vn for root parsed from text; on any mismatch leave it NULL
+ * (messages then lack line numbers; exact numbers fall back to doubles). */
+static int index_values(struct pctx *c, const cJSON *root, const char *text,
+			size_t len)
+{
+	struct vnode *v = NULL;
+	long n = scan_values(text, len, &v);
+	size_t k = 0;
+	bool ok = true;
+
+	if (n < 0)
+		return (int)n;
+	assign_nodes(root, v, (size_t)n, &k, &ok);
+	if (!ok || k != (size_t)n) {
+		free(v);
+		return 0;
+	}
+	sort_n(v, k, sizeof(*v), vnode_qcmp);
+	c->vn = v;
+	c->nvn = k;
+	return 0;
+}
+
+static const struct vnode *vnode_of(const struct pctx *c, const cJSON *node)
+{
+	struct vnode key = { .node = node };
+
+	if (!c->vn)
+		return NULL;
+	return bsearch(&key, c->vn, c->nvn, sizeof(*c->vn), vnode_qcmp);
+}
 
 __attribute__((format(printf, 2, 3)))
 static int perr(struct pctx *c, const char *fmt, ...)
@@ -868,6 +1190,24 @@ static int perr(struct pctx *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	util__errf(c->err, c->errlen, "%s: %s", c->name, msg);
+	return -EINVAL;
+}
+
+/* perr with the line of node: "p.json:42: path: msg" */
+__attribute__((format(printf, 3, 4)))
+static int perr_at(struct pctx *c, const cJSON *node, const char *fmt, ...)
+{
+	const struct vnode *v = vnode_of(c, node);
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (v)
+		util__errf(c->err, c->errlen, "%s:%u: %s", c->name, v->line, msg);
+	else
+		util__errf(c->err, c->errlen, "%s: %s", c->name, msg);
 	return -EINVAL;
 }
 
@@ -997,14 +1337,202 @@ static int resolve_at(struct pctx *c, const cJSON *it, const char *path,
 		    path);
 }
 
+/* A non-negative integer up to 2^64-1, exactly (from the text). */
+static int get_u64(struct pctx *c, const cJSON *it, const char *path,
+		   uint64_t *out)
+{
+	const struct vnode *v = vnode_of(c, it);
+	uint64_t x = 0;
+	const char *d;
+
+	if (!cJSON_IsNumber(it))
+		return perr_at(c, it, "%s: expected a non-negative integer", path);
+	if (!v) { /* no index: doubles are exact up to 2^53 */
+		uint64_t u;
+		int rc = get_uint(c, it, path, &u);
+
+		*out = u;
+		return rc;
+	}
+	d = v->start;
+	if (*d < '0' || *d > '9')
+		return perr_at(c, it, "%s: expected a non-negative integer", path);
+	for (; *d >= '0' && *d <= '9'; d++) {
+		if (x > (UINT64_MAX - (uint64_t)(*d - '0')) / 10)
+			return perr_at(c, it, "%s: integer larger than 2^64-1",
+				       path);
+		x = x * 10 + (uint64_t)(*d - '0');
+	}
+	if (*d == '.' || *d == 'e' || *d == 'E')
+		return perr_at(c, it, "%s: expected a non-negative integer", path);
+	*out = x;
+	return 0;
+}
+
+/* Argument conditions collected per syscall of one library. */
+struct sc_alts {
+	struct arg_alt *v;
+	size_t n, cap;
+	unsigned widened;   /* argument indexes marked widened */
+	bool uncond;        /* also in an entry without conditions */
+	const cJSON *where; /* first conditional entry (for messages) */
+};
+
+static const char *const known_ops[] = {
+	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+	"SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
+};
+
+/* "args" and (library rules) "widened" of one rule.  *alt gets the
+ * conditions (strict only), *widened the widened argument mask;
+ * *cond = the rule has conditions or widened arguments. */
+static int parse_args(struct pctx *c, const cJSON *rule, const char *p,
+		      bool strict, struct arg_alt *alt, unsigned *widened,
+		      bool *cond)
+{
+	static const char *const arg_keys[] = {
+		"index", "value", "valueTwo", "op", NULL,
+	};
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(rule, "args");
+	const cJSON *wid = strict ? cJSON_GetObjectItemCaseSensitive(rule, "widened")
+				  : NULL;
+	char ap[320], fp[340];
+	size_t i = 0;
+	int rc;
+
+	alt->n = 0;
+	*widened = 0;
+	*cond = false;
+	if (args && !cJSON_IsNull(args)) {
+		if (!cJSON_IsArray(args))
+			return perr_at(c, args, "%s.args: expected an array", p);
+		for (const cJSON *a = args->child; a; a = a->next, i++) {
+			const cJSON *f;
+			const char *op;
+			uint64_t idx, v1, v2 = 0;
+
+			pathf(ap, sizeof(ap), "%s.args[%zu]", p, i);
+			if (!cJSON_IsObject(a))
+				return perr_at(c, a, "%s: expected an object", ap);
+			if ((rc = check_keys(c, a, ap, arg_keys)))
+				return rc;
+			f = cJSON_GetObjectItemCaseSensitive(a, "index");
+			pathf(fp, sizeof(fp), "%s.index", ap);
+			if (!f)
+				return perr_at(c, a, "%s: missing", fp);
+			if ((rc = get_u64(c, f, fp, &idx)))
+				return rc;
+			if (idx > 5)
+				return perr_at(c, f, "%s: argument index %llu is out "
+					       "of range (0..5)", fp,
+					       (unsigned long long)idx);
+			f = cJSON_GetObjectItemCaseSensitive(a, "value");
+			pathf(fp, sizeof(fp), "%s.value", ap);
+			if (!f)
+				return perr_at(c, a, "%s: missing", fp);
+			if ((rc = get_u64(c, f, fp, &v1)))
+				return rc;
+			f = cJSON_GetObjectItemCaseSensitive(a, "valueTwo");
+			pathf(fp, sizeof(fp), "%s.valueTwo", ap);
+			if (f && (rc = get_u64(c, f, fp, &v2)))
+				return rc;
+			f = cJSON_GetObjectItemCaseSensitive(a, "op");
+			pathf(fp, sizeof(fp), "%s.op", ap);
+			if (!f)
+				return perr_at(c, a, "%s: missing", fp);
+			if (!cJSON_IsString(f))
+				return perr_at(c, f, "%s: expected a string", fp);
+			op = f->valuestring;
+			if (!in_list(known_ops, op))
+				return perr_at(c, f, "%s: unknown op '%s' (expected "
+					       "SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, "
+					       "SCMP_CMP_NE, _LT, _LE, _GE or _GT)",
+					       fp, op);
+			if (!strcmp(op, "SCMP_CMP_MASKED_EQ") && (v2 & ~v1))
+				return perr_at(c, a, "%s: impossible condition: "
+					       "valueTwo 0x%llx has bits outside "
+					       "the mask (value) 0x%llx, it never "
+					       "matches", ap, (unsigned long long)v2,
+					       (unsigned long long)v1);
+			if (!strict)
+				continue;
+			if (strcmp(op, "SCMP_CMP_MASKED_EQ") &&
+			    strcmp(op, "SCMP_CMP_EQ"))
+				return perr_at(c, f, "%s: library rules use "
+					       "SCMP_CMP_EQ or SCMP_CMP_MASKED_EQ, "
+					       "not %s", fp, op);
+			if (alt->n == SF_ARG_SLOTS)
+				return perr_at(c, a, "%s: at most %d conditions "
+					       "per entry (sysfence records at "
+					       "most %d arguments of a syscall)",
+					       ap, SF_ARG_SLOTS, SF_ARG_SLOTS);
+			alt->c[alt->n++] = (struct arg_cond){
+				(uint8_t)idx,
+				!strcmp(op, "SCMP_CMP_EQ") ? ARGC_EQ : ARGC_MASKED_EQ,
+				v1, !strcmp(op, "SCMP_CMP_EQ") ? 0 : v2,
+			};
+		}
+	}
+	/* conditions sorted by argument index */
+	if (alt->n == 2 && alt->c[0].idx > alt->c[1].idx) {
+		struct arg_cond t = alt->c[0];
+
+		alt->c[0] = alt->c[1];
+		alt->c[1] = t;
+	}
+	if (wid) {
+		i = 0;
+		if (!cJSON_IsArray(wid))
+			return perr_at(c, wid, "%s.widened: expected an array of "
+				       "argument indexes", p);
+		for (const cJSON *w = wid->child; w; w = w->next, i++) {
+			uint64_t idx;
+
+			pathf(ap, sizeof(ap), "%s.widened[%zu]", p, i);
+			if ((rc = get_u64(c, w, ap, &idx)))
+				return rc;
+			if (idx > 5)
+				return perr_at(c, w, "%s: argument index %llu is out "
+					       "of range (0..5)", ap,
+					       (unsigned long long)idx);
+			*widened |= 1u << idx;
+		}
+	}
+	*cond = alt->n || *widened;
+	return 0;
+}
+
+static int alts_push(struct sc_alts *a, const struct arg_alt *alt,
+		     const cJSON *where)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 4;
+		struct arg_alt *nv;
+
+		if (a->n >= GEN_MAX_ALTS)
+			return -E2BIG;
+		nv = realloc(a->v, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		a->v = nv;
+		a->cap = cap;
+	}
+	a->v[a->n++] = *alt;
+	if (!a->where)
+		a->where = where;
+	return 0;
+}
+
 /* A seccomp rule list: [ { "names": [...], "action": "..." } ].
  * seen (SYSCALL_NR_MAX entries) collects the numbers; when strict
  * (library rules) names may appear once, action must be SCMP_ACT_ALLOW
  * and no other keys are allowed. */
 static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
-		       bool strict, bool *seen)
+		       bool strict, bool *seen, struct sc_alts *acc)
 {
-	static const char *const rule_keys[] = { "names", "action", NULL };
+	static const char *const rule_keys[] = {
+		"names", "action", "args", "widened", NULL,
+	};
 	/* names written out (not via a group): a name twice is an error, a
 	 * name that a group also covers is not */
 	bool named[SYSCALL_NR_MAX] = { false };
@@ -1016,6 +1544,9 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 	for (const cJSON *rule = arr->child; rule; rule = rule->next, i++) {
 		const cJSON *names;
 		const char *action;
+		struct arg_alt alt;
+		unsigned widened;
+		bool cond;
 		size_t j = 0;
 		int rc;
 
@@ -1031,6 +1562,8 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 		if (strict && strcmp(action, ALLOW_ACTION) != 0)
 			return perr(c, "%s.action: expected %s (library rules only "
 				    "allow)", p, ALLOW_ACTION);
+		if ((rc = parse_args(c, rule, p, strict, &alt, &widened, &cond)))
+			return rc;
 		names = cJSON_GetObjectItemCaseSensitive(rule, "names");
 		if (!names)
 			return perr(c, "%s.names: missing", p);
@@ -1048,13 +1581,30 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 			for (int k = 0; k < n && k < SYSCALL_NR_MAX; k++) {
 				bool group = nm->valuestring[0] == '@';
 
-				if (strict && !group && named[nrs[k]])
+				/* entries with conditions repeat names:
+				 * one entry per alternative */
+				if (strict && !group && !cond && named[nrs[k]])
 					return perr(c, "duplicate syscall name "
 						    "'%s' at %s", nm->valuestring,
 						    np);
-				if (!group)
+				if (!group && !cond)
 					named[nrs[k]] = true;
 				seen[nrs[k]] = true;
+				if (!acc)
+					continue;
+				if (!cond) {
+					acc[nrs[k]].uncond = true;
+					continue;
+				}
+				acc[nrs[k]].widened |= widened;
+				rc = alts_push(&acc[nrs[k]], &alt, rule);
+				if (rc == -E2BIG)
+					return perr_at(c, rule, "%s: more than %d "
+						       "entries for '%s'", p,
+						       GEN_MAX_ALTS,
+						       nm->valuestring);
+				if (rc)
+					return rc;
 			}
 		}
 	}
@@ -1109,6 +1659,7 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 		"path", "buildId", "kind", "syscalls", "evidence", NULL,
 	};
 	bool seen[SYSCALL_NR_MAX] = { false };
+	struct sc_alts *acc = NULL;
 	const char *lpath, *bid, *kind;
 	const cJSON *rules, *ev, *it;
 	char sub[300];
@@ -1145,12 +1696,32 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 	pathf(sub, sizeof(sub), "%s.syscalls", path);
 	if (!rules)
 		return perr(c, "%s: missing", sub);
-	if ((rc = parse_rules(c, rules, sub, true, seen)))
-		return rc;
+	acc = calloc(SYSCALL_NR_MAX, sizeof(*acc));
+	if (!acc)
+		return -ENOMEM;
+	rc = parse_rules(c, rules, sub, true, seen, acc);
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX && !rc; nr++) {
+		struct policy_syscall sc = { .nr = nr };
+		char msg[256];
+
+		if (!seen[nr])
+			continue;
+		/* an entry without conditions allows any arguments (seccomp:
+		 * the first matching entry allows) */
+		if (acc[nr].n && !acc[nr].uncond &&
+		    gen__rules_from_alternatives(&sc, acc[nr].v, acc[nr].n,
+						 acc[nr].widened, msg,
+						 sizeof(msg)))
+			rc = perr_at(c, acc[nr].where, "%s: %s", sub, msg);
+		else
+			rc = add_syscall_full(p, (size_t)li, nr, 0, NULL, &sc,
+					      GEN_MAX_VALUES_DEFAULT);
+	}
 	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
-		if (seen[nr] && (rc = policy__add_syscall(p, (size_t)li, nr, 0,
-							  NULL)))
-			return rc;
+		free(acc[nr].v);
+	free(acc);
+	if (rc)
+		return rc;
 	ev = cJSON_GetObjectItemCaseSensitive(lib, "evidence");
 	pathf(sub, sizeof(sub), "%s.evidence", path);
 	if (ev && (rc = parse_evidence(c, ev, sub, p, (size_t)li, seen)))
@@ -1303,7 +1874,7 @@ static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
 	}
 
 	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
-	if (it && (rc = parse_rules(c, it, "syscalls", false, seen)))
+	if (it && (rc = parse_rules(c, it, "syscalls", false, seen, NULL)))
 		return rc;
 
 	it = cJSON_GetObjectItemCaseSensitive(root, "sysfence");
@@ -1385,7 +1956,9 @@ int policy__parse(const char *json, size_t len, const char *name,
 		rc = -ENOMEM;
 		goto nomem;
 	}
-	rc = parse_root(&c, root, p);
+	rc = index_values(&c, root, copy, len);
+	if (!rc)
+		rc = parse_root(&c, root, p);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc)
@@ -1402,6 +1975,7 @@ out:
 	policy__free(p);
 	cJSON_Delete(root);
 	free(copy);
+	free(c.vn);
 	return rc;
 }
 

@@ -116,6 +116,12 @@ int policy__add_lib(struct policy *p, const char *path, const char *build_id,
  * (kept sorted by nr); count is summed, site kept if one is already set. */
 int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
 			uint64_t count, const char *site);
+/* Add count calls of nr with normalised argument slots arg (as recorded in
+ * trace tuples) to p->libs[lib]: a new syscall gets the rules of this one
+ * observation, an existing one joins them (gen__join_args). */
+int policy__add_observation(struct policy *p, size_t lib, uint32_t nr,
+			    uint64_t count, const uint64_t arg[TRACE_NARGS],
+			    const struct gen_opts *opts);
 
 /* Resolve a name as written in a policy file to syscall numbers: a syscall
  * name gives one number; "@group" names expand to the group's members

@@ -1,0 +1,566 @@
+/* generalize.c - argument rules: generalisation, join, OCI/seccomp
+ * conditions and their inverse.  See docs/arguments.md.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "generalize.h"
+#include "util.h"
+
+#define WX ((uint64_t)(PROT_WRITE | PROT_EXEC))
+/* ENUM values at or above this differ between sign- and zero-extension of
+ * a 32-bit argument: compare them under the slot mask */
+#define EQ_SAFE_LIMIT 0x80000000ULL
+
+unsigned gen__max_values(const struct gen_opts *opts)
+{
+	unsigned m = opts ? opts->max_values : 0;
+
+	if (!m)
+		return GEN_MAX_VALUES_DEFAULT;
+	return m > SF_RULE_MAX_VALUES ? SF_RULE_MAX_VALUES : m;
+}
+
+const struct sf_argslot *gen__slot(uint32_t nr, unsigned i)
+{
+	if (nr >= SF_ARGSPEC_NR_MAX || i >= SF_ARG_SLOTS ||
+	    sf_argspecs[nr].slot[i].kind == SF_ARGK_NONE)
+		return NULL;
+	return &sf_argspecs[nr].slot[i];
+}
+
+unsigned gen__nslots(uint32_t nr)
+{
+	unsigned n = 0;
+
+	while (n < SF_ARG_SLOTS && gen__slot(nr, n))
+		n++;
+	return n;
+}
+
+static bool is_enum(uint8_t kind)
+{
+	return kind == SF_ARGK_ENUM || kind == SF_ARGK_MASKED_ENUM;
+}
+
+static uint64_t slot_mask(uint32_t nr, unsigned i)
+{
+	const struct sf_argslot *s = gen__slot(nr, i);
+
+	return s ? s->mask : 0;
+}
+
+static unsigned popcount64(uint64_t v)
+{
+	return (unsigned)__builtin_popcountll(v);
+}
+
+void gen__canon_rule(struct policy_argrule *r, uint64_t smask)
+{
+	if (r->kind == SF_ARGK_NONE || r->any) {
+		uint8_t idx = r->idx, kind = r->kind, any = r->any;
+
+		memset(r, 0, sizeof(*r));
+		r->idx = idx;
+		r->kind = kind;
+		r->any = kind == SF_ARGK_NONE ? 0 : any;
+		return;
+	}
+	if (is_enum(r->kind)) {
+		size_t w = 0;
+
+		/* insertion sort: at most SF_RULE_MAX_VALUES entries */
+		for (size_t i = 1; i < r->nvalues; i++) {
+			uint64_t v = r->values[i];
+			size_t j = i;
+
+			for (; j && r->values[j - 1] > v; j--)
+				r->values[j] = r->values[j - 1];
+			r->values[j] = v;
+		}
+		for (size_t i = 0; i < r->nvalues; i++)
+			if (!w || r->values[w - 1] != r->values[i])
+				r->values[w++] = r->values[i];
+		r->nvalues = (uint8_t)w;
+		memset(&r->values[w], 0, (SF_RULE_MAX_VALUES - w) * sizeof(r->values[0]));
+		r->allowed = r->deny_all_of = 0;
+		return;
+	}
+	/* FLAGS */
+	r->allowed &= smask;
+	r->nvalues = 0;
+	memset(r->values, 0, sizeof(r->values));
+	if ((r->deny_all_of & r->allowed) != r->deny_all_of)
+		r->deny_all_of = 0; /* can never be all set: no effect */
+	if (popcount64(r->deny_all_of) == 1) {
+		/* "not all of {d}" is "not d" */
+		r->allowed &= ~r->deny_all_of;
+		r->deny_all_of = 0;
+	}
+}
+
+void gen__observe(struct policy_syscall *sc, uint32_t nr, const uint64_t *arg)
+{
+	unsigned n = gen__nslots(nr);
+
+	memset(sc->arg, 0, sizeof(sc->arg));
+	sc->nargs = n;
+	for (unsigned i = 0; i < n; i++) {
+		const struct sf_argslot *s = gen__slot(nr, i);
+		struct policy_argrule *r = &sc->arg[i];
+		uint64_t v = arg[i] & s->mask;
+
+		r->idx = s->idx;
+		r->kind = s->kind;
+		if (is_enum(s->kind)) {
+			r->values[0] = v;
+			r->nvalues = 1;
+		} else {
+			/* one call is a single combination: never a W^X denial */
+			r->allowed = v;
+		}
+	}
+}
+
+/* Does rule r allow a value with all bits of d set (FLAGS)? */
+static bool flags_allow_all(const struct policy_argrule *r, uint64_t d)
+{
+	if (r->any)
+		return true;
+	if ((r->allowed & d) != d)
+		return false;
+	return !r->deny_all_of || (r->deny_all_of & ~d);
+}
+
+static void join_rule(struct policy_argrule *d, const struct policy_argrule *s,
+		      uint32_t nr, unsigned i, unsigned max_values)
+{
+	const struct sf_argslot *slot = gen__slot(nr, i);
+	uint64_t smask = slot ? slot->mask : 0;
+
+	if (d->kind == SF_ARGK_NONE || s->kind == SF_ARGK_NONE) {
+		d->kind = SF_ARGK_NONE;
+		gen__canon_rule(d, smask);
+		return;
+	}
+	if (d->any || s->any) {
+		d->any = 1;
+		gen__canon_rule(d, smask);
+		return;
+	}
+	if (is_enum(d->kind)) {
+		uint64_t u[2 * SF_RULE_MAX_VALUES];
+		size_t n = 0, a = 0, b = 0;
+
+		/* merge two sorted unique lists */
+		while (a < d->nvalues || b < s->nvalues) {
+			uint64_t v;
+
+			if (b >= s->nvalues || (a < d->nvalues && d->values[a] < s->values[b]))
+				v = d->values[a++];
+			else if (a >= d->nvalues || s->values[b] < d->values[a])
+				v = s->values[b++];
+			else {
+				v = d->values[a++];
+				b++;
+			}
+			u[n++] = v;
+		}
+		if (n > max_values) {
+			d->any = 1;
+		} else {
+			memcpy(d->values, u, n * sizeof(u[0]));
+			d->nvalues = (uint8_t)n;
+		}
+		gen__canon_rule(d, smask);
+		return;
+	}
+	/* FLAGS: union of bits.  deny_all_of D survives when no side allows a
+	 * value holding all of D; the W^X pair on prot arguments becomes
+	 * denied when the union first holds both bits and no side had them
+	 * together. */
+	{
+		uint64_t deny = 0, dd = d->deny_all_of, sd = s->deny_all_of;
+
+		if (dd && sd)
+			deny = dd | sd;
+		else if (dd && !flags_allow_all(s, dd))
+			deny = dd;
+		else if (sd && !flags_allow_all(d, sd))
+			deny = sd;
+		if (slot && slot->sym == SF_SYM_PROT &&
+		    ((d->allowed | s->allowed) & WX) == WX &&
+		    !flags_allow_all(d, WX) && !flags_allow_all(s, WX))
+			deny |= WX;
+		d->allowed |= s->allowed;
+		d->deny_all_of = deny;
+		gen__canon_rule(d, smask);
+	}
+}
+
+void gen__join_args(struct policy_syscall *dst, const struct policy_syscall *src,
+		    unsigned max_values)
+{
+	if (!max_values || max_values > SF_RULE_MAX_VALUES)
+		max_values = SF_RULE_MAX_VALUES;
+	if (!dst->nargs || !src->nargs || dst->nargs != src->nargs) {
+		dst->nargs = 0;
+		memset(dst->arg, 0, sizeof(dst->arg));
+		return;
+	}
+	for (unsigned i = 0; i < dst->nargs; i++)
+		join_rule(&dst->arg[i], &src->arg[i], dst->nr, i, max_values);
+}
+
+int gen__args_equal(const struct policy_syscall *a, const struct policy_syscall *b)
+{
+	if (a->nargs != b->nargs)
+		return 0;
+	for (unsigned i = 0; i < a->nargs && i < SF_ARG_SLOTS; i++) {
+		const struct policy_argrule *x = &a->arg[i], *y = &b->arg[i];
+
+		if (x->idx != y->idx || x->kind != y->kind || x->any != y->any ||
+		    x->nvalues != y->nvalues || x->allowed != y->allowed ||
+		    x->deny_all_of != y->deny_all_of ||
+		    memcmp(x->values, y->values, x->nvalues * sizeof(x->values[0])))
+			return 0;
+	}
+	return 1;
+}
+
+static bool rule_has_condition(const struct policy_argrule *r)
+{
+	return r->kind != SF_ARGK_NONE && !r->any;
+}
+
+int gen__has_conditions(const struct policy_syscall *sc)
+{
+	for (unsigned i = 0; i < sc->nargs && i < SF_ARG_SLOTS; i++)
+		if (rule_has_condition(&sc->arg[i]))
+			return 1;
+	return 0;
+}
+
+unsigned gen__widened_mask(const struct policy_syscall *sc)
+{
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < sc->nargs && i < SF_ARG_SLOTS; i++)
+		if (sc->arg[i].kind != SF_ARGK_NONE && sc->arg[i].any)
+			m |= 1u << sc->arg[i].idx;
+	return m;
+}
+
+/* The condition for one value of an ENUM/MASKED_ENUM slot. */
+static struct arg_cond enum_cond(const struct policy_argrule *r, uint64_t smask,
+				 uint64_t v)
+{
+	struct arg_cond c = { .idx = r->idx };
+
+	if (r->kind == SF_ARGK_ENUM && (smask == UINT64_MAX || v < EQ_SAFE_LIMIT)) {
+		c.op = ARGC_EQ;
+		c.a = v;
+	} else {
+		c.op = ARGC_MASKED_EQ;
+		c.a = smask;
+		c.b = v;
+	}
+	return c;
+}
+
+/* One slot's alternatives: count written into out[] (at most 64). */
+static size_t slot_alts(const struct policy_argrule *r, uint64_t smask,
+			struct arg_cond *out, bool *none)
+{
+	size_t n = 0;
+
+	*none = !rule_has_condition(r);
+	if (*none)
+		return 1;
+	if (is_enum(r->kind)) {
+		for (size_t k = 0; k < r->nvalues; k++)
+			out[n++] = enum_cond(r, smask, r->values[k]);
+		return n;
+	}
+	{
+		uint64_t m = smask & ~r->allowed;
+
+		if (!r->deny_all_of) {
+			out[n++] = (struct arg_cond){ r->idx, ARGC_MASKED_EQ, m, 0 };
+			return n;
+		}
+		for (unsigned bit = 0; bit < 64; bit++)
+			if (r->deny_all_of & (1ULL << bit))
+				out[n++] = (struct arg_cond){ r->idx, ARGC_MASKED_EQ,
+							      m | (1ULL << bit), 0 };
+	}
+	return n;
+}
+
+int gen__alternatives(const struct policy_syscall *sc, struct arg_alt *out,
+		      size_t cap)
+{
+	struct arg_cond alts[SF_ARG_SLOTS][64];
+	size_t cnt[SF_ARG_SLOTS], total = 1, w = 0;
+	bool none[SF_ARG_SLOTS];
+	unsigned ns = sc->nargs < SF_ARG_SLOTS ? sc->nargs : SF_ARG_SLOTS;
+
+	if (!gen__has_conditions(sc)) {
+		if (!cap)
+			return -E2BIG;
+		out[0].n = 0;
+		return 1;
+	}
+	for (unsigned i = 0; i < ns; i++) {
+		cnt[i] = slot_alts(&sc->arg[i], slot_mask(sc->nr, i), alts[i], &none[i]);
+		total *= cnt[i];
+	}
+	if (total > cap)
+		return -E2BIG;
+	/* odometer over the slots, slot 0 outermost */
+	{
+		size_t pos[SF_ARG_SLOTS] = { 0 };
+
+		for (;;) {
+			struct arg_alt *a = &out[w++];
+
+			a->n = 0;
+			for (unsigned i = 0; i < ns; i++)
+				if (!none[i])
+					a->c[a->n++] = alts[i][pos[i]];
+			{
+				int i = (int)ns - 1;
+
+				while (i >= 0 && ++pos[i] == cnt[i])
+					pos[i--] = 0;
+				if (i < 0)
+					break;
+			}
+		}
+	}
+	return (int)w;
+}
+
+/* ---- inverse (parser) ---------------------------------------------------- */
+
+struct item {
+	bool present;
+	uint64_t v; /* ENUM: value; FLAGS: mask */
+};
+
+static bool item_eq(struct item a, struct item b)
+{
+	return a.present == b.present && (!a.present || a.v == b.v);
+}
+
+/* Classify one condition as an item of its slot; -EINVAL with a message. */
+static int classify(uint32_t nr, const char *name, const struct arg_cond *cd,
+		    unsigned ns, unsigned *slot, struct item *it, char *err,
+		    size_t errlen)
+{
+	const struct sf_argslot *s = NULL;
+	unsigned i;
+
+	for (i = 0; i < ns; i++)
+		if (gen__slot(nr, i)->idx == cd->idx) {
+			s = gen__slot(nr, i);
+			break;
+		}
+	if (!s) {
+		util__errf(err, errlen, "'%s': argument %u is not recorded by "
+			   "sysfence (docs/arguments.md lists the recorded ones)",
+			   name, cd->idx);
+		return -EINVAL;
+	}
+	*slot = i;
+	it->present = true;
+	if (is_enum(s->kind)) {
+		if (cd->op == ARGC_EQ && !(cd->a & ~s->mask)) {
+			it->v = cd->a;
+			return 0;
+		}
+		if (cd->op == ARGC_MASKED_EQ && cd->a == s->mask) {
+			it->v = cd->b;
+			return 0;
+		}
+		util__errf(err, errlen, "'%s': argument %u takes SCMP_CMP_EQ with a "
+			   "value within 0x%llx or SCMP_CMP_MASKED_EQ with mask "
+			   "(value) 0x%llx", name, cd->idx,
+			   (unsigned long long)s->mask, (unsigned long long)s->mask);
+		return -EINVAL;
+	}
+	if (cd->op != ARGC_MASKED_EQ || cd->b != 0 || (cd->a & ~s->mask)) {
+		util__errf(err, errlen, "'%s': argument %u is a set of flags: "
+			   "expected SCMP_CMP_MASKED_EQ with valueTwo 0 and a mask "
+			   "(value) within 0x%llx", name, cd->idx,
+			   (unsigned long long)s->mask);
+		return -EINVAL;
+	}
+	it->v = cd->a;
+	return 0;
+}
+
+int gen__rules_from_alternatives(struct policy_syscall *sc,
+				 const struct arg_alt *alts, size_t n,
+				 unsigned widened, char *err, size_t errlen)
+{
+	const char *name = syscall__name(sc->nr);
+	unsigned ns = gen__nslots(sc->nr);
+	struct item set[SF_ARG_SLOTS][64];
+	size_t nset[SF_ARG_SLOTS] = { 0 };
+	size_t uniq = 0, product = 1;
+	struct item (*items)[SF_ARG_SLOTS] = NULL;
+	int rc = -EINVAL;
+
+	if (!name)
+		name = "?";
+	if (!ns) {
+		util__errf(err, errlen, "'%s' has no argument in sysfence's argument "
+			   "table: conditions cannot be checked", name);
+		return -EINVAL;
+	}
+	if (n > GEN_MAX_ALTS) {
+		util__errf(err, errlen, "'%s': more than %d entries with conditions",
+			   name, GEN_MAX_ALTS);
+		return -EINVAL;
+	}
+	for (unsigned bit = 0; bit < 6; bit++) {
+		bool known = false;
+
+		if (!(widened & (1u << bit)))
+			continue;
+		for (unsigned i = 0; i < ns; i++)
+			known |= gen__slot(sc->nr, i)->idx == bit;
+		if (!known) {
+			util__errf(err, errlen, "'%s': argument %u is widened but "
+				   "not recorded by sysfence", name, bit);
+			return -EINVAL;
+		}
+	}
+	items = calloc(n ? n : 1, sizeof(*items));
+	if (!items) {
+		util__errf(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < n; k++) {
+		bool dup = false;
+
+		for (unsigned c = 0; c < alts[k].n; c++) {
+			const struct arg_cond *cd = &alts[k].c[c];
+			struct item it;
+			unsigned i;
+
+			if (classify(sc->nr, name, cd, ns, &i, &it, err, errlen))
+				goto out;
+			if (items[k][i].present) {
+				util__errf(err, errlen, "'%s': two conditions on "
+					   "argument %u in one entry", name, cd->idx);
+				goto out;
+			}
+			if (widened & (1u << cd->idx)) {
+				util__errf(err, errlen, "'%s': argument %u is widened "
+					   "but has a condition", name, cd->idx);
+				goto out;
+			}
+			items[k][i] = it;
+		}
+		/* duplicate entries are folded */
+		for (size_t j = 0; j < k && !dup; j++) {
+			bool same = true;
+
+			for (unsigned i = 0; i < ns; i++)
+				same &= item_eq(items[j][i], items[k][i]);
+			dup = same;
+		}
+		uniq += !dup;
+		for (unsigned i = 0; i < ns; i++) {
+			bool found = false;
+
+			for (size_t j = 0; j < nset[i] && !found; j++)
+				found = item_eq(set[i][j], items[k][i]);
+			if (found)
+				continue;
+			if (nset[i] == 64) {
+				util__errf(err, errlen, "'%s': more than 64 different "
+					   "conditions on argument %u", name,
+					   gen__slot(sc->nr, i)->idx);
+				goto out;
+			}
+			set[i][nset[i]++] = items[k][i];
+		}
+	}
+	memset(sc->arg, 0, sizeof(sc->arg));
+	sc->nargs = ns;
+	for (unsigned i = 0; i < ns; i++) {
+		const struct sf_argslot *s = gen__slot(sc->nr, i);
+		struct policy_argrule *r = &sc->arg[i];
+		bool absent = false, present = false;
+
+		r->idx = s->idx;
+		r->kind = s->kind;
+		product *= nset[i];
+		for (size_t j = 0; j < nset[i]; j++) {
+			absent |= !set[i][j].present;
+			present |= set[i][j].present;
+		}
+		if (absent && present) {
+			util__errf(err, errlen, "'%s': argument %u has a condition in "
+				   "some entries and none in others", name, s->idx);
+			goto out;
+		}
+		if (absent) {
+			if (widened & (1u << s->idx))
+				r->any = 1;
+			else
+				r->kind = SF_ARGK_NONE;
+			continue;
+		}
+		if (is_enum(s->kind)) {
+			if (nset[i] > SF_RULE_MAX_VALUES) {
+				util__errf(err, errlen, "'%s': %zu values for argument "
+					   "%u; a rule holds at most %d (leave the "
+					   "argument without conditions instead)", name,
+					   nset[i], s->idx, SF_RULE_MAX_VALUES);
+				goto out;
+			}
+			for (size_t j = 0; j < nset[i]; j++)
+				r->values[j] = set[i][j].v;
+			r->nvalues = (uint8_t)nset[i];
+		} else {
+			uint64_t m = UINT64_MAX, deny = 0;
+
+			for (size_t j = 0; j < nset[i]; j++)
+				m &= set[i][j].v;
+			if (nset[i] > 1) {
+				for (size_t j = 0; j < nset[i]; j++) {
+					uint64_t extra = set[i][j].v & ~m;
+
+					if (popcount64(extra) != 1 || (deny & extra)) {
+						util__errf(err, errlen, "'%s': the masks on "
+							   "argument %u are neither one mask "
+							   "nor alternatives that each add one "
+							   "denied bit", name, s->idx);
+						goto out;
+					}
+					deny |= extra;
+				}
+			}
+			r->allowed = s->mask & ~m;
+			r->deny_all_of = deny;
+		}
+		gen__canon_rule(r, s->mask);
+	}
+	if (uniq != product) {
+		util__errf(err, errlen, "'%s': the entries are not every combination "
+			   "of the allowed argument values (%zu of %zu); sysfence rules "
+			   "are per argument", name, uniq, product);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(items);
+	return rc;
+}
