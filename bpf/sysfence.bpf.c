@@ -86,6 +86,13 @@ struct {
 } exec_watch SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sf_ucache);
+} ucache SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SF_MAX_RULES);
 	__type(key, struct sf_rule_key);
@@ -353,8 +360,16 @@ static __always_inline int lookup_mapping(__u64 asid, __u64 addr, struct sf_vma_
 /* ---- the unwinder --------------------------------------------------------------- */
 struct unwind {
 	__u64 ip, sp, bp, di;
+	__u64 ip0, sp0, bp0; /* registers at sys_enter (ip/sp/bp move) */
 	__u64 asid;
 	__u32 tgid, pad;
+	/* inputs of this unwind, for the per-thread cache */
+	__u64 rd_addr[SF_UC_READS];
+	__u64 rd_val[SF_UC_READS];
+	__u32 nreads;
+	__u32 uncacheable;
+	__u32 uses_bp;
+	__u32 pad2;
 	/* result */
 	__u64 ino;
 	__u64 off;
@@ -365,14 +380,15 @@ struct unwind {
 };
 
 /* Index of the last row with off <= file_off in [first, first + count), or
- * -1 when file_off precedes the library's first row. */
-static __always_inline int cfi_search(const struct sf_cfi_lib *lib, __u32 file_off)
+ * -1 when file_off precedes the library's first row.  A global function:
+ * the verifier walks the search loop once, not in every unwinder state. */
+__noinline int cfi_search(__u32 first, __u32 count, __u32 file_off)
 {
-	__u32 lo = 0, hi = lib->count; /* invariant: answer in [lo - 1, hi) */
+	__u32 lo = 0, hi = count; /* invariant: answer in [lo - 1, hi) */
 
 	for (int s = 0; s < SF_CFI_SEARCH_STEPS && lo < hi; s++) {
 		__u32 mid = lo + (hi - lo) / 2;
-		__u32 idx = lib->first + mid;
+		__u32 idx = first + mid;
 		struct sf_cfi_row *row = bpf_map_lookup_elem(&cfi_rows, &idx);
 
 		if (!row)
@@ -384,7 +400,20 @@ static __always_inline int cfi_search(const struct sf_cfi_lib *lib, __u32 file_o
 	}
 	if (lo == 0)
 		return -1;
-	return (int)(lib->first + lo - 1);
+	return (int)(first + lo - 1);
+}
+
+static __always_inline void record_read(struct unwind *u, __u64 addr, __u64 val)
+{
+	__u32 n = u->nreads;
+
+	if (n >= SF_UC_READS) {
+		u->uncacheable = 1;
+		return;
+	}
+	u->rd_addr[n] = addr;
+	u->rd_val[n] = val;
+	u->nreads = n + 1;
 }
 
 static __always_inline long finish(struct unwind *u, __u32 bucket)
@@ -411,8 +440,10 @@ static long unwind_step(__u64 index, void *ctx)
 	 * end its FDE; deeper, ip is a return address: look up the call. */
 	lookup_ip = index ? u->ip - 1 : u->ip - 2;
 	bucket = lookup_mapping(u->asid, lookup_ip, &map);
-	if (bucket)
+	if (bucket) {
+		u->uncacheable = 1; /* may be transient (EBUSY) */
 		return finish(u, bucket);
+	}
 	if (map.flags & SF_VMA_ANON)
 		return finish(u, SF_BUCKET_ANON_EXEC);
 
@@ -431,7 +462,7 @@ static long unwind_step(__u64 index, void *ctx)
 	}
 
 	file_off = lookup_ip - map.base;
-	ridx = cfi_search(lib, (__u32)file_off);
+	ridx = cfi_search(lib->first, lib->count, (__u32)file_off);
 	kind = SF_CFA_NONE;
 	row = NULL;
 	if (ridx >= 0) {
@@ -460,6 +491,7 @@ static long unwind_step(__u64 index, void *ctx)
 		}
 		u->sp += row->cfa_off;
 		u->ip = u->di;
+		u->uncacheable = 1; /* depends on rdi */
 		return 0;
 	case SF_CFA_END:
 		return finish(u, (lib->flags & SF_LIB_LDSO) ? SF_BUCKET_LDSO_STARTUP
@@ -481,17 +513,23 @@ static long unwind_step(__u64 index, void *ctx)
 		return finish(u, SF_BUCKET_UNWIND_FAILED);
 	}
 
+	if (kind == SF_CFA_RBP && !u->nreads)
+		u->uses_bp = 1; /* CFA from the caller's own rbp register */
 	if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa - 8))) {
 		stat_inc(SF_STAT_UNWIND_FAILED);
+		u->uncacheable = 1;
 		return finish(u, SF_BUCKET_UNWIND_FAILED);
 	}
+	record_read(u, cfa - 8, ra);
 	if (row && row->rbp_off) {
 		__u64 bp;
 
 		if (bpf_probe_read_user(&bp, sizeof(bp), (void *)(cfa + row->rbp_off))) {
 			stat_inc(SF_STAT_UNWIND_FAILED);
+			u->uncacheable = 1;
 			return finish(u, SF_BUCKET_UNWIND_FAILED);
 		}
+		record_read(u, cfa + row->rbp_off, bp);
 		u->bp = bp;
 	}
 	if (!ra)
@@ -541,21 +579,23 @@ static __always_inline void count_tuple(struct unwind *u, __u32 nr, const __u64 
 
 	cnt = bpf_map_lookup_elem(&counts, &key);
 	if (cnt) {
-		(*cnt)++;
-	} else {
-		err = bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST);
-		if (!err) {
-			stat_inc(SF_STAT_NEW_TUPLES);
-		} else {
-			/* Another CPU may have created it in between. */
-			cnt = bpf_map_lookup_elem(&counts, &key);
-			if (cnt)
-				(*cnt)++;
-			else
-				stat_inc(SF_STAT_COUNTS_FULL);
-		}
+		(*cnt)++; /* the hot path: a tuple seen before */
+		return;
 	}
+	err = bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST);
+	if (err) {
+		/* Another CPU may have created it in between. */
+		cnt = bpf_map_lookup_elem(&counts, &key);
+		if (cnt)
+			(*cnt)++;
+		else
+			stat_inc(SF_STAT_COUNTS_FULL);
+		return;
+	}
+	stat_inc(SF_STAT_NEW_TUPLES);
 
+	/* First sight of this tuple: keep an example call site per (library,
+	 * syscall) unless one is already kept. */
 	if (!u->bucket) {
 		struct sf_site_key sk = { .ino = u->ino, .dev = u->dev, .nr = nr };
 
@@ -667,6 +707,57 @@ static __always_inline void violation(struct unwind *u, struct sf_proc *proc,
 	bpf_ringbuf_submit(ev, 0);
 }
 
+/* ---- per-thread unwind cache ---------------------------------------------------- */
+__noinline int uc_match(struct sf_uc_entry *e, struct unwind *u)
+{
+	if (!e || !u)
+		return 0;
+	if (!(e->flags & SF_UC_VALID) || e->asid != u->asid || e->ip != u->ip ||
+	    e->sp != u->sp || ((e->flags & SF_UC_USES_BP) && e->bp != u->bp))
+		return 0;
+	for (int i = 0; i < SF_UC_READS; i++) {
+		__u64 v;
+
+		if (i >= e->nreads)
+			break;
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)e->addr[i]) || v != e->val[i])
+			return 0;
+	}
+	u->ino = e->ino;
+	u->dev = e->dev;
+	u->off = e->off;
+	u->bucket = e->bucket;
+	u->depth = e->depth;
+	u->done = 1;
+	return 1;
+}
+
+__noinline int uc_store(struct sf_uc_entry *e, struct unwind *u)
+{
+	if (!e || !u)
+		return 0;
+	e->flags = 0; /* invalid while being rewritten */
+	e->ok_valid = 0;
+	if (u->uncacheable)
+		return 0;
+	e->asid = u->asid;
+	e->ip = u->ip0;
+	e->sp = u->sp0;
+	e->bp = u->bp0;
+	for (int i = 0; i < SF_UC_READS; i++) {
+		e->addr[i] = u->rd_addr[i];
+		e->val[i] = u->rd_val[i];
+	}
+	e->nreads = u->nreads;
+	e->ino = u->ino;
+	e->dev = u->dev;
+	e->off = u->off;
+	e->bucket = u->bucket;
+	e->depth = u->depth;
+	e->flags = SF_UC_VALID | (u->uses_bp ? SF_UC_USES_BP : 0);
+	return 0;
+}
+
 /* Global functions: each verified once, not once per unwinder state. */
 __noinline int learn_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
 {
@@ -707,6 +798,9 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	struct unwind u = {};
 	__u64 args[SF_NARGS] = {};
 	__u32 nr = (__u32)id;
+	struct sf_ucache *uc;
+	struct sf_uc_entry *e = NULL;
+	int hit = 0;
 
 	proc = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
@@ -725,23 +819,46 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	    !proc->asid)
 		proc->asid = new_asid();
 
-	u.ip = regs->ip;
-	u.sp = regs->sp;
-	u.bp = regs->bp;
+	u.ip = u.ip0 = regs->ip;
+	u.sp = u.sp0 = regs->sp;
+	u.bp = u.bp0 = regs->bp;
 	u.di = regs->di;
 	u.tgid = tgid;
 	u.asid = proc->asid;
-	bpf_loop(SF_MAX_FRAMES, unwind_step, &u, 0);
-	if (!u.done) {
-		stat_inc(SF_STAT_DEPTH_LIMIT);
-		finish(&u, SF_BUCKET_UNWIND_FAILED);
+
+	uc = bpf_task_storage_get(&ucache, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (uc) {
+		e = &uc->e[(u.ip >> 1) & (SF_UC_WAYS - 1)];
+		hit = uc_match(e, &u);
+	}
+	if (!hit) {
+		bpf_loop(SF_MAX_FRAMES, unwind_step, &u, 0);
+		if (!u.done) {
+			stat_inc(SF_STAT_DEPTH_LIMIT);
+			u.uncacheable = 1;
+			finish(&u, SF_BUCKET_UNWIND_FAILED);
+		}
+		if (e)
+			uc_store(e, &u);
 	}
 
 	read_args(regs, nr, args);
-	if (cfg->mode == SF_MODE_LEARN)
+	if (cfg->mode == SF_MODE_LEARN) {
 		learn_call(&u, nr, args[0], args[1]);
-	else if (cfg->mode == SF_MODE_ENFORCE)
-		enforce_call(&u, nr, args[0], args[1]);
+	} else if (cfg->mode == SF_MODE_ENFORCE) {
+		/* The same call from the same place, already judged allowed. */
+		if (hit && e->ok_valid && e->ok_nr == nr && e->ok_arg[0] == args[0] &&
+		    e->ok_arg[1] == args[1] && e->ok_gen == cfg->rules_gen)
+			return 0;
+		if (!enforce_call(&u, nr, args[0], args[1]) && e && e->flags & SF_UC_VALID) {
+			e->ok_nr = nr;
+			e->ok_arg[0] = args[0];
+			e->ok_arg[1] = args[1];
+			e->ok_gen = cfg->rules_gen;
+			e->ok_valid = 1;
+		}
+	}
 	return 0;
 }
 

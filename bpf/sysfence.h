@@ -108,6 +108,35 @@ struct sf_vma_val {
 };
 
 /*
+ * Task storage "ucache": per thread, the last unwinds.  An unwind is a pure
+ * function of (address space, ip, sp, [bp], the stack words it read): an
+ * entry holds those inputs and its result, and is reused when ip/sp match
+ * and re-reading the same stack words gives the same values.
+ */
+#define SF_UC_READS 6 /* stack words an entry may depend on */
+#define SF_UC_WAYS 4  /* entries per thread (indexed by ip) */
+#define SF_UC_USES_BP (1u << 0)
+#define SF_UC_VALID (1u << 1)
+struct sf_uc_entry {
+	__u64 asid;
+	__u64 ip, sp, bp;
+	__u64 addr[SF_UC_READS];
+	__u64 val[SF_UC_READS];
+	__u64 ino, off;
+	__u32 dev, bucket;
+	__u32 depth, nreads;
+	__u32 flags;
+	/* enforce: last allowed (nr, args) for this result, under rules_gen */
+	__u32 ok_nr;
+	__u64 ok_arg[2];
+	__u32 ok_gen;
+	__u32 ok_valid;
+};
+struct sf_ucache {
+	struct sf_uc_entry e[SF_UC_WAYS];
+};
+
+/*
  * CFI: compact CFA rows of the transparent libraries, built by user space
  * from .eh_frame (tracer/cfi.c).  All libraries' rows share one array map;
  * "cfi_libs" maps (dev, ino) -> the slice [first, first + count), sorted by
@@ -164,6 +193,8 @@ struct sf_config {
 	__u64 session;
 	__u32 action; /* enum sf_action: default for violations */
 	__u32 report_limit; /* violation events per process (then only counted) */
+	__u32 rules_gen; /* bumped by user space whenever rules change */
+	__u32 pad;
 };
 
 /* Unattributed calls ([unwind-failed], [vma-unknown]) are judged, unless

@@ -19,6 +19,7 @@
 #include "cliparse.h"
 #include "cmd.h"
 #include "elfinfo.h"
+#include "fuzzlearn.h"
 #include "launch.h"
 #include "log.h"
 #include "rt.h"
@@ -37,6 +38,8 @@ struct env {
 	int quiet;
 	int verbose;
 	pid_t pid;              /* --pid */
+	struct fuzz_opts fuzz;  /* --fuzz DIR and its options (fuzzlearn.c) */
+	struct gen_opts gen;    /* --max-values */
 	char **argv;            /* target command */
 	int argc;
 };
@@ -51,6 +54,7 @@ static void on_signal(int sig)
 static const char usage_text[] =
 	"Usage: sysfence learn [OPTIONS] -- COMMAND [ARGS...]\n"
 	"       sysfence learn [OPTIONS] --pid PID\n"
+	"       sysfence learn [OPTIONS] --fuzz DIR -- COMMAND [ARGS...]  (@@ = input file)\n"
 	"\n"
 	"Runs COMMAND (or attaches to PID and the children it creates later) and\n"
 	"records which library makes each system call, until the target exits,\n"
@@ -62,6 +66,14 @@ static const char usage_text[] =
 	"  -o, --policy FILE      policy to write or update (default policies/<program>.json)\n"
 	"  -p, --pid PID          attach to a running process instead of launching\n"
 	"      --transparent LIB  also unwind through LIB (libc and ld.so always are)\n"
+	"      --max-values N     an argument seen with more than N values (1..16,\n"
+	"                         default 16) is allowed with any value (widened)\n"
+	"      --fuzz DIR         fuzz COMMAND with afl-fuzz (AFL++), seeds in DIR; only\n"
+	"                         processes that exec COMMAND are recorded; then replay\n"
+	"                         afl-fuzz's queue and crashes (default --duration 10m)\n"
+	"      --fuzz-out DIR     keep afl-fuzz's work dir (queue, crashes) in DIR\n"
+	"      --include-crashes  keep tuples only crashing inputs reach in the policy\n"
+	"      --max-replay N     replay at most N queue entries (default 10000)\n"
 	"  -q, --quiet            no progress line\n"
 	"  -v, --verbose          more output (-vv: debug and libbpf messages)\n"
 	"  -h, --help             this help\n"
@@ -69,6 +81,8 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  sysfence learn --duration 1h -- ./redis-server --port 7777\n"
 	"  sysfence learn --pid 4242 --duration 10m --policy policies/app.json\n"
+	"  sysfence learn --fuzz corpus/ --duration 10m -- ./parser @@\n"
+	"  sysfence learn --fuzz corpus/ -- ./parser        # input on stdin\n"
 	"\n"
 	"Exit status: 0 when sysfence succeeded (the target's own status is printed),\n"
 	"1 on a runtime error, 2 on a usage error.  The trace is checkpointed every\n"
@@ -82,6 +96,11 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "policy", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "transparent", required_argument, NULL, 'T' },
+		{ "fuzz", required_argument, NULL, 'F' },
+		{ "fuzz-out", required_argument, NULL, 'O' },
+		{ "include-crashes", no_argument, NULL, 'C' },
+		{ "max-replay", required_argument, NULL, 'R' },
+		{ "max-values", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -122,6 +141,29 @@ static int parse_args(int argc, char **argv, struct env *env)
 			}
 			env->transparent[env->ntransparent++] = optarg;
 			break;
+		case 'F':
+			env->fuzz.corpus = optarg;
+			break;
+		case 'O':
+			env->fuzz.out_dir = optarg;
+			break;
+		case 'C':
+			env->fuzz.include_crashes = 1;
+			break;
+		case 'R':
+			if (parse_u64(optarg, 1, UINT32_MAX, &env->fuzz.max_replay)) {
+				log_err("invalid --max-replay '%s': expected a count", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'M':
+			if (parse_u64(optarg, 1, SF_RULE_MAX_VALUES, &v)) {
+				log_err("invalid --max-values '%s': expected 1..%d", optarg,
+					SF_RULE_MAX_VALUES);
+				return EXIT_USAGE;
+			}
+			env->gen.max_values = (unsigned)v;
+			break;
 		case 'q':
 			env->quiet = 1;
 			break;
@@ -144,6 +186,15 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (!env->pid && !env->argc) {
 		log_err("no target: give a command after '--' or --pid PID");
+		return EXIT_USAGE;
+	}
+	if (env->fuzz.corpus && env->pid) {
+		log_err("--fuzz needs a command, not --pid");
+		return EXIT_USAGE;
+	}
+	if (!env->fuzz.corpus &&
+	    (env->fuzz.out_dir || env->fuzz.include_crashes || env->fuzz.max_replay)) {
+		log_err("--fuzz-out, --include-crashes and --max-replay need --fuzz DIR");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -342,7 +393,7 @@ static int write_policy(struct session *s, const struct trace *t)
 	struct stat st;
 	int ret;
 
-	ret = policy__from_trace(t, &p, err, sizeof(err));
+	ret = policy__from_trace_opts(t, &s->env->gen, &p, err, sizeof(err));
 	if (ret) {
 		log_err("cannot build the policy: %s", err[0] ? err : strerror(-ret));
 		return ret;
@@ -359,7 +410,7 @@ static int write_policy(struct session *s, const struct trace *t)
 		/* Update = union of what the file allowed and what we saw. */
 		ret = policy__load(s->policy_path, &merged, err, sizeof(err));
 		if (!ret)
-			ret = policy__merge(merged, p);
+			ret = policy__merge_opts(merged, p, &s->env->gen);
 		if (ret) {
 			log_err("cannot merge into %s: %s", s->policy_path,
 				err[0] ? err : strerror(-ret));
@@ -400,9 +451,66 @@ static void report_stats(const struct trace *t)
 	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
 		if ((uint32_t)warn[i].idx < t->nstats && t->stats[warn[i].idx])
 			log_warn("%llu %s", (unsigned long long)t->stats[warn[i].idx], warn[i].what);
+	static const char *const names[SF_STAT__COUNT] = {
+		"syscalls", "counts-full", "sites-full", "tracked-full", "find-vma-busy",
+		"find-vma-fail", "vma-cache-hit", "vma-cache-miss", "unwind-failed",
+		"depth-limit", "events-dropped", "new-tuples", "violations",
+		"violations-unreported", "kills",
+	};
+
+	for (uint32_t i = 0; i < t->nstats && i < SF_STAT__COUNT; i++)
+		log_info("stat %s: %llu", names[i] ? names[i] : "?",
+			 (unsigned long long)t->stats[i]);
 	if (SF_STAT_UNWIND_FAILED < t->nstats && t->stats[SF_STAT_UNWIND_FAILED])
 		log_info("%llu calls could not be unwound (bucket [unwind-failed])",
 			 (unsigned long long)t->stats[SF_STAT_UNWIND_FAILED]);
+}
+
+/* The session as lent to the fuzz driver (fuzzlearn.h). */
+static int fuzz_build_trace(void *ctx, int complete, struct trace **out)
+{
+	int ret = build_trace(ctx, complete, out);
+
+	if (ret)
+		log_err("cannot collect the recorded data: %s", strerror(-ret));
+	return ret;
+}
+
+static int fuzz_checkpoint(void *ctx)
+{
+	return write_checkpoint(ctx, 0, NULL);
+}
+
+static int fuzz_write_policy(void *ctx, const struct trace *t)
+{
+	struct session *s = ctx;
+	int ret;
+
+	report_stats(t);
+	ret = write_policy(s, t);
+	if (!ret && !s->env->quiet)
+		fprintf(stderr, "sysfence: policy written to %s\n", s->policy_path);
+	return ret;
+}
+
+static int learn_fuzz(struct session *s)
+{
+	struct fuzz_session fs = {
+		.rt = s->rt,
+		.binary = s->binary,
+		.argv = s->env->argv,
+		.argc = s->env->argc,
+		.trace_path = s->trace_path,
+		.stop = &stop_signal,
+		.ctx = s,
+		.build_trace = fuzz_build_trace,
+		.checkpoint = fuzz_checkpoint,
+		.write_policy = fuzz_write_policy,
+	};
+
+	s->env->fuzz.duration_ms = s->env->duration_ms;
+	s->env->fuzz.quiet = s->env->quiet;
+	return fuzzlearn__run(&s->env->fuzz, &fs) ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_learn(int argc, char **argv)
@@ -483,6 +591,10 @@ int cmd_learn(int argc, char **argv)
 
 	s.start_ns = realtime_ns();
 	s.started_ms = s.last_new_ms = now_ms();
+	if (env.fuzz.corpus) {
+		exit_code = learn_fuzz(&s);
+		goto out;
+	}
 	if (env.pid) {
 		ret = rt__track(s.rt, env.pid, 0);
 		if (ret) {
