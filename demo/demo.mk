@@ -42,3 +42,17 @@ PROGS += $(DEMO_LIBS) $(DEMO_PLUGIN) $(DEMO_BIN)
 
 -include $(DEMO_DIR)/libsfstore.d $(DEMO_DIR)/libsfnet.d \
 	$(DEMO_DIR)/sfdemo_plugin.d $(DEMO_DIR)/sfdemo.d
+
+# sfdemo_plugin_evil.so: the stats plugin's "compromised" build for the
+# enforce tests (t045): benign unless SFDEMO_EVIL is set; load it with
+# `sfdemo --plugin sfdemo_plugin_evil.so`.  It #includes sfdemo_plugin.c.
+DEMO_EVIL_PLUGIN := $(DEMO_DIR)/sfdemo_plugin_evil.so
+
+$(DEMO_EVIL_PLUGIN): demo/sfdemo_plugin_evil.c demo/sfdemo_plugin.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(DEMO_CFLAGS) -fPIC -shared -Wl,-soname,sfdemo_plugin_evil.so -o $@ $<
+
+PROGS += $(DEMO_EVIL_PLUGIN)
+
+-include $(DEMO_DIR)/sfdemo_plugin_evil.d

@@ -11,6 +11,8 @@
  * policy sysfence learns.
  *
  *   sfdemo --workload [--seconds SEC]   run the built-in workload (1.5 s)
+ *   sfdemo --workload --plugin PATH     ... with another stats plugin (tests:
+ *                                       sfdemo_plugin_evil.so)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -30,13 +32,16 @@
 #define MAX_ITERS 200000
 
 static const char USAGE[] =
-	"usage: sfdemo --workload [--seconds SEC]\n"
+	"usage: sfdemo --workload [--seconds SEC] [--plugin PATH]\n"
 	"\n"
 	"Run a short key-value workload: store (libsfstore.so), loopback echo\n"
 	"(libsfnet.so) and a dlopen'ed stats plugin (sfdemo_plugin.so).\n"
 	"\n"
 	"  -w, --workload       run the workload (required)\n"
 	"  -s, --seconds SEC    how long to run, 0.1 .. 60 (default 1.5)\n"
+	"  -p, --plugin PATH    stats plugin to dlopen (default " SFDEMO_PLUGIN_SO ",\n"
+	"                       found next to sfdemo; a name without '/' is\n"
+	"                       searched the same way)\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"EXAMPLES\n"
@@ -51,7 +56,7 @@ static double now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run_workload(double seconds)
+static int run_workload(double seconds, const char *plugin_path)
 {
 	struct sfdemo_stats st;
 	sfdemo_stats_fn stats;
@@ -62,8 +67,8 @@ static int run_workload(double seconds)
 	void *plugin;
 	int err = 0, i;
 
-	/* Found through sfdemo's RUNPATH ($ORIGIN). */
-	plugin = dlopen(SFDEMO_PLUGIN_SO, RTLD_NOW | RTLD_LOCAL);
+	/* A bare name is found through sfdemo's RUNPATH ($ORIGIN). */
+	plugin = dlopen(plugin_path, RTLD_NOW | RTLD_LOCAL);
 	if (!plugin) {
 		fprintf(stderr, "sfdemo: error: dlopen: %s\n", dlerror());
 		return 1;
@@ -148,13 +153,15 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "workload", no_argument, NULL, 'w' },
 		{ "seconds", required_argument, NULL, 's' },
+		{ "plugin", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *plugin_path = SFDEMO_PLUGIN_SO;
 	double seconds = 1.5;
 	int workload = 0, c;
 
-	while ((c = getopt_long(argc, argv, "ws:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ws:p:h", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -171,6 +178,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'p':
+			if (!*optarg) {
+				fprintf(stderr, "sfdemo: error: --plugin: empty path\n");
+				return 2;
+			}
+			plugin_path = optarg;
+			break;
 		case 'h':
 			fputs(USAGE, stdout);
 			return 0;
@@ -183,5 +197,5 @@ int main(int argc, char **argv)
 		fputs(USAGE, stderr);
 		return 2;
 	}
-	return run_workload(seconds);
+	return run_workload(seconds, plugin_path);
 }

@@ -66,3 +66,31 @@ $(TP_DIR)/bench-getppid: tests/progs/bench-getppid.c
 PROGS += $(TP_LIBS) $(TP_BINS)
 
 -include $(patsubst %,%.d,$(basename $(TP_LIBS)) $(TP_BINS))
+
+# Enforce tests (t045-enforce.t, t046-enforce-redis.t):
+#   enforce-target          poll / fork tree / personality probe (see its header)
+#   libpreload_evil.so      LD_PRELOAD library whose constructor makes a syscall
+#   redis_module_hello.so   harmless Redis module (optionally execs: "exec MARKER")
+#   redis_module_evil.so    Redis module whose OnLoad execs /bin/sh
+# The modules use redis_module_abi.h (no redismodule.h needed).
+TP_ENF_LIBS := $(TP_DIR)/libpreload_evil.so $(TP_DIR)/redis_module_hello.so \
+	       $(TP_DIR)/redis_module_evil.so
+
+$(TP_DIR)/enforce-target: tests/progs/enforce_target.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -o $@ $<
+
+$(TP_DIR)/libpreload_evil.so: tests/progs/preload_evil.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,libpreload_evil.so -o $@ $<
+
+$(TP_DIR)/redis_module_%.so: tests/progs/redis_module_%.c tests/progs/redis_module_abi.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,redis_module_$*.so -o $@ $<
+
+PROGS += $(TP_ENF_LIBS) $(TP_DIR)/enforce-target
+
+-include $(patsubst %,%.d,$(basename $(TP_ENF_LIBS)) $(TP_DIR)/enforce-target)

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * enforce-target - a small program for the enforce tests
+ * (tests/integration/t045-enforce.t).  A policy is learned on its benign
+ * runs; then a run is told to do one thing it never did while learned.
+ *
+ *   enforce-target poll TRIGGER SECONDS
+ *       Poll for the file TRIGGER every 20 ms for SECONDS; when it appears,
+ *       make the "new" call once: an anonymous mmap made by this executable
+ *       itself (ld.so's startup maps memory, so mmap is in the process-wide
+ *       union and the seccomp floor lets it through: the per-library layer
+ *       must stop it).  Prints "violated: mmap returned ..." if it survives.
+ *   enforce-target tree N TRIGGER SECONDS
+ *       Fork N children (prints "child PID" for each), each polls like
+ *       `poll`; only the first child makes the new call.  The parent waits
+ *       for all of them; exit status 0 iff every child exited with 0.
+ *   enforce-target personality [--skip]
+ *       Call personality(0xffffffff) (a query: it changes nothing) and print
+ *       "personality returned R errno E"; --skip prints the same line
+ *       without making the call (the run a policy is learned on).
+ *   Exit status 0 in every mode unless something failed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int poll_loop(const char *trigger, double seconds, int violator)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	double start = now_sec();
+	int done = 0;
+
+	while (now_sec() - start < seconds) {
+		if (violator && !done && access(trigger, F_OK) == 0) {
+			void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			done = 1;
+			dprintf(2, "violated: mmap returned %p\n", p);
+		}
+		nanosleep(&tick, NULL);
+	}
+	return 0;
+}
+
+static int tree(int n, const char *trigger, double seconds)
+{
+	pid_t pids[64];
+	int status, rc = 0;
+
+	for (int i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			perror("enforce-target: fork");
+			return 1;
+		}
+		if (pids[i] == 0)
+			_exit(poll_loop(trigger, seconds, i == 0));
+		printf("child %d\n", (int)pids[i]);
+		fflush(stdout);
+	}
+	for (int i = 0; i < n; i++) {
+		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			rc = 1;
+	}
+	return rc;
+}
+
+static double parse_seconds(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || v < 0 || v > 600) {
+		fprintf(stderr, "enforce-target: bad SECONDS '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "poll"))
+		return poll_loop(argv[2], parse_seconds(argv[3]), 1);
+	if (argc == 5 && !strcmp(argv[1], "tree")) {
+		int n = atoi(argv[2]);
+
+		if (n < 1 || n > 64) {
+			fprintf(stderr, "enforce-target: N must be 1..64\n");
+			return 2;
+		}
+		return tree(n, argv[3], parse_seconds(argv[4]));
+	}
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "personality")) {
+		int skip = argc == 3 && !strcmp(argv[2], "--skip");
+		long r = 0;
+		int e = 0;
+
+		printf("personality: calling\n");
+		fflush(stdout);
+		if (!skip) {
+			errno = 0;
+			r = personality(0xffffffff);
+			e = r == -1 ? errno : 0;
+		}
+		printf("personality returned %ld errno %d (%s)\n", r, e,
+		       e == EPERM ? "EPERM" : e ? strerror(e) : "none");
+		return 0;
+	}
+	fprintf(stderr, "usage: enforce-target poll TRIGGER SECONDS | "
+		"tree N TRIGGER SECONDS | personality [--skip]\n");
+	return 2;
+}
