@@ -113,6 +113,7 @@ PROGS :=
 include tests/progs/progs.mk
 include tests/unit/cfi.mk
 include fuzz/self.mk
+include fuzz/examples.mk
 include demo/demo.mk
 
 .PHONY: progs
