@@ -1,39 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0
-/* seccomp_build.c - see seccomp_build.h. */
+/* seccomp_build.c - see seccomp_build.h.  The union (policy__union) is the
+ * same one the policy file's top-level "syscalls" lists: one rule per
+ * alternative of a syscall's argument conditions (docs/arguments.md). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "generalize.h"
 #include "seccomp_build.h"
+#include "syscalls.h"
+#include "util.h"
 
 int seccomp__build(const struct policy *p, uint32_t default_action, scmp_filter_ctx *out,
 		   char *err, size_t errlen)
 {
-	unsigned char seen[512] = {};
+	struct policy_syscall *uni = NULL;
+	struct arg_alt *alts = NULL;
 	scmp_filter_ctx ctx;
 	int ret = 0;
 
-	ctx = seccomp_init(default_action);
-	if (!ctx) {
-		snprintf(err, errlen, "seccomp_init failed");
-		return -ENOMEM;
+	if (!p || !out) {
+		util__errf(err, errlen, "seccomp filter: invalid argument");
+		return -EINVAL;
 	}
-	for (size_t i = 0; i < p->nlibs; i++) {
-		for (size_t k = 0; k < p->libs[i].nsyscalls; k++) {
-			uint32_t nr = p->libs[i].syscalls[k].nr;
+	ctx = seccomp_init(default_action);
+	uni = calloc(SYSCALL_NR_MAX, sizeof(*uni));
+	alts = malloc(GEN_MAX_ALTS * sizeof(*alts));
+	if (!ctx || !uni || !alts) {
+		util__errf(err, errlen, "seccomp filter: %s", strerror(ENOMEM));
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = policy__union(p, uni, SYSCALL_NR_MAX);
+	if (ret) {
+		util__errf(err, errlen, "seccomp filter: syscall number out of range");
+		goto fail;
+	}
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++) {
+		int n;
 
-			if (nr >= sizeof(seen) || seen[nr])
-				continue;
-			seen[nr] = 1;
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, (int)nr, 0);
+		if (!uni[nr].count)
+			continue;
+		n = gen__alternatives(&uni[nr], alts, GEN_MAX_ALTS);
+		if (n < 0) {
+			ret = n;
+			util__errf(err, errlen, "seccomp filter: too many argument "
+				   "alternatives for %s", syscall__name(nr));
+			goto fail;
+		}
+		for (int k = 0; k < n; k++) {
+			struct scmp_arg_cmp cmp[SF_ARG_SLOTS];
+
+			for (unsigned c = 0; c < alts[k].n; c++) {
+				const struct arg_cond *cd = &alts[k].c[c];
+
+				cmp[c] = cd->op == ARGC_EQ ?
+					 SCMP_CMP(cd->idx, SCMP_CMP_EQ, cd->a) :
+					 SCMP_CMP(cd->idx, SCMP_CMP_MASKED_EQ, cd->a, cd->b);
+			}
+			ret = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, (int)nr,
+						     alts[k].n, cmp);
 			if (ret) {
-				snprintf(err, errlen, "seccomp rule for syscall %u: %s", nr,
-					 strerror(-ret));
-				seccomp_release(ctx);
-				return ret;
+				util__errf(err, errlen, "seccomp rule for %s: %s",
+					   syscall__name(nr) ? syscall__name(nr) : "?",
+					   strerror(-ret));
+				goto fail;
 			}
 		}
 	}
+	free(uni);
+	free(alts);
 	*out = ctx;
 	return 0;
+fail:
+	if (ctx)
+		seccomp_release(ctx);
+	free(uni);
+	free(alts);
+	return ret;
 }

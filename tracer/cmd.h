@@ -20,9 +20,13 @@ struct cmd {
 int cmd_learn(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_enforce(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Load a trace or a policy file (detected by content) as a policy. */
 int load_policy_or_trace(const char *path, struct policy **out);
+/* Same; a trace is generalised with opts (NULL = defaults). */
+int load_policy_or_trace_opts(const char *path, const struct gen_opts *opts,
+			      struct policy **out);
 /* Print a one-screen summary of a policy; old (may be NULL) = previous
  * version of the file, for "what changed". */
 void print_policy_summary(const struct policy *p, const struct policy *old);

@@ -23,6 +23,7 @@ static const struct cmd cmds[] = {
 	{ "learn", cmd_learn, "record a program's syscalls per library and write a policy" },
 	{ "merge", cmd_merge, "merge traces and/or policies into one policy" },
 	{ "enforce", cmd_enforce, "kill calls outside their library's rules" },
+	{ "export", cmd_export, "write the process-wide union as an OCI profile or a BPF filter" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help" },
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cliparse.h"
 #include "cmd.h"
 #include "log.h"
 
@@ -26,6 +27,12 @@ static int is_trace_file(const char *path)
 }
 
 int load_policy_or_trace(const char *path, struct policy **out)
+{
+	return load_policy_or_trace_opts(path, NULL, out);
+}
+
+int load_policy_or_trace_opts(const char *path, const struct gen_opts *opts,
+			      struct policy **out)
 {
 	char err[TRACE_ERRLEN] = "";
 	struct trace *t = NULL;
@@ -47,7 +54,7 @@ int load_policy_or_trace(const char *path, struct policy **out)
 		log_err("%s", err[0] ? err : strerror(-ret));
 		return ret;
 	}
-	ret = policy__from_trace(t, out, err, sizeof(err));
+	ret = policy__from_trace_opts(t, opts, out, err, sizeof(err));
 	if (ret)
 		log_err("%s: %s", path, err[0] ? err : strerror(-ret));
 	trace__free(t);
@@ -127,6 +134,8 @@ static const char merge_usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE   policy to write (required)\n"
+	"      --max-values N  an argument with more than N values (1..16, default\n"
+	"                      16) is allowed with any value (widened)\n"
 	"  -q, --quiet         do not print the summary\n"
 	"  -h, --help          this help\n"
 	"\n"
@@ -137,12 +146,15 @@ int cmd_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "max-values", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = NULL;
 	struct policy *acc = NULL;
+	struct gen_opts gen = { 0 };
+	uint64_t mv;
 	char err[TRACE_ERRLEN] = "";
 	int c, quiet = 0, ret;
 
@@ -151,6 +163,14 @@ int cmd_merge(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			out = optarg;
+			break;
+		case 'M':
+			if (parse_u64(optarg, 1, SF_RULE_MAX_VALUES, &mv)) {
+				log_err("invalid --max-values '%s': expected 1..%d", optarg,
+					SF_RULE_MAX_VALUES);
+				return EXIT_USAGE;
+			}
+			gen.max_values = (unsigned)mv;
 			break;
 		case 'q':
 			quiet = 1;
@@ -171,13 +191,13 @@ int cmd_merge(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct policy *p = NULL;
 
-		if (load_policy_or_trace(argv[i], &p))
+		if (load_policy_or_trace_opts(argv[i], &gen, &p))
 			goto fail;
 		if (!acc) {
 			acc = p;
 			continue;
 		}
-		ret = policy__merge(acc, p);
+		ret = policy__merge_opts(acc, p, &gen);
 		policy__free(p);
 		if (ret) {
 			log_err("cannot merge %s: %s", argv[i], strerror(-ret));
