@@ -101,14 +101,6 @@ struct env {
 	int argc;
 };
 
-struct session {
-	struct env *env;
-	struct rt *rt;
-	FILE *log;
-	uint64_t violations;
-	int kill_all_pending;
-	uint64_t mono_to_real_ns; /* add to bpf_ktime_get_ns() for wall time */
-};
 
 int parse_action(const char *s, uint32_t *out)
 {
@@ -451,7 +443,7 @@ static void json_str(FILE *f, const char *s)
 
 static void report_violation(void *ctx, const struct sf_event_violation *ev)
 {
-	struct session *s = ctx;
+	struct enforce_report *s = ctx;
 	const char *lib = rt__lib_path(s->rt, ev->dev, ev->ino);
 	const char *name = syscall__name(ev->nr);
 	char libbuf[96], sym[256] = "", args[192], when[64];
@@ -506,6 +498,15 @@ static void report_violation(void *ctx, const struct sf_event_violation *ev)
 		s->kill_all_pending = 1;
 }
 
+void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log)
+{
+	memset(r, 0, sizeof(*r));
+	r->rt = rt;
+	r->log = log;
+	r->mono_to_real_ns = realtime_ns(CLOCK_REALTIME) - realtime_ns(CLOCK_MONOTONIC);
+	rt__on_violation(rt, report_violation, r);
+}
+
 /* ---- the command ------------------------------------------------------------------------ */
 static void fill_opts(const struct env *env, struct enforce_opts *o)
 {
@@ -532,7 +533,8 @@ int enforce__configure(struct rt *rt, uint32_t action, int strict, uint32_t repo
 int cmd_enforce(int argc, char **argv)
 {
 	struct env env = {};
-	struct session s = { .env = &env };
+	struct enforce_report s = {};
+	FILE *logf = NULL;
 	struct rt_opts ro = { .mode = SF_MODE_OFF };
 	struct enforce_opts eo;
 	struct policy *pols[MAX_POLICIES] = {};
@@ -587,8 +589,8 @@ int cmd_enforce(int argc, char **argv)
 		}
 	}
 	if (env.log_path) {
-		s.log = fopen(env.log_path, "ae");
-		if (!s.log) {
+		logf = fopen(env.log_path, "ae");
+		if (!logf) {
 			log_err("cannot open --log %s: %s", env.log_path, strerror(errno));
 			goto out;
 		}
@@ -597,8 +599,7 @@ int cmd_enforce(int argc, char **argv)
 	s.rt = rt__open(&ro);
 	if (!s.rt)
 		goto out;
-	rt__on_violation(s.rt, report_violation, &s);
-	s.mono_to_real_ns = realtime_ns(CLOCK_REALTIME) - realtime_ns(CLOCK_MONOTONIC);
+	enforce__report_init(&s, s.rt, logf);
 	if (enforce__configure(s.rt, env.action, env.strict, (uint32_t)env.report_limit,
 			       env.nr_action))
 		goto out;
@@ -717,8 +718,8 @@ out:
 		}
 	}
 	rt__close(s.rt);
-	if (s.log)
-		fclose(s.log);
+	if (logf)
+		fclose(logf);
 	if (filter)
 		seccomp_release(filter);
 	for (int i = 0; i < env.npolicies; i++)

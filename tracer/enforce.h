@@ -4,6 +4,7 @@
 #define SF_ENFORCE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "policy.h"
 #include "sf_args.h"
@@ -34,6 +35,16 @@ int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_
 void enforce__rule_of(const struct policy_syscall *ps, struct sf_rule *out);
 /* Symbolic rendering of a call's recorded arguments ("" when none). */
 void enforce__format_args(uint32_t nr, const uint64_t arg[SF_NARGS], char *buf, size_t len);
+
+/* Violation reporting: one line on stderr, JSON lines to log (optional). */
+struct enforce_report {
+	struct rt *rt;
+	FILE *log;
+	uint64_t violations;      /* reported */
+	int kill_all_pending;     /* a kill-all violation: kill the session */
+	uint64_t mono_to_real_ns; /* bpf_ktime_get_ns() -> wall clock */
+};
+void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log);
 
 /* The process-wide union as one pseudo-library (syscalls merged). */
 int policy__union_lib(const struct policy *p, struct policy_lib **out);

@@ -19,6 +19,7 @@
 #include "cliparse.h"
 #include "cmd.h"
 #include "elfinfo.h"
+#include "enforce.h"
 #include "fuzzlearn.h"
 #include "launch.h"
 #include "log.h"
@@ -36,6 +37,7 @@ struct env {
 	const char *transparent[MAX_EXTRA_TRANSPARENT];
 	int ntransparent;
 	int quiet;
+	int then_enforce;       /* --then-enforce */
 	int verbose;
 	pid_t pid;              /* --pid */
 	struct fuzz_opts fuzz;  /* --fuzz DIR and its options (fuzzlearn.c) */
@@ -74,6 +76,8 @@ static const char usage_text[] =
 	"      --fuzz-out DIR     keep afl-fuzz's work dir (queue, crashes) in DIR\n"
 	"      --include-crashes  keep tuples only crashing inputs reach in the policy\n"
 	"      --max-replay N     replay at most N queue entries (default 10000)\n"
+	"      --then-enforce     when --duration ends, switch the live BPF object to\n"
+	"                         enforcing the policy just written (kill on violation)\n"
 	"  -q, --quiet            no progress line\n"
 	"  -v, --verbose          more output (-vv: debug and libbpf messages)\n"
 	"  -h, --help             this help\n"
@@ -96,6 +100,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "policy", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "transparent", required_argument, NULL, 'T' },
+		{ "then-enforce", no_argument, NULL, 'E' },
 		{ "fuzz", required_argument, NULL, 'F' },
 		{ "fuzz-out", required_argument, NULL, 'O' },
 		{ "include-crashes", no_argument, NULL, 'C' },
@@ -140,6 +145,9 @@ static int parse_args(int argc, char **argv, struct env *env)
 				return EXIT_USAGE;
 			}
 			env->transparent[env->ntransparent++] = optarg;
+			break;
+		case 'E':
+			env->then_enforce = 1;
 			break;
 		case 'F':
 			env->fuzz.corpus = optarg;
@@ -186,6 +194,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (!env->pid && !env->argc) {
 		log_err("no target: give a command after '--' or --pid PID");
+		return EXIT_USAGE;
+	}
+	if (env->then_enforce && (!env->duration_ms || env->fuzz.corpus)) {
+		log_err("--then-enforce needs --duration (the learning phase) and no --fuzz");
 		return EXIT_USAGE;
 	}
 	if (env->fuzz.corpus && env->pid) {
@@ -513,6 +525,61 @@ static int learn_fuzz(struct session *s)
 	return fuzzlearn__run(&s->env->fuzz, &fs) ? EXIT_FAIL : EXIT_OK;
 }
 
+/* Has the target (launched child or --pid process) ended? */
+static int target_ended(const struct env *env, const struct launch *child, int *status)
+{
+	if (!env->pid)
+		return waitpid(child->pid, status, WNOHANG) == child->pid;
+	return kill(env->pid, 0) && errno == ESRCH;
+}
+
+/* --then-enforce: load the policy just written into the live object and
+ * switch it from learning to enforcing; run until the target ends or
+ * Ctrl-C.  Returns the exit code (0, or 3 when violations were seen). */
+static int then_enforce(struct session *s, struct launch *child, int *status, int *done)
+{
+	struct enforce_opts eo = {};
+	struct enforce_report rep;
+	struct policy *p = NULL;
+	char err[TRACE_ERRLEN] = "";
+	uint64_t st[SF_STAT__COUNT];
+	int ret;
+
+	ret = policy__load(s->policy_path, &p, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err[0] ? err : strerror(-ret));
+		return EXIT_FAIL;
+	}
+	enforce__report_init(&rep, s->rt, NULL);
+	ret = enforce__configure(s->rt, SF_ACT_KILL, 0, 16, NULL);
+	if (!ret)
+		ret = enforce__load_policy(s->rt, p, 1, &eo);
+	if (!ret)
+		ret = rt__set_mode(s->rt, SF_MODE_ENFORCE);
+	policy__free(p);
+	if (ret) {
+		log_err("cannot switch to enforce mode: %s", strerror(-ret));
+		return EXIT_FAIL;
+	}
+	if (!s->env->quiet)
+		fprintf(stderr, "sysfence: now enforcing %s (Ctrl-C stops)\n", s->policy_path);
+	while (!stop_signal) {
+		rt__poll(s->rt, 100);
+		if (target_ended(s->env, child, status)) {
+			*done = 1;
+			break;
+		}
+	}
+	rt__poll(s->rt, 0);
+	if (rt__stats(s->rt, st))
+		return EXIT_FAIL;
+	if (!s->env->quiet || st[SF_STAT_VIOLATIONS])
+		fprintf(stderr, "sysfence: %llu violations, %llu kills\n",
+			(unsigned long long)st[SF_STAT_VIOLATIONS],
+			(unsigned long long)st[SF_STAT_KILLS]);
+	return st[SF_STAT_VIOLATIONS] ? 3 : EXIT_OK;
+}
+
 int cmd_learn(int argc, char **argv)
 {
 	struct env env = {};
@@ -647,7 +714,10 @@ int cmd_learn(int argc, char **argv)
 	}
 	if (stop_signal)
 		log_info("stopping on signal %d", (int)stop_signal);
-	rt__set_mode(s.rt, SF_MODE_OFF);
+	/* With --then-enforce the object keeps learning until it switches:
+	 * the target is never unobserved. */
+	if (!env.then_enforce || target_done || stop_signal)
+		rt__set_mode(s.rt, SF_MODE_OFF);
 	progress(&s, 1, tty);
 
 	ret = write_checkpoint(&s, 1, &final_trace);
@@ -662,6 +732,8 @@ int cmd_learn(int argc, char **argv)
 	if (!env.quiet)
 		fprintf(stderr, "sysfence: policy written to %s\n", s.policy_path);
 	exit_code = EXIT_OK;
+	if (env.then_enforce && !target_done && !stop_signal)
+		exit_code = then_enforce(&s, &child, &status, &target_done);
 out:
 	if (child.pid > 0) {
 		if (!target_done)
