@@ -290,3 +290,13 @@ const struct sc_group *groups__primary(uint32_t nr)
 	pthread_once(&primary_once, primary_init);
 	return primary[nr];
 }
+
+int groups__rank(const struct sc_group *g)
+{
+	size_t n = sizeof(primary_order) / sizeof(primary_order[0]);
+
+	for (size_t i = 0; g && i < n; i++)
+		if (!strcmp(primary_order[i], g->name))
+			return (int)i;
+	return (int)n;
+}

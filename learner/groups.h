@@ -32,5 +32,7 @@ int groups__has(const struct sc_group *g, uint32_t nr);
 /* The group show uses to file nr under (a fixed priority order from the
  * most telling to the most general), or NULL when no group has it. */
 const struct sc_group *groups__primary(uint32_t nr);
+/* Position of g in that priority order (lower = shown first). */
+int groups__rank(const struct sc_group *g);
 
 #endif /* SF_GROUPS_H */

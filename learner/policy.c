@@ -71,6 +71,11 @@ void policy__free(struct policy *p)
 	for (size_t i = 0; i < p->nlibs; i++)
 		lib_clear(&p->libs[i]);
 	free(p->libs);
+	for (size_t i = 0; i < p->ncompartments; i++) {
+		free(p->compartments[i].name);
+		strv_free(p->compartments[i].libs, p->compartments[i].nlibs);
+	}
+	free(p->compartments);
 	free(p);
 }
 
@@ -95,6 +100,98 @@ static bool strv_has(char *const *v, size_t n, const char *s)
 		if (strcmp(v[i], s) == 0)
 			return true;
 	return false;
+}
+
+/* ---- compartments --------------------------------------------------------- */
+
+static bool compartment_name_ok(const char *name)
+{
+	if (!name || !*name || strlen(name) > 64)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' ||
+		      *c == '-'))
+			return false;
+	return true;
+}
+
+int policy__compartment_of(const struct policy *p, const char *path)
+{
+	if (!p || !path)
+		return -1;
+	for (size_t i = 0; i < p->ncompartments; i++)
+		if (strv_has(p->compartments[i].libs, p->compartments[i].nlibs,
+			     path))
+			return (int)i;
+	return -1;
+}
+
+int policy__add_compartment(struct policy *p, const char *name,
+			    const char *const *paths, size_t npaths)
+{
+	struct policy_compartment *c = NULL;
+
+	if (!p || !compartment_name_ok(name) || (npaths && !paths))
+		return -EINVAL;
+	for (size_t i = 0; i < npaths; i++) {
+		int o;
+
+		if (!paths[i] || paths[i][0] != '/')
+			return -EINVAL;
+		o = policy__compartment_of(p, paths[i]);
+		if (o >= 0 && strcmp(p->compartments[o].name, name) != 0)
+			return -EEXIST;
+	}
+	for (size_t i = 0; i < p->ncompartments; i++)
+		if (!strcmp(p->compartments[i].name, name))
+			c = &p->compartments[i];
+	if (!c) {
+		struct policy_compartment *nc;
+
+		nc = realloc(p->compartments,
+			     (p->ncompartments + 1) * sizeof(*nc));
+		if (!nc)
+			return -ENOMEM;
+		p->compartments = nc;
+		c = &nc[p->ncompartments];
+		memset(c, 0, sizeof(*c));
+		c->name = strdup(name);
+		if (!c->name)
+			return -ENOMEM;
+		p->ncompartments++;
+	}
+	for (size_t i = 0; i < npaths; i++)
+		if (!strv_has(c->libs, c->nlibs, paths[i]) &&
+		    strv_push(&c->libs, &c->nlibs, paths[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+int policy__compartment_rules(const struct policy *p, size_t lib,
+			      bool *allowed)
+{
+	int ci, n = 0;
+
+	if (!p || lib >= p->nlibs || !allowed)
+		return -EINVAL;
+	memset(allowed, 0, SYSCALL_NR_MAX * sizeof(*allowed));
+	ci = p->libs[lib].kind == LIB_KIND_BUCKET ? -1 :
+	     policy__compartment_of(p, p->libs[lib].path);
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+
+		if (i != lib && (ci < 0 || l->kind == LIB_KIND_BUCKET ||
+				 policy__compartment_of(p, l->path) != ci))
+			continue;
+		for (size_t k = 0; k < l->nsyscalls; k++)
+			if (l->syscalls[k].nr < SYSCALL_NR_MAX &&
+			    !allowed[l->syscalls[k].nr]) {
+				allowed[l->syscalls[k].nr] = true;
+				n++;
+			}
+	}
+	return n;
 }
 
 struct policy *policy__new(void)
@@ -253,6 +350,12 @@ static int sc_qcmp(const void *a, const void *b)
 	return (x->nr > y->nr) - (x->nr < y->nr);
 }
 
+static int compartment_qcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct policy_compartment *)a)->name,
+		      ((const struct policy_compartment *)b)->name);
+}
+
 int policy__canonicalize(struct policy *p)
 {
 	size_t w;
@@ -276,6 +379,13 @@ int policy__canonicalize(struct policy *p)
 			p->transparent[w++] = p->transparent[r];
 	}
 	p->ntransparent = w;
+
+	/* compartments: by name, members sorted (unique by construction) */
+	for (size_t i = 0; i < p->ncompartments; i++)
+		sort_n(p->compartments[i].libs, p->compartments[i].nlibs,
+		       sizeof(char *), str_qcmp);
+	sort_n(p->compartments, p->ncompartments, sizeof(*p->compartments),
+	       compartment_qcmp);
 
 	/* libraries: sorted (qsort is not stable: order is a total order on
 	 * identity, so only duplicates compare equal and they are folded) */
@@ -475,6 +585,15 @@ int policy__merge_opts(struct policy *dst, const struct policy *src,
 		    strv_push(&dst->transparent, &dst->ntransparent,
 			      src->transparent[i]))
 			return -ENOMEM;
+	for (size_t i = 0; i < src->ncompartments; i++) {
+		const struct policy_compartment *c = &src->compartments[i];
+
+		rc = policy__add_compartment(dst, c->name,
+					     (const char *const *)c->libs,
+					     c->nlibs);
+		if (rc)
+			return rc;
+	}
 	for (size_t i = 0; i < src->nlibs; i++) {
 		const struct policy_lib *l = &src->libs[i];
 		int d = policy__add_lib(dst, l->path, l->build_id, l->kind);
@@ -952,6 +1071,27 @@ static char *to_json(const struct policy *p, bool with_sysfence)
 		for (size_t i = 0; i < p->nlibs; i++) {
 			sb_lib(&b, libs[i], 3, names, ev);
 			sb_puts(&b, i + 1 < p->nlibs ? ",\n" : "\n");
+		}
+		sb_indent(&b, 2);
+		sb_puts(&b, p->ncompartments ? "],\n" : "]\n");
+	}
+	if (p->ncompartments) { /* only when present: older files unchanged */
+		sb_key(&b, 2, "compartments");
+		sb_puts(&b, "[\n");
+		for (size_t i = 0; i < p->ncompartments; i++) {
+			const struct policy_compartment *c = &p->compartments[i];
+
+			sb_indent(&b, 3);
+			sb_puts(&b, "{\n");
+			sb_key(&b, 4, "name");
+			sb_json_str(&b, c->name);
+			sb_puts(&b, ",\n");
+			sb_key(&b, 4, "libraries");
+			sb_str_array(&b, 4, (const char *const *)c->libs,
+				     c->nlibs);
+			sb_puts(&b, "\n");
+			sb_indent(&b, 3);
+			sb_puts(&b, i + 1 < p->ncompartments ? "},\n" : "}\n");
 		}
 		sb_indent(&b, 2);
 		sb_puts(&b, "]\n");
@@ -1729,10 +1869,73 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 	return 0;
 }
 
+/* "compartments": [ { "name": "tls", "libraries": ["/abs/path", ...] } ] */
+static int parse_compartments(struct pctx *c, const cJSON *arr,
+			      struct policy *p)
+{
+	static const char *const keys[] = { "name", "libraries", NULL };
+	char path[64], lp[96];
+	size_t i = 0;
+	int rc;
+
+	if (!cJSON_IsArray(arr))
+		return perr(c, "sysfence.compartments: expected an array");
+	for (const cJSON *it = arr->child; it; it = it->next, i++) {
+		const cJSON *libs, *l;
+		const char *name;
+		size_t j = 0;
+
+		pathf(path, sizeof(path), "sysfence.compartments[%zu]", i);
+		if (!cJSON_IsObject(it))
+			return perr(c, "%s: expected an object", path);
+		if ((rc = check_keys(c, it, path, keys)) ||
+		    (rc = get_str(c, it, path, "name", true, false, &name)))
+			return rc;
+		if (!compartment_name_ok(name))
+			return perr(c, "%s.name: expected 1-64 characters of "
+				    "A-Z a-z 0-9 _ . -", path);
+		for (size_t k = 0; k < p->ncompartments; k++)
+			if (!strcmp(p->compartments[k].name, name))
+				return perr(c, "%s.name: duplicate compartment "
+					    "'%s'", path, name);
+		libs = cJSON_GetObjectItemCaseSensitive(it, "libraries");
+		if (!libs)
+			return perr(c, "%s.libraries: missing", path);
+		if (!cJSON_IsArray(libs))
+			return perr(c, "%s.libraries: expected an array", path);
+		if ((rc = policy__add_compartment(p, name, NULL, 0)))
+			return rc == -EINVAL ? perr(c, "%s: invalid", path) : rc;
+		for (l = libs->child; l; l = l->next, j++) {
+			const char *lpath = cJSON_IsString(l) ? l->valuestring
+							       : NULL;
+			int o;
+
+			pathf(lp, sizeof(lp), "%s.libraries[%zu]", path, j);
+			if (!lpath || lpath[0] != '/')
+				return perr(c, "%s: expected an absolute path (a "
+					    "library is named by its full path, "
+					    "never its basename)", lp);
+			o = policy__compartment_of(p, lpath);
+			if (o >= 0 && !strcmp(p->compartments[o].name, name))
+				return perr(c, "%s: duplicate library '%s'", lp,
+					    lpath);
+			if (o >= 0)
+				return perr(c, "%s: '%s' is already in compartment "
+					    "'%s'", lp, lpath,
+					    p->compartments[o].name);
+			rc = policy__add_compartment(p, name, &lpath, 1);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 {
 	static const char *const sf_keys[] = {
-		"version", "binary", "transparent", "libraries", NULL,
+		"version", "binary", "transparent", "libraries",
+		"compartments", NULL,
 	};
 	static const char *const bin_keys[] = { "path", "buildId", NULL };
 	const cJSON *it;
@@ -1808,6 +2011,9 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 		if ((rc = parse_library(c, lib, path, p)))
 			return rc;
 	}
+	it = cJSON_GetObjectItemCaseSensitive(sf, "compartments");
+	if (it && (rc = parse_compartments(c, it, p)))
+		return rc;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #ifndef SF_POLICY_H
 #define SF_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,16 @@ struct policy_lib {
 	size_t nsyscalls;
 };
 
+/* A named set of libraries that share one rule set (seed "Per-Compartment
+ * Syscall Filtering"): under enforcement each member may make the union of
+ * the members' syscalls.  Members are full paths (never basenames); every
+ * library of the policy with that path belongs to the compartment. */
+struct policy_compartment {
+	char *name;           /* [A-Za-z0-9_.-]+, unique in the policy */
+	char **libs;          /* absolute paths, sorted, unique */
+	size_t nlibs;
+};
+
 struct policy {
 	uint32_t version;
 	char *default_action;       /* "SCMP_ACT_KILL_PROCESS" */
@@ -64,6 +75,8 @@ struct policy {
 	size_t ntransparent;
 	struct policy_lib *libs;    /* canonical order: kind, path, build_id */
 	size_t nlibs;
+	struct policy_compartment *compartments; /* sorted by name */
+	size_t ncompartments;
 };
 
 struct policy *policy__new(void);
@@ -122,6 +135,20 @@ int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
 int policy__add_observation(struct policy *p, size_t lib, uint32_t nr,
 			    uint64_t count, const uint64_t arg[TRACE_NARGS],
 			    const struct gen_opts *opts);
+
+/* Add (or extend, when name exists) a compartment with the given member
+ * paths.  -EINVAL for a bad name or a path that is not absolute, -EEXIST
+ * when a path already belongs to another compartment. */
+int policy__add_compartment(struct policy *p, const char *name,
+			    const char *const *paths, size_t npaths);
+/* Index of the compartment that lists path, or -1. */
+int policy__compartment_of(const struct policy *p, const char *path);
+/* The rules library p->libs[lib] gets under enforcement: allowed
+ * (SYSCALL_NR_MAX entries, cleared first) = the union of the syscalls of
+ * every library in its compartment, or its own syscalls when it is in
+ * none.  Returns the number of syscalls set, or -EINVAL. */
+int policy__compartment_rules(const struct policy *p, size_t lib,
+			      bool *allowed);
 
 /* Resolve a name as written in a policy file to syscall numbers: a syscall
  * name gives one number; "@group" names expand to the group's members

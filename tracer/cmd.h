@@ -19,6 +19,12 @@ struct cmd {
 
 int cmd_learn(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+/* review commands (reviewcmd.c) */
+int cmd_groups(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_enforce(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 

@@ -22,6 +22,11 @@ static int cmd_help(int argc, char **argv);
 static const struct cmd cmds[] = {
 	{ "learn", cmd_learn, "record a program's syscalls per library and write a policy" },
 	{ "merge", cmd_merge, "merge traces and/or policies into one policy" },
+	{ "diff", cmd_diff, "what changed between two policies, rated by risk" },
+	{ "show", cmd_show, "a policy as tables: groups, risk, evidence" },
+	{ "score", cmd_score, "privilege score per library vs union vs no filter" },
+	{ "check", cmd_check, "validate a hand-edited policy (file:line errors)" },
+	{ "groups", cmd_groups, "list the syscall groups (@network-io, ...)" },
 	{ "enforce", cmd_enforce, "kill calls outside their library's rules" },
 	{ "export", cmd_export, "write the process-wide union as an OCI profile or a BPF filter" },
 	{ "version", cmd_version, "print the version" },

@@ -1,0 +1,429 @@
+/* diff.c - policy diff: libraries, syscalls, build-ids, compartments, each
+ * change rated with the dangerous-syscall list (score.c).
+ *
+ * Ratings: a syscall added is rated by its weight (score__risk); a new
+ * library by its riskiest syscall; a build-id change or a library moving
+ * into a compartment is medium (rules learned on another build / shared
+ * with other libraries); removals and narrowing are low.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "diff.h"
+#include "syscalls.h"
+#include "util.h"
+
+static const char *const kind_names[] = {
+	[DIFF_LIB_ADDED] = "library-added",
+	[DIFF_SC_ADDED] = "syscall-added",
+	[DIFF_ARGS_WIDENED] = "arguments-widened",
+	[DIFF_ARGS_CHANGED] = "arguments-changed",
+	[DIFF_COMPARTMENT] = "compartment-changed",
+	[DIFF_BUILD_ID] = "build-id-changed",
+	[DIFF_ARGS_NARROWED] = "arguments-narrowed",
+	[DIFF_SC_REMOVED] = "syscall-removed",
+	[DIFF_LIB_REMOVED] = "library-removed",
+};
+
+static const char *const lib_kind_names[] = {
+	[LIB_KIND_EXECUTABLE] = "executable",
+	[LIB_KIND_LIBRARY] = "library",
+	[LIB_KIND_BUCKET] = "bucket",
+};
+
+struct dbuild {
+	struct diff *d;
+	size_t cap;
+	int err;
+};
+
+static struct diff_change *push(struct dbuild *b, enum diff_kind kind,
+				enum risk risk, const struct policy_lib *l)
+{
+	struct diff_change *c;
+
+	if (b->err)
+		return NULL;
+	if (b->d->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 32;
+		struct diff_change *nc = realloc(b->d->changes, cap * sizeof(*nc));
+
+		if (!nc) {
+			b->err = -ENOMEM;
+			return NULL;
+		}
+		b->d->changes = nc;
+		b->cap = cap;
+	}
+	c = &b->d->changes[b->d->n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->risk = risk;
+	c->lib = l->path;
+	c->lib_kind = l->kind;
+	return c;
+}
+
+static enum risk lib_risk(const struct policy_lib *l)
+{
+	enum risk r = RISK_LOW;
+
+	for (size_t k = 0; k < l->nsyscalls; k++)
+		if (score__risk(l->syscalls[k].nr) > r)
+			r = score__risk(l->syscalls[k].nr);
+	return r;
+}
+
+/* How b's argument conditions for one syscall relate to a's: 0 same,
+ * otherwise DIFF_ARGS_*.  Argument rules are not part of the policy model
+ * yet (issue 3); until they are, every common syscall compares equal. */
+static int args_compare(const struct policy_syscall *a,
+			const struct policy_syscall *b)
+{
+	(void)a;
+	(void)b;
+	return 0;
+}
+
+static void diff_lib_syscalls(struct dbuild *b, const struct policy_lib *la,
+			      const struct policy_lib *lb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < la->nsyscalls || j < lb->nsyscalls) {
+		const struct policy_syscall *sa = i < la->nsyscalls ?
+						  &la->syscalls[i] : NULL;
+		const struct policy_syscall *sb = j < lb->nsyscalls ?
+						  &lb->syscalls[j] : NULL;
+		struct diff_change *c;
+
+		if (sa && (!sb || sa->nr < sb->nr)) {
+			c = push(b, DIFF_SC_REMOVED, RISK_LOW, lb);
+			if (c)
+				c->nr = sa->nr;
+			i++;
+		} else if (sb && (!sa || sb->nr < sa->nr)) {
+			c = push(b, DIFF_SC_ADDED, score__risk(sb->nr), lb);
+			if (c)
+				c->nr = sb->nr;
+			j++;
+		} else {
+			int k = args_compare(sa, sb);
+
+			if (k) {
+				c = push(b, (enum diff_kind)k,
+					 k == DIFF_ARGS_NARROWED ? RISK_LOW :
+					 score__risk(sb->nr), lb);
+				if (c)
+					c->nr = sb->nr;
+			}
+			i++;
+			j++;
+		}
+	}
+}
+
+static void diff_lib_added(struct dbuild *b, const struct policy_lib *l)
+{
+	struct diff_change *c = push(b, DIFF_LIB_ADDED, lib_risk(l), l);
+
+	if (c)
+		c->count = l->nsyscalls;
+	for (size_t k = 0; k < l->nsyscalls; k++) {
+		c = push(b, DIFF_SC_ADDED, score__risk(l->syscalls[k].nr), l);
+		if (c)
+			c->nr = l->syscalls[k].nr;
+	}
+}
+
+static const char *compartment_name(const struct policy *p,
+				    const struct policy_lib *l)
+{
+	int c = l->kind == LIB_KIND_BUCKET ? -1 :
+		policy__compartment_of(p, l->path);
+
+	return c < 0 ? NULL : p->compartments[c].name;
+}
+
+static int change_cmp(const void *x, const void *y)
+{
+	const struct diff_change *a = x, *b = y;
+	int c;
+
+	if (a->risk != b->risk)
+		return a->risk > b->risk ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->lib_kind != b->lib_kind)
+		return a->lib_kind < b->lib_kind ? -1 : 1;
+	c = strcmp(a->lib, b->lib);
+	if (c)
+		return c;
+	c = util__strcmp_null(syscall__name(a->nr), syscall__name(b->nr));
+	if (c)
+		return c;
+	return util__strcmp_null(a->from, b->from);
+}
+
+int diff__policies(const struct policy *a, const struct policy *b,
+		   struct diff **out)
+{
+	struct dbuild bld = { 0 };
+	long *match = NULL;   /* b lib -> a lib, -1 none */
+	bool *used = NULL;    /* a lib matched */
+
+	if (!a || !b || !out)
+		return -EINVAL;
+	bld.d = calloc(1, sizeof(*bld.d));
+	match = malloc((b->nlibs + 1) * sizeof(*match));
+	used = calloc(a->nlibs + 1, sizeof(*used));
+	if (!bld.d || !match || !used) {
+		bld.err = -ENOMEM;
+		goto out;
+	}
+	/* exact identity first, then same (kind, path) = build-id change */
+	for (size_t j = 0; j < b->nlibs; j++) {
+		match[j] = -1;
+		for (size_t i = 0; i < a->nlibs; i++)
+			if (!used[i] && a->libs[i].kind == b->libs[j].kind &&
+			    !strcmp(a->libs[i].path, b->libs[j].path) &&
+			    !util__strcmp_null(a->libs[i].build_id,
+					       b->libs[j].build_id)) {
+				match[j] = (long)i;
+				used[i] = true;
+				break;
+			}
+	}
+	for (size_t j = 0; j < b->nlibs; j++) {
+		if (match[j] >= 0)
+			continue;
+		for (size_t i = 0; i < a->nlibs; i++)
+			if (!used[i] && a->libs[i].kind == b->libs[j].kind &&
+			    !strcmp(a->libs[i].path, b->libs[j].path)) {
+				match[j] = (long)i;
+				used[i] = true;
+				break;
+			}
+	}
+	for (size_t j = 0; j < b->nlibs; j++) {
+		const struct policy_lib *lb = &b->libs[j], *la;
+		const char *ca, *cb;
+		struct diff_change *c;
+
+		if (match[j] < 0) {
+			diff_lib_added(&bld, lb);
+			continue;
+		}
+		la = &a->libs[match[j]];
+		if (util__strcmp_null(la->build_id, lb->build_id)) {
+			c = push(&bld, DIFF_BUILD_ID, RISK_MEDIUM, lb);
+			if (c) {
+				c->from = la->build_id;
+				c->to = lb->build_id;
+			}
+		}
+		ca = compartment_name(a, la);
+		cb = compartment_name(b, lb);
+		if (util__strcmp_null(ca, cb)) {
+			c = push(&bld, DIFF_COMPARTMENT,
+				 cb ? RISK_MEDIUM : RISK_LOW, lb);
+			if (c) {
+				c->from = ca;
+				c->to = cb;
+			}
+		}
+		diff_lib_syscalls(&bld, la, lb);
+	}
+	for (size_t i = 0; i < a->nlibs; i++) {
+		struct diff_change *c;
+
+		if (used[i])
+			continue;
+		c = push(&bld, DIFF_LIB_REMOVED, RISK_LOW, &a->libs[i]);
+		if (c)
+			c->count = a->libs[i].nsyscalls;
+	}
+out:
+	free(match);
+	free(used);
+	if (bld.err) {
+		diff__free(bld.d);
+		return bld.err;
+	}
+	if (bld.d->n > 1)
+		qsort(bld.d->changes, bld.d->n, sizeof(*bld.d->changes),
+		      change_cmp);
+	for (size_t k = 0; k < bld.d->n; k++)
+		bld.d->by_risk[bld.d->changes[k].risk]++;
+	*out = bld.d;
+	return 0;
+}
+
+void diff__free(struct diff *d)
+{
+	if (!d)
+		return;
+	free(d->changes);
+	free(d);
+}
+
+static char sign(enum diff_kind k)
+{
+	switch (k) {
+	case DIFF_LIB_ADDED:
+	case DIFF_SC_ADDED:
+		return '+';
+	case DIFF_SC_REMOVED:
+	case DIFF_LIB_REMOVED:
+		return '-';
+	default:
+		return '~';
+	}
+}
+
+static const char *or_none(const char *s)
+{
+	return s ? s : "none";
+}
+
+void diff__print(FILE *f, const struct diff *d, bool color)
+{
+	if (!d->n) {
+		fprintf(f, "no changes\n");
+		return;
+	}
+	for (size_t k = 0; k < d->n; k++) {
+		const struct diff_change *c = &d->changes[k];
+		const char *name = syscall__name(c->nr);
+		const char *on = "", *off = "";
+
+		if (color && c->risk == RISK_HIGH)
+			on = "\033[1;31m";
+		else if (color && c->risk == RISK_MEDIUM)
+			on = "\033[33m";
+		if (*on)
+			off = "\033[0m";
+		fprintf(f, "%s%-6s %c %s: ", on, score__risk_name(c->risk),
+			sign(c->kind), c->lib);
+		switch (c->kind) {
+		case DIFF_LIB_ADDED:
+			fprintf(f, "new %s (%zu syscalls)",
+				lib_kind_names[c->lib_kind], c->count);
+			break;
+		case DIFF_LIB_REMOVED:
+			fprintf(f, "%s removed (%zu syscalls)",
+				lib_kind_names[c->lib_kind], c->count);
+			break;
+		case DIFF_BUILD_ID:
+			fprintf(f, "build-id %s -> %s", or_none(c->from),
+				or_none(c->to));
+			break;
+		case DIFF_COMPARTMENT:
+			fprintf(f, "compartment %s -> %s", or_none(c->from),
+				or_none(c->to));
+			break;
+		case DIFF_ARGS_WIDENED:
+			fprintf(f, "%s arguments widened", name ? name : "?");
+			break;
+		case DIFF_ARGS_NARROWED:
+			fprintf(f, "%s arguments narrowed", name ? name : "?");
+			break;
+		case DIFF_ARGS_CHANGED:
+			fprintf(f, "%s arguments changed", name ? name : "?");
+			break;
+		default:
+			fputs(name ? name : "?", f);
+		}
+		fprintf(f, "%s\n", off);
+	}
+	fprintf(f, "%zu change%s: %zu high, %zu medium, %zu low\n", d->n,
+		d->n == 1 ? "" : "s", d->by_risk[RISK_HIGH],
+		d->by_risk[RISK_MEDIUM], d->by_risk[RISK_LOW]);
+}
+
+char *diff__to_json(const struct diff *d)
+{
+	cJSON *root = cJSON_CreateObject(), *arr, *sum;
+	char *s = NULL, *out = NULL;
+
+	if (!root)
+		goto nomem;
+	arr = cJSON_AddArrayToObject(root, "changes");
+	if (!arr)
+		goto nomem;
+	for (size_t k = 0; k < d->n; k++) {
+		const struct diff_change *c = &d->changes[k];
+		cJSON *o = cJSON_CreateObject();
+
+		if (!o || !cJSON_AddItemToArray(arr, o))
+			goto nomem;
+		if (!cJSON_AddStringToObject(o, "risk", score__risk_name(c->risk)) ||
+		    !cJSON_AddStringToObject(o, "change", kind_names[c->kind]) ||
+		    !cJSON_AddStringToObject(o, "library", c->lib) ||
+		    !cJSON_AddStringToObject(o, "kind",
+					     lib_kind_names[c->lib_kind]))
+			goto nomem;
+		switch (c->kind) {
+		case DIFF_LIB_ADDED:
+		case DIFF_LIB_REMOVED:
+			if (!cJSON_AddNumberToObject(o, "syscalls",
+						     (double)c->count))
+				goto nomem;
+			break;
+		case DIFF_BUILD_ID:
+		case DIFF_COMPARTMENT:
+			if (!(c->from ? cJSON_AddStringToObject(o, "from", c->from)
+				      : cJSON_AddNullToObject(o, "from")) ||
+			    !(c->to ? cJSON_AddStringToObject(o, "to", c->to)
+				    : cJSON_AddNullToObject(o, "to")))
+				goto nomem;
+			break;
+		default:
+			if (!cJSON_AddStringToObject(o, "syscall",
+						     syscall__name(c->nr) ?
+						     syscall__name(c->nr) : "?"))
+				goto nomem;
+		}
+	}
+	sum = cJSON_AddObjectToObject(root, "summary");
+	if (!sum || !cJSON_AddNumberToObject(sum, "changes", (double)d->n) ||
+	    !cJSON_AddNumberToObject(sum, "high", (double)d->by_risk[RISK_HIGH]) ||
+	    !cJSON_AddNumberToObject(sum, "medium",
+				     (double)d->by_risk[RISK_MEDIUM]) ||
+	    !cJSON_AddNumberToObject(sum, "low", (double)d->by_risk[RISK_LOW]))
+		goto nomem;
+	s = cJSON_Print(root);
+	if (!s)
+		goto nomem;
+	out = malloc(strlen(s) + 2);
+	if (!out)
+		goto nomem;
+	strcpy(out, s);
+	strcat(out, "\n");
+	cJSON_free(s);
+	cJSON_Delete(root);
+	return out;
+nomem:
+	cJSON_free(s);
+	cJSON_Delete(root);
+	errno = ENOMEM;
+	return NULL;
+}
+
+int diff__print_policies(FILE *f, const struct policy *old,
+			 const struct policy *new_policy, bool color)
+{
+	struct diff *d = NULL;
+	int rc = diff__policies(old, new_policy, &d);
+
+	if (rc)
+		return rc;
+	if (d->n)
+		diff__print(f, d, color);
+	rc = d->n > 0x7fffffff ? 0x7fffffff : (int)d->n;
+	diff__free(d);
+	return rc;
+}

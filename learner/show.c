@@ -1,0 +1,303 @@
+/* show.c - per-unit tables of a policy (see show.h).
+ *
+ * A unit is what gets one rule set under enforcement: a library or the
+ * executable outside any compartment, a compartment (the union of its
+ * members, evidence summed), or an unattributed bucket.  Rows are filed
+ * under the syscall's primary group (groups__primary), the most alarming
+ * groups first.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "groups.h"
+#include "score.h"
+#include "show.h"
+#include "syscalls.h"
+
+#define SITE_WIDTH 40
+
+static const char *const unit_kind_names[] = {
+	[SCORE_UNIT_EXECUTABLE] = "executable",
+	[SCORE_UNIT_LIBRARY] = "library",
+	[SCORE_UNIT_BUCKET] = "bucket",
+	[SCORE_UNIT_COMPARTMENT] = "compartment",
+};
+
+struct row {
+	uint32_t nr;
+	const char *name;
+	const struct sc_group *group;
+	uint64_t count;
+	const char *site;
+};
+
+static int row_cmp(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+	int ra = groups__rank(a->group), rb = groups__rank(b->group);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* Rows of one unit into rows[SYSCALL_NR_MAX]; returns how many.  comp >= 0:
+ * the members of that compartment; else the single library lib. */
+static size_t unit_rows(const struct policy *p, long comp, size_t lib,
+			struct row *rows)
+{
+	long at[SYSCALL_NR_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < SYSCALL_NR_MAX; i++)
+		at[i] = -1;
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+
+		if (comp < 0 ? i != lib :
+		    (l->kind == LIB_KIND_BUCKET ||
+		     policy__compartment_of(p, l->path) != comp))
+			continue;
+		for (size_t k = 0; k < l->nsyscalls; k++) {
+			const struct policy_syscall *s = &l->syscalls[k];
+			struct row *r;
+
+			if (s->nr >= SYSCALL_NR_MAX || !syscall__name(s->nr))
+				continue;
+			if (at[s->nr] < 0) {
+				at[s->nr] = (long)n;
+				r = &rows[n++];
+				r->nr = s->nr;
+				r->name = syscall__name(s->nr);
+				r->group = groups__primary(s->nr);
+				r->count = 0;
+				r->site = NULL;
+			}
+			r = &rows[at[s->nr]];
+			r->count = r->count + s->count < r->count ? UINT64_MAX :
+				   r->count + s->count;
+			if (!r->site)
+				r->site = s->site;
+		}
+	}
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), row_cmp);
+	return n;
+}
+
+static const char *risk_mark(uint32_t nr)
+{
+	switch (score__risk(nr)) {
+	case RISK_HIGH:
+		return "HIGH";
+	case RISK_MEDIUM:
+		return "med";
+	default:
+		return "";
+	}
+}
+
+static void print_rows(FILE *f, const struct row *rows, size_t n)
+{
+	const struct sc_group *prev = NULL;
+
+	fprintf(f, "  %-14s %-22s %-4s %12s  %s\n", "GROUP", "SYSCALL", "RISK",
+		"COUNT", "FIRST CALL SITE");
+	for (size_t k = 0; k < n; k++) {
+		const struct row *r = &rows[k];
+		const char *g = r->group ? r->group->name : "(no group)";
+		const char *site = r->site ? r->site : "-";
+		int slen = (int)strlen(site);
+
+		if (k && r->group == prev)
+			g = "";
+		prev = r->group;
+		fprintf(f, "  %-14s %-22s %-4s %12llu  ", g, r->name,
+			risk_mark(r->nr), (unsigned long long)r->count);
+		if (slen > SITE_WIDTH)
+			fprintf(f, "%.*s...\n", SITE_WIDTH - 3, site);
+		else
+			fprintf(f, "%s\n", site);
+	}
+}
+
+static void print_unit_header(FILE *f, const struct policy *p,
+			      const struct score_unit *u, long comp,
+			      const struct policy_lib *l)
+{
+	fprintf(f, "%s: %s\n", unit_kind_names[u->kind], u->name);
+	if (comp >= 0) {
+		const struct policy_compartment *c = &p->compartments[comp];
+
+		for (size_t i = 0; i < c->nlibs; i++)
+			fprintf(f, "  member: %s\n", c->libs[i]);
+	} else if (l && l->build_id) {
+		fprintf(f, "  build-id: %s\n", l->build_id);
+	}
+	fprintf(f, "  %zu syscalls, score %llu", u->nown,
+		(unsigned long long)u->own);
+	if (u->kind != SCORE_UNIT_BUCKET && u->nsyscalls != u->nown)
+		fprintf(f, " (%llu with the buckets' syscalls)",
+			(unsigned long long)u->score);
+	fputc('\n', f);
+}
+
+/* The policy library a non-compartment unit stands for. */
+static const struct policy_lib *unit_lib(const struct policy *p,
+					 const struct score_unit *u, size_t *idx)
+{
+	for (size_t i = 0; i < p->nlibs; i++)
+		if (p->libs[i].path == u->name) {
+			*idx = i;
+			return &p->libs[i];
+		}
+	return NULL;
+}
+
+static long unit_comp(const struct policy *p, const struct score_unit *u)
+{
+	for (size_t c = 0; c < p->ncompartments; c++)
+		if (p->compartments[c].name == u->name)
+			return (long)c;
+	return -1;
+}
+
+int show__print(FILE *f, const struct policy *p)
+{
+	struct score_report *r = NULL;
+	struct row *rows;
+	int rc;
+
+	if (!f || !p)
+		return -EINVAL;
+	rows = malloc(SYSCALL_NR_MAX * sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	rc = score__policy(p, &r);
+	if (rc) {
+		free(rows);
+		return rc;
+	}
+	if (p->binary)
+		fprintf(f, "binary: %s\n", p->binary);
+	fprintf(f, "%zu units, %zu syscalls in the union, score %llu of %llu "
+		"(no filter)\n", r->nunits, r->nunion,
+		(unsigned long long)r->union_score, (unsigned long long)r->none);
+	for (size_t i = 0; i < r->nunits; i++) {
+		const struct score_unit *u = &r->units[i];
+		long comp = u->kind == SCORE_UNIT_COMPARTMENT ? unit_comp(p, u) : -1;
+		size_t lib = 0;
+		const struct policy_lib *l = comp < 0 ? unit_lib(p, u, &lib) : NULL;
+		size_t n;
+
+		if (comp < 0 && !l)
+			continue;
+		fputc('\n', f);
+		print_unit_header(f, p, u, comp, l);
+		n = unit_rows(p, comp, lib, rows);
+		if (n)
+			print_rows(f, rows, n);
+	}
+	free(rows);
+	score__free(r);
+	return 0;
+}
+
+char *show__to_json(const struct policy *p)
+{
+	struct score_report *r = NULL;
+	cJSON *root = NULL, *units, *sc;
+	struct row *rows = NULL;
+	char *s = NULL, *out = NULL;
+	int rc;
+
+	if (!p) {
+		errno = EINVAL;
+		return NULL;
+	}
+	rows = malloc(SYSCALL_NR_MAX * sizeof(*rows));
+	rc = rows ? score__policy(p, &r) : -ENOMEM;
+	if (rc)
+		goto fail;
+	rc = -ENOMEM;
+	root = cJSON_CreateObject();
+	if (!root || !(units = cJSON_AddArrayToObject(root, "units")))
+		goto fail;
+	for (size_t i = 0; i < r->nunits; i++) {
+		const struct score_unit *u = &r->units[i];
+		long comp = u->kind == SCORE_UNIT_COMPARTMENT ? unit_comp(p, u) : -1;
+		size_t lib = 0, n;
+		const struct policy_lib *l = comp < 0 ? unit_lib(p, u, &lib) : NULL;
+		cJSON *o, *arr;
+
+		if (comp < 0 && !l)
+			continue;
+		o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(units, o) ||
+		    !cJSON_AddStringToObject(o, "name", u->name) ||
+		    !cJSON_AddStringToObject(o, "kind", unit_kind_names[u->kind]) ||
+		    !cJSON_AddNumberToObject(o, "score", (double)u->own) ||
+		    !cJSON_AddNumberToObject(o, "scoreWithBuckets",
+					     (double)u->score))
+			goto fail;
+		if (l && !(l->build_id ? cJSON_AddStringToObject(o, "buildId",
+								 l->build_id)
+				       : cJSON_AddNullToObject(o, "buildId")))
+			goto fail;
+		if (comp >= 0) {
+			const struct policy_compartment *c = &p->compartments[comp];
+			cJSON *m = cJSON_CreateStringArray((const char *const *)c->libs,
+							   (int)c->nlibs);
+
+			if (!m || !cJSON_AddItemToObject(o, "members", m))
+				goto fail;
+		}
+		arr = cJSON_AddArrayToObject(o, "syscalls");
+		if (!arr)
+			goto fail;
+		n = unit_rows(p, comp, lib, rows);
+		for (size_t k = 0; k < n; k++) {
+			cJSON *e = cJSON_CreateObject();
+
+			if (!e || !cJSON_AddItemToArray(arr, e) ||
+			    !cJSON_AddStringToObject(e, "name", rows[k].name) ||
+			    !(rows[k].group ?
+			      cJSON_AddStringToObject(e, "group", rows[k].group->name) :
+			      cJSON_AddNullToObject(e, "group")) ||
+			    !cJSON_AddStringToObject(e, "risk", score__risk_name(
+						     score__risk(rows[k].nr))) ||
+			    !cJSON_AddNumberToObject(e, "weight",
+						     score__weight(rows[k].nr)) ||
+			    !cJSON_AddNumberToObject(e, "count",
+						     (double)rows[k].count) ||
+			    !(rows[k].site ?
+			      cJSON_AddStringToObject(e, "site", rows[k].site) :
+			      cJSON_AddNullToObject(e, "site")))
+				goto fail;
+		}
+	}
+	sc = cJSON_AddObjectToObject(root, "score");
+	if (!sc || !cJSON_AddNumberToObject(sc, "union", (double)r->union_score) ||
+	    !cJSON_AddNumberToObject(sc, "none", (double)r->none))
+		goto fail;
+	s = cJSON_Print(root);
+	if (!s || !(out = malloc(strlen(s) + 2)))
+		goto fail;
+	strcpy(out, s);
+	strcat(out, "\n");
+	rc = 0;
+fail:
+	cJSON_free(s);
+	cJSON_Delete(root);
+	score__free(r);
+	free(rows);
+	if (rc) {
+		free(out);
+		errno = -rc;
+		return NULL;
+	}
+	return out;
+}

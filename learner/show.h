@@ -1,0 +1,19 @@
+/* show.h - a policy for people: one table per library or compartment,
+ * syscalls grouped by syscall group, risk marks, evidence.
+ * Pure C; same error contract as trace.h.
+ */
+#ifndef SF_SHOW_H
+#define SF_SHOW_H
+
+#include <stdio.h>
+
+#include "policy.h"
+
+/* Plain text, lines of at most 100 columns (long paths excepted).
+ * 0 or -ENOMEM. */
+int show__print(FILE *f, const struct policy *p);
+/* {"units": [...], "score": {...}} with a trailing newline, or NULL with
+ * errno set. */
+char *show__to_json(const struct policy *p);
+
+#endif /* SF_SHOW_H */
