@@ -384,13 +384,18 @@ int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_
 			return ret;
 		if (ret > 0)
 			continue;
-		ret = rt__add_policy_lib(rt, ino, dev, policy_id, lib_action_for(o, l->path));
-		for (size_t k = 0; !ret && k < l->nsyscalls; k++) {
+		ret = enforce__lib_rules(p, i, &u);
+		if (!ret)
+			ret = rt__add_policy_lib(rt, ino, dev, policy_id,
+						 lib_action_for(o, l->path));
+		for (size_t k = 0; !ret && k < u->nsyscalls; k++) {
 			struct sf_rule r;
 
-			enforce__rule_of(&l->syscalls[k], &r);
-			ret = rt__add_rule(rt, ino, dev, l->syscalls[k].nr, policy_id, &r);
+			enforce__rule_of(&u->syscalls[k], &r);
+			ret = rt__add_rule(rt, ino, dev, u->syscalls[k].nr, policy_id, &r);
 		}
+		policy_lib__free(u);
+		u = NULL;
 		if (ret) {
 			log_err("cannot load the rules of %s: %s (map full?)", l->path,
 				strerror(-ret));

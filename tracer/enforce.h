@@ -49,5 +49,8 @@ void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log);
 /* The process-wide union as one pseudo-library (syscalls merged). */
 int policy__union_lib(const struct policy *p, struct policy_lib **out);
 void policy_lib__free(struct policy_lib *l);
+/* The rules p->libs[lib] gets under enforcement: its own, or the join of
+ * its compartment's members. */
+int enforce__lib_rules(const struct policy *p, size_t lib, struct policy_lib **out);
 
 #endif

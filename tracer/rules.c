@@ -7,12 +7,28 @@
 #include <string.h>
 
 #include "enforce.h"
+#include "generalize.h"
+#include "syscalls.h"
 
 void enforce__rule_of(const struct policy_syscall *ps, struct sf_rule *out)
 {
 	memset(out, 0, sizeof(*out));
-	(void)ps;
-	out->flags = SF_RULE_ANY_ARGS;
+	if (!gen__has_conditions(ps)) {
+		out->flags = SF_RULE_ANY_ARGS;
+		return;
+	}
+	for (uint32_t i = 0; i < ps->nargs && i < SF_ARG_SLOTS; i++) {
+		const struct policy_argrule *r = &ps->arg[i];
+		struct sf_argrule *k = &out->arg[i];
+
+		k->kind = r->kind;
+		k->any = r->any;
+		k->allowed = r->allowed;
+		k->deny_all_of = r->deny_all_of;
+		k->nvals = r->nvalues;
+		for (unsigned v = 0; v < r->nvalues && v < SF_RULE_MAX_VALUES; v++)
+			k->values[v] = r->values[v];
+	}
 }
 
 void enforce__format_args(uint32_t nr, const uint64_t arg[SF_NARGS], char *buf, size_t len)
@@ -48,30 +64,79 @@ void policy_lib__free(struct policy_lib *l)
 	free(l);
 }
 
-int policy__union_lib(const struct policy *p, struct policy_lib **out)
+/* Rules as a pseudo-library: for every nr with sc[nr].count > 0. */
+static int lib_of_table(const struct policy_syscall *sc, size_t n, const char *name,
+			struct policy_lib **out)
 {
 	struct policy_lib *u = calloc(1, sizeof(*u));
-	unsigned char seen[512] = {};
-	size_t n = 0;
+	size_t cnt = 0;
 
 	if (!u)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->nlibs; i++)
-		for (size_t k = 0; k < p->libs[i].nsyscalls; k++)
-			if (p->libs[i].syscalls[k].nr < sizeof(seen))
-				seen[p->libs[i].syscalls[k].nr] = 1;
-	for (size_t nr = 0; nr < sizeof(seen); nr++)
-		n += seen[nr];
-	u->syscalls = calloc(n ? n : 1, sizeof(*u->syscalls));
-	u->path = strdup("[process-wide union]");
+	for (size_t nr = 0; nr < n; nr++)
+		cnt += sc[nr].count > 0;
+	u->syscalls = calloc(cnt ? cnt : 1, sizeof(*u->syscalls));
+	u->path = strdup(name);
 	if (!u->syscalls || !u->path) {
 		policy_lib__free(u);
 		return -ENOMEM;
 	}
 	u->kind = LIB_KIND_BUCKET;
-	for (uint32_t nr = 0; nr < sizeof(seen); nr++)
-		if (seen[nr])
-			u->syscalls[u->nsyscalls++].nr = nr;
+	for (size_t nr = 0; nr < n; nr++) {
+		if (!sc[nr].count)
+			continue;
+		u->syscalls[u->nsyscalls] = sc[nr];
+		u->syscalls[u->nsyscalls].site = NULL;
+		u->nsyscalls++;
+	}
 	*out = u;
 	return 0;
+}
+
+int policy__union_lib(const struct policy *p, struct policy_lib **out)
+{
+	struct policy_syscall *sc = calloc(SYSCALL_NR_MAX, sizeof(*sc));
+	int ret;
+
+	if (!sc)
+		return -ENOMEM;
+	ret = policy__union(p, sc, SYSCALL_NR_MAX);
+	if (!ret)
+		ret = lib_of_table(sc, SYSCALL_NR_MAX, "[process-wide union]", out);
+	free(sc);
+	return ret;
+}
+
+int enforce__lib_rules(const struct policy *p, size_t lib, struct policy_lib **out)
+{
+	const struct policy_lib *l = &p->libs[lib];
+	struct policy_syscall *sc;
+	int c = policy__compartment_of(p, l->path);
+	int ret;
+
+	sc = calloc(SYSCALL_NR_MAX, sizeof(*sc));
+	if (!sc)
+		return -ENOMEM;
+	/* A compartment's members share the join of their rules. */
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *m = &p->libs[i];
+
+		if (i != lib && (c < 0 || policy__compartment_of(p, m->path) != c))
+			continue;
+		for (size_t k = 0; k < m->nsyscalls; k++) {
+			const struct policy_syscall *ps = &m->syscalls[k];
+
+			if (ps->nr >= SYSCALL_NR_MAX)
+				continue;
+			if (!sc[ps->nr].count) {
+				sc[ps->nr] = *ps;
+				sc[ps->nr].count = 1;
+			} else {
+				gen__join_args(&sc[ps->nr], ps, SF_RULE_MAX_VALUES);
+			}
+		}
+	}
+	ret = lib_of_table(sc, SYSCALL_NR_MAX, l->path, out);
+	free(sc);
+	return ret;
 }
