@@ -115,6 +115,7 @@ include tests/unit/cfi.mk
 include fuzz/self.mk
 include fuzz/examples.mk
 include demo/demo.mk
+include bench/bench.mk
 
 .PHONY: progs
 progs: $(PROGS)

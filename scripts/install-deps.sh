@@ -8,6 +8,7 @@ PKGS=(
   libelf-dev libdw-dev libseccomp-dev libcjson-dev libzstd-dev
   libcmocka-dev pkg-config zstd
   afl++ redis-server redis-tools gnuplot-nox jq
+  nginx-light wrk time
 )
 
 missing=()

@@ -1,0 +1,279 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# bench/report.sh RAW.tsv OUTDIR - results.md (+ results.png when gnuplot is
+# installed) from bench/run.sh's raw samples: one line per sample,
+# "section<TAB>row<TAB>config<TAB>rep<TAB>value"; value is a number,
+# "fail", or "n/a (reason)".  Tables show the median over repetitions.
+# Context (sizes, elapsed time...) comes from run.sh's environment.
+set -u
+
+RAW=$1
+OUT=$2
+[[ -r $RAW ]] || { echo "bench: error: $RAW not readable" >&2; exit 1; }
+STATS=$OUT/stats.tsv
+MD=$OUT/results.md
+
+# ---- medians: section row config median min max n first-non-number --------------
+awk -F'\t' '
+function isnum(v) { return v ~ /^[0-9]+(\.[0-9]+)?$/ }
+{
+	k = $1 "\t" $2 "\t" $3
+	if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
+	if (isnum($5)) { n[k]++; v[k, n[k]] = $5 + 0 }
+	else if (!(k in other)) other[k] = $5
+	# redis: harmonic mean of the tests of one (config, rep) = total throughput
+	if ($1 == "redis") {
+		r = $3 "\t" $4
+		if (!(r in hn)) { rorder[++nr] = r }
+		hn[r]++
+		if (isnum($5) && $5 > 0) hs[r] += 1 / $5; else hbad[r] = ($5 == "" ? "fail" : $5)
+	}
+}
+END {
+	for (i = 1; i <= nr; i++) {
+		split(rorder[i], a, "\t")
+		k = "redis\tall (harmonic mean)\t" a[1]
+		if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
+		if (rorder[i] in hbad) { if (!(k in other)) other[k] = hbad[rorder[i]] }
+		else { n[k]++; v[k, n[k]] = hn[rorder[i]] / hs[rorder[i]] }
+	}
+	for (i = 1; i <= nk; i++) {
+		k = order[i]
+		m = n[k] + 0
+		if (m == 0) { printf "%s\t-\t-\t-\t0\t%s\n", k, other[k]; continue }
+		for (a1 = 2; a1 <= m; a1++) {  # insertion sort
+			x = v[k, a1]
+			for (b = a1 - 1; b >= 1 && v[k, b] > x; b--) v[k, b + 1] = v[k, b]
+			v[k, b + 1] = x
+		}
+		med = (m % 2) ? v[k, (m + 1) / 2] : (v[k, m / 2] + v[k, m / 2 + 1]) / 2
+		printf "%s\t%.6g\t%.6g\t%.6g\t%d\t%s\n", k, med, v[k, 1], v[k, m], m, (k in other) ? other[k] : ""
+	}
+}' "$RAW" >"$STATS"
+
+# get SECTION ROW CONFIG FIELD (4 median, 5 min, 6 max, 7 n, 8 note)
+get() {
+	awk -F'\t' -v s="$1" -v r="$2" -v c="$3" -v f="$4" \
+		'$1 == s && $2 == r && $3 == c { print $f; exit }' "$STATS"
+}
+
+# cell SECTION ROW CONFIG FMT: "median" or the reason it is missing.
+cell() {
+	local med note
+	med=$(get "$1" "$2" "$3" 4)
+	note=$(get "$1" "$2" "$3" 8)
+	if [[ -z $med ]]; then
+		echo "—"
+	elif [[ $med == - ]]; then
+		echo "${note:-fail}"
+	else
+		# shellcheck disable=SC2059
+		printf "$4" "$med"
+	fi
+}
+
+num() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?$ ]]; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# ---- header ----------------------------------------------------------------------------
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+CORES=$(nproc)
+{
+	echo "# sysfence benchmark results"
+	echo
+	echo "Machine: kernel $(uname -r), CPU ${CPU:-unknown}, $CORES cores; $(date -u '+%Y-%m-%d %H:%M UTC')."
+	echo "Run: \`make bench$( ((QUICK)) && echo ' QUICK=1')\`, $REPS repetition(s), every configuration once per"
+	echo "repetition (round-robin, order rotated), medians over repetitions; ${ELAPSED}s."
+	((QUICK)) && echo "**QUICK mode: tiny sizes, one repetition; the numbers are not meaningful.**"
+	echo
+} >"$MD"
+
+# ---- micro -----------------------------------------------------------------------------------
+MICRO_CFGS=(none seccomp seccomp-policy empty untracked learn enforce)
+declare -A MICRO_LABEL=(
+	[none]="none"
+	[seccomp]="seccomp allow-list (libseccomp, no argument checks)"
+	[seccomp-policy]="seccomp union of the learned policy (argument checks: enforce's floor)"
+	[empty]="empty tp_btf/sys_enter program attached"
+	[untracked]="sysfence attached, process untracked"
+	[learn]="sysfence learn (tracked)"
+	[enforce]="sysfence enforce (tracked)"
+)
+added() { # LOOP CONFIG: ns added vs none, or empty
+	local a b
+	a=$(get micro "$1" "$2" 4)
+	b=$(get micro "$1" none 4)
+	num "$a" && num "$b" && calc '%+.0f' "$a - $b"
+}
+{
+	echo "## Micro: ns per system call"
+	echo
+	echo "\`sf-bench-loop\`: getppid loop ($N_GETPPID calls) and mixed loop ($N_MIXED × write"
+	echo "/dev/null + openat/close + mmap/munmap), median of $ROUNDS rounds per run, then"
+	echo "median of runs; [min–max] over runs."
+	echo
+	echo "| configuration | getppid ns | added | mixed ns | added |"
+	echo "|---|---:|---:|---:|---:|"
+	for c in "${MICRO_CFGS[@]}"; do
+		g=$(cell micro getppid "$c" '%.0f')
+		m=$(cell micro mixed "$c" '%.0f')
+		num "$g" && g="$g [$(get micro getppid "$c" 5 | xargs printf '%.0f')–$(get micro getppid "$c" 6 | xargs printf '%.0f')]"
+		num "${m%% *}" && m="$m [$(get micro mixed "$c" 5 | xargs printf '%.0f')–$(get micro mixed "$c" 6 | xargs printf '%.0f')]"
+		ga=$(added getppid "$c")
+		ma=$(added mixed "$c")
+		[[ $c == none ]] && ga="—" ma="—"
+		echo "| ${MICRO_LABEL[$c]} | $g | ${ga:-—} | $m | ${ma:-—} |"
+	done
+	echo
+	for l in getppid mixed; do
+		u=$(added "$l" untracked)
+		e=$(added "$l" empty)
+		if num "${u#+}" && num "${e#+}" && [[ ${e#+} != 0 ]]; then
+			echo "- $l: untracked / empty raw_tp (added ns): **$(calc '%.2f' "${u#+} / ${e#+}")×**"
+		elif [[ -n $u && -n $e ]]; then
+			echo "- $l: untracked adds $u ns, empty raw_tp adds $e ns (ratio undefined)"
+		fi
+	done
+	echo
+} >>"$MD"
+
+# ---- servers -----------------------------------------------------------------------------------
+server_table() { # SECTION UNIT ROWS... (configs none seccomp learn enforce)
+	local sec=$1 unit=$2 r c v base
+	shift 2
+	echo "| $unit | none | seccomp union | learn | enforce |"
+	echo "|---|---:|---:|---:|---:|"
+	for r in "$@"; do
+		base=$(get "$sec" "$r" none 4)
+		printf '| %s |' "$r"
+		for c in none seccomp learn enforce; do
+			v=$(cell "$sec" "$r" "$c" '%.0f')
+			if [[ $c != none ]] && num "$v" && num "$base"; then
+				v="$v ($(calc '%.1f' "100 * $v / $base")%)"
+			fi
+			printf ' %s |' "$v"
+		done
+		echo
+	done
+}
+{
+	echo "## redis"
+	echo
+	echo "\`redis-benchmark -q -t $REDIS_TESTS -n $REDIS_N -c $REDIS_CLIENTS\` on loopback against a"
+	echo "redis-server started per configuration; requests/s (ratio to none)."
+	echo "Policy: learned here on redis under a short run of the same benchmark;"
+	echo "seccomp union: ${REDIS_SECCOMP:-n/a}."
+	echo
+	server_table redis "requests/s" SET GET INCR LPUSH "all (harmonic mean)"
+	echo
+	echo "## nginx"
+	echo
+	echo "nginx (1 worker) serving a 4 KiB static file on loopback, \`wrk -t1 -c32 -d${WRK_SEC}s\`;"
+	echo "requests/s (ratio to none). Policy learned here under wrk; seccomp union: ${NGINX_SECCOMP:-n/a}."
+	echo
+	server_table nginx "requests/s" "static 4 KiB"
+	echo
+} >>"$MD"
+
+# ---- learner ------------------------------------------------------------------------------------
+{
+	echo "## learner"
+	echo
+	echo "\`sysfence merge\` of $MERGE_TRACES traces (\`sf-bench-gen-traces\`: perturbed copies of"
+	echo "the ${MERGE_SEED:-n/a}, ≥ 300 library×syscall×argument tuples each); wall"
+	echo "time and max RSS from \`/usr/bin/time\`."
+	echo
+	echo "| measure | median | min–max |"
+	echo "|---|---:|---:|"
+	awk -F'\t' '$1 == "learner" {
+		if ($4 == "-") printf "| %s | %s | — |\n", $2, ($8 == "" ? "fail" : $8)
+		else printf "| %s | %s | %s–%s |\n", $2, $4, $5, $6 }' "$STATS"
+	echo
+} >>"$MD"
+
+# ---- targets --------------------------------------------------------------------------------------
+verdict() { # VALUE OP LIMIT
+	num "$1" || { echo "—"; return; }
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "le") ? v <= l : v >= l; print ok ? "yes" : "**no**" }'
+}
+pct() { # SECTION ROW CONFIG
+	local a b
+	a=$(get "$1" "$2" "$3" 4)
+	b=$(get "$1" "$2" none 4)
+	num "$a" && num "$b" && calc '%.1f' "100 * $a / $b"
+}
+{
+	echo "## Targets (issue 7)"
+	echo
+	echo "| target | measured | goal | met |"
+	echo "|---|---:|---:|---|"
+	v=$(added getppid learn); v=${v#+}
+	echo "| learn: ns added per tracked getppid | ${v:-n/a} | ≤ 250 | $(verdict "$v" le 250) |"
+	v=$(added getppid enforce); v=${v#+}
+	echo "| enforce: ns added per tracked getppid | ${v:-n/a} | ≤ 250 | $(verdict "$v" le 250) |"
+	u=$(added getppid untracked); e=$(added getppid empty); v=
+	num "${u#+}" && num "${e#+}" && [[ ${e#+} != 0 ]] && v=$(calc '%.2f' "${u#+} / ${e#+}")
+	echo "| untracked / empty raw_tp (added ns, getppid) | ${v:+$v×}${v:-n/a} | ≤ 1.1× | $(verdict "$v" le 1.1) |"
+	v=$(pct redis "all (harmonic mean)" enforce)
+	echo "| redis enforce / none | ${v:+$v%}${v:-n/a} | ≥ 95% | $(verdict "$v" ge 95) |"
+	v=$(pct redis "all (harmonic mean)" learn)
+	echo "| redis learn / none | ${v:+$v%}${v:-n/a} | ≥ 92% | $(verdict "$v" ge 92) |"
+	v=$(get learner "merge $MERGE_TRACES traces: wall s" merge 4)
+	echo "| learner merges $MERGE_TRACES traces | ${v:+$v s}${v:-n/a} | ≤ 1 s | $(verdict "$v" le 1) |"
+	echo
+	echo "Raw samples: \`raw.tsv\` (section, row, configuration, repetition, value)."
+	echo "Chart: \`results.png\`."
+} >>"$MD"
+
+# ---- chart -------------------------------------------------------------------------------------------
+# plot_or_empty DATAFILE PLOTCMD: PLOTCMD, or an empty panel when the file
+# has no number (gnuplot refuses a plot without valid points).
+plot_or_empty() {
+	if awk '{ for (i = 2; i <= NF; i++) if ($i != "?") found = 1 } END { exit !found }' "$1"; then
+		echo "$2"
+	else
+		echo "set label 1 'no data' at graph 0.45, graph 0.5; plot [0:1] [0:1] -1 notitle; unset label 1"
+	fi
+}
+
+if command -v gnuplot >/dev/null 2>&1; then
+	D=$OUT/.chart
+	mkdir -p "$D"
+	{
+		for c in seccomp seccomp-policy empty untracked learn enforce; do
+			g=$(added getppid "$c"); m=$(added mixed "$c")
+			printf '"%s" %s %s\n' "$c" "${g:-?}" "${m:-?}"
+		done
+	} >"$D/micro.dat"
+	{
+		for c in seccomp learn enforce; do
+			r=$(pct redis "all (harmonic mean)" "$c"); n=$(pct nginx "static 4 KiB" "$c")
+			printf '"%s" %s %s\n' "$c" "${r:-?}" "${n:-?}"
+		done
+	} >"$D/servers.dat"
+	gnuplot <<-EOF 2>"$D/gnuplot.err" || { echo "bench: gnuplot failed:" >&2; cat "$D/gnuplot.err" >&2; }
+		set terminal pngcairo size 1200,500 font ",11" noenhanced
+		set output "$OUT/results.png"
+		set datafile missing "?"
+		set style data histogram
+		set style histogram cluster gap 1
+		set style fill solid 0.85 border -1
+		set boxwidth 0.9
+		set grid ytics
+		set key top left
+		set multiplot layout 1,2 title "sysfence bench: $(uname -r), $CORES cores, $(date -u +%Y-%m-%d)$( ((QUICK)) && echo ' (QUICK: not meaningful)')"
+		set title "ns added per syscall vs none (median)"
+		set ylabel "ns"
+		set yrange [*:*]
+		$(plot_or_empty "$D/micro.dat" "plot '$D/micro.dat' using 2:xtic(1) title 'getppid', '' using 3 title 'mixed'")
+		set title "server throughput vs none (%)"
+		set ylabel "%"
+		set yrange [0:110]
+		set key bottom left
+		$(plot_or_empty "$D/servers.dat" "plot '$D/servers.dat' using 2:xtic(1) title 'redis (all tests)', '' using 3 title 'nginx static', 95 with lines dt 2 lc rgb 'gray40' title '95%'")
+		unset multiplot
+	EOF
+	rm -rf "$D"
+fi
+exit 0
