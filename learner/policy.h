@@ -92,6 +92,11 @@ int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
 /* Union src into dst (libraries by path+build_id+kind, syscalls unioned,
  * argument rules joined, evidence counts summed, first site kept). */
 int policy__merge(struct policy *dst, const struct policy *src);
+/* What both allow (learner/intersect.c): libraries (same path, build_id,
+ * kind) and syscalls present in a and b, argument conditions met, counts
+ * summed; compartments and transparent lists unioned.  *out is new. */
+int policy__intersect(const struct policy *a, const struct policy *b,
+		      struct policy **out);
 int policy__merge_opts(struct policy *dst, const struct policy *src,
 		       const struct gen_opts *opts);
 /* Process-wide union over all libraries (buckets included): out[nr] for

@@ -127,20 +127,24 @@ void print_policy_summary(const struct policy *p, const struct policy *old)
 }
 
 static const char merge_usage[] =
-	"Usage: sysfence merge FILE... -o OUT.json\n"
+	"Usage: sysfence merge FILE... -o OUT.json [--intersect]\n"
 	"\n"
 	"Merges traces (.trace.zst) and policies (.json) into one policy: the union\n"
-	"of every library's syscalls, evidence counts summed.\n"
+	"of every library's syscalls, evidence counts summed.  With --intersect, a\n"
+	"library or syscall stays only if every input has it (argument conditions\n"
+	"meet; counts still summed).  Compartments are kept from every input.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE   policy to write (required)\n"
 	"      --max-values N  an argument with more than N values (1..16, default\n"
 	"                      16) is allowed with any value (widened)\n"
+	"      --intersect     keep only what every input allows\n"
 	"  -q, --quiet         do not print the summary\n"
 	"  -h, --help          this help\n"
 	"\n"
-	"Example:\n"
-	"  sysfence merge traces/a.trace.zst traces/b.trace.zst -o policies/redis.json\n";
+	"Examples:\n"
+	"  sysfence merge traces/a.trace.zst traces/b.trace.zst -o policies/redis.json\n"
+	"  sysfence merge --intersect a.json b.json -o common.json\n";
 
 int cmd_merge(int argc, char **argv)
 {
@@ -148,11 +152,13 @@ int cmd_merge(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "max-values", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "intersect", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = NULL;
 	struct policy *acc = NULL;
+	int intersect = 0;
 	struct gen_opts gen = { 0 };
 	uint64_t mv;
 	char err[TRACE_ERRLEN] = "";
@@ -174,6 +180,9 @@ int cmd_merge(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'I':
+			intersect = 1;
 			break;
 		case 'h':
 			fputs(merge_usage, stdout);
@@ -197,7 +206,17 @@ int cmd_merge(int argc, char **argv)
 			acc = p;
 			continue;
 		}
-		ret = policy__merge_opts(acc, p, &gen);
+		if (intersect) {
+			struct policy *both = NULL;
+
+			ret = policy__intersect(acc, p, &both);
+			if (!ret) {
+				policy__free(acc);
+				acc = both;
+			}
+		} else {
+			ret = policy__merge_opts(acc, p, &gen);
+		}
 		policy__free(p);
 		if (ret) {
 			log_err("cannot merge %s: %s", argv[i], strerror(-ret));
