@@ -94,3 +94,12 @@ $(TP_DIR)/redis_module_%.so: tests/progs/redis_module_%.c tests/progs/redis_modu
 PROGS += $(TP_ENF_LIBS) $(TP_DIR)/enforce-target
 
 -include $(patsubst %,%.d,$(basename $(TP_ENF_LIBS)) $(TP_DIR)/enforce-target)
+
+# Hostile and messy targets (tests/integration/t082-hostile.t).
+$(TP_DIR)/hostile: tests/progs/hostile.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -o $@ $< -pthread
+
+PROGS += $(TP_DIR)/hostile
+-include $(TP_DIR)/hostile.d
