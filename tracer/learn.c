@@ -18,6 +18,7 @@
 
 #include "cliparse.h"
 #include "cmd.h"
+#include "diff.h"
 #include "elfinfo.h"
 #include "enforce.h"
 #include "fuzzlearn.h"
@@ -442,8 +443,13 @@ static int write_policy(struct session *s, const struct trace *t)
 		log_err("%s", err[0] ? err : strerror(-ret));
 		goto out;
 	}
-	if (!s->env->quiet)
+	if (!s->env->quiet) {
 		print_policy_summary(p, old);
+		if (old) {
+			printf("changes versus the previous %s:\n", s->policy_path);
+			diff__print_policies(stdout, old, p, isatty(STDOUT_FILENO));
+		}
+	}
 out:
 	policy__free(p);
 	policy__free(old);
@@ -689,14 +695,7 @@ int cmd_learn(int argc, char **argv)
 
 		rt__poll(s.rt, 100);
 		now = now_ms();
-		if (!env.pid) {
-			pid_t w = waitpid(child.pid, &status, WNOHANG);
-
-			if (w == child.pid) {
-				target_done = 1;
-				break;
-			}
-		} else if (kill(env.pid, 0) && errno == ESRCH) {
+		if (target_ended(&env, &child, &status)) {
 			target_done = 1;
 			break;
 		}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argnames.h"
 #include "enforce.h"
 #include "generalize.h"
 #include "syscalls.h"
@@ -44,8 +45,11 @@ void enforce__format_args(uint32_t nr, const uint64_t arg[SF_NARGS], char *buf, 
 
 		if (sl->kind == SF_ARGK_NONE)
 			continue;
-		w = snprintf(buf + used, len - used, "%sarg%u=0x%llx", used ? ", " : "", sl->idx,
-			     (unsigned long long)arg[s]);
+		char sym[128];
+
+		if (argname__format(sl->sym, arg[s], sym, sizeof(sym)) < 0)
+			snprintf(sym, sizeof(sym), "0x%llx", (unsigned long long)arg[s]);
+		w = snprintf(buf + used, len - used, "%sarg%u=%s", used ? ", " : "", sl->idx, sym);
 		if (w < 0 || (size_t)w >= len - used)
 			return;
 		used += (size_t)w;
