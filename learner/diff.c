@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "diff.h"
+#include "generalize.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -78,14 +79,25 @@ static enum risk lib_risk(const struct policy_lib *l)
 }
 
 /* How b's argument conditions for one syscall relate to a's: 0 same,
- * otherwise DIFF_ARGS_*.  Argument rules are not part of the policy model
- * yet (issue 3); until they are, every common syscall compares equal. */
+ * otherwise DIFF_ARGS_*.  The join (least rule allowing both) decides:
+ * join(a, b) == b means b allows everything a did and more (widened);
+ * == a means b allows less (narrowed); else both gained and lost. */
 static int args_compare(const struct policy_syscall *a,
 			const struct policy_syscall *b)
 {
-	(void)a;
-	(void)b;
-	return 0;
+	struct policy_syscall j;
+	unsigned maxv = gen__max_values(NULL);
+
+	if (gen__args_equal(a, b))
+		return 0;
+	j = *a;
+	j.site = NULL;
+	gen__join_args(&j, b, maxv);
+	if (gen__args_equal(&j, b))
+		return DIFF_ARGS_WIDENED;
+	if (gen__args_equal(&j, a))
+		return DIFF_ARGS_NARROWED;
+	return DIFF_ARGS_CHANGED;
 }
 
 static void diff_lib_syscalls(struct dbuild *b, const struct policy_lib *la,

@@ -137,8 +137,8 @@ static const struct score_weight weights[] = {
 	{ "splice", 3, "CVE-2022-0847 (Dirty Pipe)" },
 	{ "swapoff", 10, "CAP_SYS_ADMIN; " DOCKER },
 	{ "swapon", 10, "CAP_SYS_ADMIN; " DOCKER },
-	{ "syslog", 5, "kernel log (address leaks), CAP_SYSLOG" },
 	{ "sysfs", 5, "obsolete; " DOCKER },
+	{ "syslog", 5, "kernel log (address leaks), CAP_SYSLOG" },
 	{ "umount2", 10, "CAP_SYS_ADMIN; " DOCKER },
 	{ "unshare", 15, "user namespaces expose root-only kernel code to "
 			 "unprivileged users (e.g. CVE-2022-0185); " DOCKER },

@@ -12,6 +12,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "argnames.h"
+#include "generalize.h"
 #include "groups.h"
 #include "score.h"
 #include "show.h"
@@ -32,7 +34,64 @@ struct row {
 	const struct sc_group *group;
 	uint64_t count;
 	const char *site;
+	struct policy_syscall args; /* argument rules (joined over members) */
 };
+
+/* One value in symbolic form ("O_RDONLY|O_CLOEXEC", "AF_INET"), the
+ * number when the slot has no display class. */
+static void fmt_value(unsigned sym, uint64_t v, char *buf, size_t len)
+{
+	if (sym == SF_SYM_NONE || argname__format(sym, v, buf, len) < 0)
+		snprintf(buf, len, v < 10 ? "%llu" : "0x%llx",
+			 (unsigned long long)v);
+}
+
+/* "arg1 in {0x0, 0x2}; arg2 flags within 0x3" or "" when unconditional. */
+static void args_text(const struct policy_syscall *sc, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (!gen__has_conditions(sc))
+		return;
+	for (unsigned i = 0; i < sc->nargs && i < SF_ARG_SLOTS; i++) {
+		const struct policy_argrule *r = &sc->arg[i];
+		const struct sf_argslot *slot = gen__slot(sc->nr, i);
+		unsigned sym = slot ? slot->sym : 0;
+		char v[64];
+
+		if (r->kind == SF_ARGK_NONE || o + 1 >= len)
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%sarg%u ", o ? "; " : "",
+				      r->idx);
+		if (o >= len)
+			break;
+		if (r->any) {
+			o += (size_t)snprintf(buf + o, len - o, "any (widened)");
+		} else if (r->kind == SF_ARGK_FLAGS) {
+			fmt_value(sym, r->allowed, v, sizeof(v));
+			o += (size_t)snprintf(buf + o, len - o, "flags within %s", v);
+			if (o < len && r->deny_all_of) {
+				fmt_value(sym, r->deny_all_of, v, sizeof(v));
+				o += (size_t)snprintf(buf + o, len - o,
+						      ", never all of %s", v);
+			}
+		} else {
+			o += (size_t)snprintf(buf + o, len - o, "in {");
+			for (unsigned k = 0; k < r->nvalues && o < len; k++) {
+				fmt_value(sym, r->values[k], v, sizeof(v));
+				o += (size_t)snprintf(buf + o, len - o, "%s%s",
+						      k ? ", " : "", v);
+			}
+			if (o < len)
+				o += (size_t)snprintf(buf + o, len - o, "}");
+		}
+		if (o >= len)
+			break;
+	}
+	if (o >= len && len > 4)
+		strcpy(buf + len - 4, "...");
+}
 
 static int row_cmp(const void *x, const void *y)
 {
@@ -75,6 +134,11 @@ static size_t unit_rows(const struct policy *p, long comp, size_t lib,
 				r->group = groups__primary(s->nr);
 				r->count = 0;
 				r->site = NULL;
+				r->args = *s;
+				r->args.site = NULL;
+			} else {
+				gen__join_args(&rows[at[s->nr]].args, s,
+					       gen__max_values(NULL));
 			}
 			r = &rows[at[s->nr]];
 			r->count = r->count + s->count < r->count ? UINT64_MAX :
@@ -103,6 +167,7 @@ static const char *risk_mark(uint32_t nr)
 static void print_rows(FILE *f, const struct row *rows, size_t n)
 {
 	const struct sc_group *prev = NULL;
+	char args[100 - 19];
 
 	fprintf(f, "  %-14s %-22s %-4s %12s  %s\n", "GROUP", "SYSCALL", "RISK",
 		"COUNT", "FIRST CALL SITE");
@@ -121,6 +186,9 @@ static void print_rows(FILE *f, const struct row *rows, size_t n)
 			fprintf(f, "%.*s...\n", SITE_WIDTH - 3, site);
 		else
 			fprintf(f, "%s\n", site);
+		args_text(&r->args, args, sizeof(args));
+		if (args[0])
+			fprintf(f, "  %-14s   %s\n", "", args);
 	}
 }
 
@@ -277,6 +345,15 @@ char *show__to_json(const struct policy *p)
 			      cJSON_AddStringToObject(e, "site", rows[k].site) :
 			      cJSON_AddNullToObject(e, "site")))
 				goto fail;
+			{
+				char text[1024];
+
+				args_text(&rows[k].args, text, sizeof(text));
+				if (!(text[0] ?
+				      cJSON_AddStringToObject(e, "args", text) :
+				      cJSON_AddNullToObject(e, "args")))
+					goto fail;
+			}
 		}
 	}
 	sc = cJSON_AddObjectToObject(root, "score");
