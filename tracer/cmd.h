@@ -27,6 +27,7 @@ int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_enforce(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* Load a trace or a policy file (detected by content) as a policy. */
 int load_policy_or_trace(const char *path, struct policy **out);

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <getopt.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -843,6 +844,19 @@ static int write_curve(struct run *r, const char *path, uint64_t replay_tuples)
 	return ret;
 }
 
+/* afl-fuzz's findings: <out>/default/NAME, or <out>/NAME in non-instrumented
+ * mode (no fuzzer id there). */
+static void findings_path(const struct run *r, const char *name, char *out, size_t len)
+{
+	struct stat st;
+
+	snprintf(out, len, "%s/default", r->afl_out);
+	if (stat(out, &st) || !S_ISDIR(st.st_mode))
+		snprintf(out, len, "%s/%s", r->afl_out, name);
+	else
+		snprintf(out, len, "%s/default/%s", r->afl_out, name);
+}
+
 /* ---- the driver ------------------------------------------------------------------------- */
 static int setup_workdir(struct run *r)
 {
@@ -946,7 +960,7 @@ static int fuzz_phase(struct run *r, const char *afl_fuzz)
 	stop_afl(r, &status);
 	/* Leftover packets, then afl-fuzz's final word. */
 	drain_statsd(r->statsd, &r->st);
-	snprintf(stats, sizeof(stats), "%s/default/fuzzer_stats", r->afl_out);
+	findings_path(r, "fuzzer_stats", stats, sizeof(stats));
 	read_fuzzer_stats(stats, &r->st);
 	rt__poll(fs->rt, 0);
 	add_sample(r, r->fuzz_ms);
@@ -1037,11 +1051,11 @@ int fuzzlearn__run(const struct fuzz_opts *o, struct fuzz_session *fs)
 		goto out;
 
 	/* Phase 2: queue, then crashes (last, so that they can be told apart). */
-	snprintf(dir, sizeof(dir), "%s/default/queue", r.afl_out);
+	findings_path(&r, "queue", dir, sizeof(dir));
 	ret = list_inputs(dir, &queue, &nqueue_all);
 	nqueue = nqueue_all;
 	if (!ret) {
-		snprintf(dir, sizeof(dir), "%s/default/crashes", r.afl_out);
+		findings_path(&r, "crashes", dir, sizeof(dir));
 		ret = list_inputs(dir, &crashes, &ncrashes);
 	}
 	if (ret) {
@@ -1138,8 +1152,8 @@ int fuzzlearn__run(const struct fuzz_opts *o, struct fuzz_session *fs)
 				fprintf(stderr, "    %s\n", qrs.crash_lines[i]);
 		}
 		if (ncrashes) {
-			fprintf(stderr, "sysfence: crash inputs (%zu, in %s/default/crashes):\n",
-				ncrashes, r.afl_out);
+			findings_path(&r, "crashes", dir, sizeof(dir));
+			fprintf(stderr, "sysfence: crash inputs (%zu, in %s):\n", ncrashes, dir);
 			for (size_t i = 0; i < crs.ncrash_lines; i++)
 				fprintf(stderr, "    %s\n", crs.crash_lines[i]);
 			if (crs.run - crs.crashed)
@@ -1202,4 +1216,167 @@ out:
 	free(curve);
 	free(crash_path);
 	return ret;
+}
+
+/* ---- sysfence plot saturation ------------------------------------------------------ */
+static const char plot_usage[] =
+	"Usage: sysfence plot saturation TRACE [-o PNG]\n"
+	"\n"
+	"Renders the saturation curve that `learn --fuzz` wrote beside TRACE\n"
+	"(<stem>.saturation.tsv, where stem is TRACE without .trace.zst) as a PNG\n"
+	"with gnuplot: distinct (library, syscall, args) tuples over time, and the\n"
+	"executions afl-fuzz made.  A flat tuple line at the right end means fuzzing\n"
+	"stopped finding new behaviour.  TRACE may also be the .tsv itself.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output PNG  output file (default <stem>.saturation.png)\n"
+	"  -h, --help        this help\n"
+	"\n"
+	"Examples:\n"
+	"  sysfence plot saturation traces/sfparse-20260101T000000Z.trace.zst\n"
+	"\n"
+	"Exit status: 0 written, 1 runtime error (no curve, no gnuplot), 2 usage.\n";
+
+/* gnuplot single-quoted string: a quote is written twice. */
+static void gp_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static int curve_binary(const char *tsv, char *out, size_t len)
+{
+	char line[PATH_MAX + 32];
+	FILE *f = fopen(tsv, "re");
+	int found = 0;
+
+	if (!f)
+		return -errno;
+	out[0] = 0;
+	while (!found && fgets(line, sizeof(line), f) && line[0] == '#')
+		if (!strncmp(line, "# binary: ", 10)) {
+			line[strcspn(line, "\n")] = 0;
+			if (strlen(line + 10) < len)
+				strcpy(out, line + 10);
+			found = 1;
+		}
+	fclose(f);
+	return 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *output = NULL, *gnuplot_env = getenv("GNUPLOT");
+	char *tsv = NULL, *png = NULL, gnuplot[PATH_MAX], binary[PATH_MAX];
+	int c, ret, status, pfd[2], is_tsv, exit_code = EXIT_FAIL;
+	const char *arg;
+	size_t n;
+	FILE *f;
+	pid_t pid;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(plot_usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(plot_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "saturation")) {
+		log_err("expected: sysfence plot saturation TRACE (see --help)");
+		return EXIT_USAGE;
+	}
+	arg = argv[optind + 1];
+	n = strlen(arg);
+	is_tsv = n > 4 && !strcmp(arg + n - 4, ".tsv");
+	tsv = is_tsv ? strdup(arg) : fuzzlearn__curve_path(arg, ".saturation.tsv");
+	if (output)
+		png = strdup(output);
+	else if (is_tsv && asprintf(&png, "%.*s.png", (int)(n - 4), arg) < 0)
+		png = NULL;
+	else if (!is_tsv)
+		png = fuzzlearn__curve_path(arg, ".saturation.png");
+	if (!tsv || !png) {
+		log_err("out of memory");
+		goto out;
+	}
+	ret = curve_binary(tsv, binary, sizeof(binary));
+	if (ret) {
+		log_err("no saturation curve %s: %s (written by `sysfence learn --fuzz`)", tsv,
+			strerror(-ret));
+		goto out;
+	}
+	ret = launch__resolve(gnuplot_env && *gnuplot_env ? gnuplot_env : "gnuplot", gnuplot,
+			      sizeof(gnuplot));
+	if (ret) {
+		log_err("gnuplot not found (apt-get install gnuplot-nox, or set GNUPLOT=path)");
+		goto out;
+	}
+	if (pipe2(pfd, O_CLOEXEC)) {
+		log_err("pipe: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		dup2(pfd[0], 0);
+		execl(gnuplot, "gnuplot", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[0]);
+	f = fdopen(pfd[1], "w");
+	if (!f) {
+		close(pfd[1]);
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	fputs("set terminal pngcairo size 1000,560 font 'sans,10'\nset output ", f);
+	gp_quoted(f, png);
+	fputs("\nset title ", f);
+	gp_quoted(f, binary[0] ? binary : tsv);
+	fputs(" noenhanced\n"
+	      "set xlabel 'seconds of fuzzing'\n"
+	      "set ylabel 'distinct (library, syscall, args) tuples'\n"
+	      "set y2label 'executions'\n"
+	      "set ytics nomirror\nset y2tics\nset yrange [0:*]\nset y2range [0:*]\n"
+	      "set grid\nset key left top\nset datafile commentschars '#'\n"
+	      "set datafile separator '\\t'\n"
+	      "plot ", f);
+	gp_quoted(f, tsv);
+	fputs(" using 1:3 with steps lw 2.5 lc rgb '#c0392b' title 'distinct tuples', \\\n"
+	      "     '' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#2c7fb8' title 'executions'\n",
+	      f);
+	if (fclose(f))
+		log_warn("writing to gnuplot: %s", strerror(errno));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		log_err("gnuplot failed on %s", tsv);
+		goto out;
+	}
+	fprintf(stderr, "sysfence: saturation plot written to %s\n", png);
+	exit_code = EXIT_OK;
+out:
+	free(tsv);
+	free(png);
+	return exit_code;
 }

@@ -29,6 +29,7 @@ static const struct cmd cmds[] = {
 	{ "groups", cmd_groups, "list the syscall groups (@network-io, ...)" },
 	{ "enforce", cmd_enforce, "kill calls outside their library's rules" },
 	{ "export", cmd_export, "write the process-wide union as an OCI profile or a BPF filter" },
+	{ "plot", cmd_plot, "plot the saturation curve of a `learn --fuzz` run (PNG)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help" },
 };
