@@ -222,6 +222,13 @@ pct() { # SECTION ROW CONFIG
 	v=$(get learner "merge $MERGE_TRACES traces: wall s" merge 4)
 	echo "| learner merges $MERGE_TRACES traces | ${v:+$v s}${v:-n/a} | ≤ 1 s | $(verdict "$v" le 1) |"
 	echo
+	noisy=$(awk -F'\t' '$1 == "noise" && $5 + 0 > 0' "$RAW" | wc -l)
+	total=$(awk -F'\t' '$1 == "noise"' "$RAW" | wc -l)
+	if ((noisy)); then
+		echo "**Noise:** $noisy of $total micro samples started while another session's"
+		echo "sys_enter program was attached (every process pays for it, \"none\" included)."
+		echo
+	fi
 	echo "Raw samples: \`raw.tsv\` (section, row, configuration, repetition, value)."
 	echo "Chart: \`results.png\`."
 } >>"$MD"

@@ -82,9 +82,9 @@ if ((QUICK)); then
 	WRK_SEC=1
 	MERGE_TRACES=10
 else
-	N_GETPPID=300000 N_MIXED=40000 ROUNDS=5
+	N_GETPPID=200000 N_MIXED=20000 ROUNDS=5
 	REDIS_N=200000 REDIS_PREP_N=20000
-	WRK_SEC=4
+	WRK_SEC=3
 	MERGE_TRACES=100
 fi
 REDIS_TESTS=set,get,incr,lpush
@@ -201,6 +201,12 @@ micro_prep() {
 	done
 }
 
+# foreign_tracers: sys_enter programs attached by anyone but this run (other
+# sysfence sessions make every process pay; samples taken then are noted).
+foreign_tracers() {
+	bpftool prog show 2>/dev/null | grep -cE 'name (sf_sys_enter|bench_empty_sys_enter)'
+}
+
 # micro_one CONFIG LOOP N: sets MICRO_V to ns per syscall, "n/a (...)" or
 # "fail" (not a subshell: started processes stay in PIDS for the EXIT trap).
 micro_one() {
@@ -257,12 +263,14 @@ micro_one() {
 }
 
 micro_rep() {
-	local rep=$1 loop n cfg
+	local rep=$1 loop n cfg f
 	for loop in getppid mixed; do
 		[[ $loop == getppid ]] && n=$N_GETPPID || n=$N_MIXED
 		for cfg in $(rotate "$rep" "${MICRO_CONFIGS[@]}"); do
+			f=$(foreign_tracers)
 			micro_one "$cfg" "$loop" "$n"
 			record micro "$loop" "$cfg" "$rep" "$MICRO_V"
+			record noise "foreign sys_enter programs" "$cfg" "$rep" "$f"
 			log "rep $rep micro $loop $cfg: $MICRO_V"
 		done
 	done
