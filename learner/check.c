@@ -287,6 +287,12 @@ static void check_rules(struct ctx *c, const cJSON *rules, const char *base,
 		return; /* policy__parse reports the type */
 	for (const cJSON *rule = rules->child; rule; rule = rule->next, i++) {
 		const cJSON *names = cJSON_GetObjectItemCaseSensitive(rule, "names");
+		const cJSON *args = cJSON_GetObjectItemCaseSensitive(rule, "args");
+		const cJSON *wid = cJSON_GetObjectItemCaseSensitive(rule, "widened");
+		/* entries with argument conditions repeat names: one entry
+		 * per alternative (as policy__parse allows) */
+		bool cond = (cJSON_IsArray(args) && args->child) ||
+			    (cJSON_IsArray(wid) && wid->child);
 		size_t j = 0;
 
 		snprintf(rp, sizeof(rp), "%s[%zu]", base, i);
@@ -326,6 +332,8 @@ static void check_rules(struct ctx *c, const cJSON *rules, const char *base,
 					     "name '%s' (%s)", s, np);
 				continue;
 			}
+			if (cond)
+				continue;
 			if (seen && seen[nr]) {
 				diag(c, CHECK_ERROR, np, "duplicate syscall name "
 				     "'%s' (%s; first at %s)", s, np, seen[nr]);
@@ -500,8 +508,19 @@ int check__text(const char *buf, size_t len, check_exists_fn exists,
 		} else if (rc) {
 			const char *m = err;
 			unsigned line = 0, col = 0;
+			int used = 0;
 
 			if (!strncmp(m, "<>:", 3) &&
+			    sscanf(m + 3, "%u:%n", &line, &used) == 1 && used &&
+			    !(m[3 + used] >= '0' && m[3 + used] <= '9')) {
+				/* "<>:LINE: message" (policy.c knows the line) */
+				m += 3 + used;
+				while (*m == ' ')
+					m++;
+				diag(&c, CHECK_ERROR, NULL, "%s", m);
+				if (!c.err)
+					c.r->diags[c.r->n - 1].line = line;
+			} else if (!strncmp(m, "<>:", 3) &&
 			    sscanf(m + 3, "%u:%u:", &line, &col) == 2) {
 				m = strchr(m + 3, ':');
 				m = m ? strchr(m + 1, ':') : NULL;

@@ -272,6 +272,12 @@ static void test_check_broken(void **state)
 	assert_true(has_diag(r, 6, CHECK_ERROR, "expected one of executable"));
 	check__free(r);
 
+	/* impossible argument condition: policy__parse's verdict, with line */
+	r = check_file(FIXTURE("review-badargs.json"));
+	assert_int_equal(r->nerrors, 1);
+	assert_true(has_diag(r, 14, CHECK_ERROR, "out of range"));
+	check__free(r);
+
 	r = check_file(FIXTURE("review-a.json"));
 	assert_int_equal(r->nerrors, 0);
 	assert_int_equal(r->nwarnings, 2); /* /usr/bin/demo, libz: not here */
