@@ -1,0 +1,548 @@
+/* test_args.c - argument rules: generalisation of each kind, threshold
+ * widening, W^X, OCI args encoding, determinism, round trip, bad
+ * conditions, symbolic names, the libseccomp union. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "argnames.h"
+#include "generalize.h"
+#include "policy.h"
+#include "seccomp_build.h"
+#include "trace.h"
+
+#define NR_MMAP 9
+#define NR_MPROTECT 10
+#define NR_IOCTL 16
+#define NR_SOCKET 41
+#define NR_OPENAT 257
+#define NR_READ 0
+#define NR_EXIT_GROUP 231
+
+struct obs {
+	const char *lib;
+	uint32_t nr;
+	uint64_t a0, a1, count;
+};
+
+static struct trace *trace_of(const struct obs *o, size_t n, int reverse)
+{
+	struct trace *t = trace__new();
+
+	assert_non_null(t);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = reverse ? n - 1 - k : k;
+		uint64_t arg[TRACE_NARGS] = { o[i].a0, o[i].a1 };
+		int lib = trace__add_lib(t, o[i].lib, NULL, LIB_KIND_LIBRARY, 0, 0);
+
+		assert_true(lib >= 0);
+		assert_int_equal(trace__add_tuple(t, (uint32_t)lib, o[i].nr, arg,
+						  o[i].count ? o[i].count : 1), 0);
+	}
+	return t;
+}
+
+static struct policy *policy_of(const struct obs *o, size_t n, unsigned maxv,
+				int reverse)
+{
+	struct gen_opts opts = { maxv };
+	struct trace *t = trace_of(o, n, reverse);
+	struct policy *p = NULL;
+	char err[256] = "";
+
+	assert_int_equal(policy__from_trace_opts(t, &opts, &p, err, sizeof(err)), 0);
+	trace__free(t);
+	return p;
+}
+
+static const struct policy_syscall *find_sc(const struct policy *p,
+					    const char *lib, uint32_t nr)
+{
+	for (size_t i = 0; i < p->nlibs; i++) {
+		if (strcmp(p->libs[i].path, lib))
+			continue;
+		for (size_t k = 0; k < p->libs[i].nsyscalls; k++)
+			if (p->libs[i].syscalls[k].nr == nr)
+				return &p->libs[i].syscalls[k];
+	}
+	return NULL;
+}
+
+/* ---- generalisation ------------------------------------------------------- */
+
+static void test_flags_union(void **state)
+{
+	const struct obs o[] = {
+		{ "/l/a.so", NR_OPENAT, O_RDONLY | O_CLOEXEC, 0, 3 },
+		{ "/l/a.so", NR_OPENAT, O_WRONLY | O_CREAT | O_TRUNC, 0, 1 },
+	};
+	struct policy *p;
+	const struct policy_syscall *s;
+
+	(void)state;
+	p = policy_of(o, 2, 0, 0);
+	s = find_sc(p, "/l/a.so", NR_OPENAT);
+	assert_non_null(s);
+	assert_int_equal(s->nargs, 1);
+	assert_int_equal(s->arg[0].idx, 2);
+	assert_int_equal(s->arg[0].kind, SF_ARGK_FLAGS);
+	/* O_CLOEXEC is normalised away by the table's mask */
+	assert_int_equal(s->arg[0].allowed, O_WRONLY | O_CREAT | O_TRUNC);
+	assert_int_equal(s->arg[0].deny_all_of, 0);
+	assert_int_equal(s->count, 4);
+	policy__free(p);
+}
+
+static void test_enum_and_masked_enum(void **state)
+{
+	const struct obs o[] = {
+		{ "/l/a.so", NR_SOCKET, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 1 },
+		{ "/l/a.so", NR_SOCKET, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 1 },
+		{ "/l/a.so", NR_SOCKET, AF_INET, SOCK_STREAM, 1 },
+	};
+	struct policy *p = policy_of(o, 3, 0, 0);
+	const struct policy_syscall *s = find_sc(p, "/l/a.so", NR_SOCKET);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(s->nargs, 2);
+	assert_int_equal(s->arg[0].kind, SF_ARGK_ENUM);
+	assert_int_equal(s->arg[0].nvalues, 2);
+	assert_int_equal(s->arg[0].values[0], AF_UNIX);
+	assert_int_equal(s->arg[0].values[1], AF_INET);
+	assert_int_equal(s->arg[1].kind, SF_ARGK_MASKED_ENUM);
+	assert_int_equal(s->arg[1].nvalues, 2);
+	assert_int_equal(s->arg[1].values[0], SOCK_STREAM);
+	assert_int_equal(s->arg[1].values[1], SOCK_DGRAM);
+	policy__free(p);
+}
+
+static void test_threshold_widening(void **state)
+{
+	struct obs o[20];
+	struct policy *p;
+	const struct policy_syscall *s;
+
+	(void)state;
+	for (size_t i = 0; i < 20; i++)
+		o[i] = (struct obs){ "/l/a.so", NR_IOCTL, 0x5400 + i, 0, 1 };
+	/* 16 values: kept; the 17th widens */
+	p = policy_of(o, 16, 0, 0);
+	s = find_sc(p, "/l/a.so", NR_IOCTL);
+	assert_int_equal(s->arg[0].any, 0);
+	assert_int_equal(s->arg[0].nvalues, 16);
+	policy__free(p);
+	p = policy_of(o, 17, 0, 0);
+	s = find_sc(p, "/l/a.so", NR_IOCTL);
+	assert_int_equal(s->arg[0].any, 1);
+	assert_int_equal(s->arg[0].nvalues, 0);
+	assert_int_equal(gen__widened_mask(s), 1u << 1);
+	assert_false(gen__has_conditions(s));
+	policy__free(p);
+	/* --max-values 3 */
+	p = policy_of(o, 3, 3, 0);
+	assert_int_equal(find_sc(p, "/l/a.so", NR_IOCTL)->arg[0].nvalues, 3);
+	policy__free(p);
+	p = policy_of(o, 4, 3, 0);
+	assert_int_equal(find_sc(p, "/l/a.so", NR_IOCTL)->arg[0].any, 1);
+	policy__free(p);
+}
+
+static void test_wx(void **state)
+{
+	const struct obs rw_rx[] = {
+		{ "/l/a.so", NR_MMAP, 0, 0, 0 }, /* slot 0 = prot */
+		{ "/l/a.so", NR_MMAP, PROT_READ | PROT_WRITE, 0, 1 },
+		{ "/l/a.so", NR_MMAP, PROT_READ | PROT_EXEC, 0, 1 },
+	};
+	const struct obs rwx[] = {
+		{ "/l/a.so", NR_MPROTECT, PROT_READ | PROT_WRITE, 0, 1 },
+		{ "/l/a.so", NR_MPROTECT, PROT_READ | PROT_WRITE | PROT_EXEC, 0, 1 },
+	};
+	struct policy_syscall sc = { .nr = NR_MMAP };
+	struct arg_alt alts[8];
+	struct policy *p;
+	const struct policy_syscall *s;
+	int n;
+
+	(void)state;
+	p = policy_of(rw_rx, 3, 0, 0);
+	s = find_sc(p, "/l/a.so", NR_MMAP);
+	assert_int_equal(s->arg[0].allowed, PROT_READ | PROT_WRITE | PROT_EXEC);
+	assert_int_equal(s->arg[0].deny_all_of, PROT_WRITE | PROT_EXEC);
+	/* two alternatives: no write, or no exec; each also masks the
+	 * never-seen bits */
+	n = gen__alternatives(s, alts, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(alts[0].n, 1);
+	assert_int_equal(alts[0].c[0].op, ARGC_MASKED_EQ);
+	assert_int_equal(alts[0].c[0].a, 0xffffffffULL & ~(uint64_t)(PROT_READ | PROT_EXEC));
+	assert_int_equal(alts[1].c[0].a, 0xffffffffULL & ~(uint64_t)(PROT_READ | PROT_WRITE));
+	assert_int_equal(alts[0].c[0].b, 0);
+	/* order does not matter */
+	{
+		struct policy *q = policy_of(rw_rx, 3, 0, 1);
+
+		assert_true(gen__args_equal(s, find_sc(q, "/l/a.so", NR_MMAP)));
+		policy__free(q);
+	}
+	policy__free(p);
+
+	/* the exact combination seen: allowed */
+	p = policy_of(rwx, 2, 0, 0);
+	s = find_sc(p, "/l/a.so", NR_MPROTECT);
+	assert_int_equal(s->arg[0].deny_all_of, 0);
+	policy__free(p);
+
+	/* join keeps W^X only when no side saw W|X together */
+	sc.nargs = 1;
+	sc.arg[0] = (struct policy_argrule){ .idx = 2, .kind = SF_ARGK_FLAGS,
+					     .allowed = PROT_READ | PROT_WRITE };
+	{
+		struct policy_syscall other = sc;
+
+		other.arg[0].allowed = PROT_READ | PROT_EXEC;
+		gen__join_args(&sc, &other, 16);
+		assert_int_equal(sc.arg[0].deny_all_of, PROT_WRITE | PROT_EXEC);
+		other.arg[0].allowed = PROT_WRITE | PROT_EXEC;
+		other.arg[0].deny_all_of = 0;
+		gen__join_args(&sc, &other, 16);
+		assert_int_equal(sc.arg[0].deny_all_of, 0);
+	}
+}
+
+static void test_join_unconditional_wins(void **state)
+{
+	struct policy_syscall a = { .nr = NR_OPENAT }, b = { .nr = NR_OPENAT };
+	uint64_t v[2] = { O_RDONLY, 0 };
+
+	(void)state;
+	gen__observe(&a, NR_OPENAT, v);
+	assert_int_equal(a.nargs, 1);
+	gen__join_args(&a, &b, 16); /* b: no conditions */
+	assert_int_equal(a.nargs, 0);
+	assert_false(gen__has_conditions(&a));
+}
+
+/* ---- OCI encoding, round trip, union ----------------------------------------- */
+
+static const struct obs mixed[] = {
+	{ "/l/a.so", NR_OPENAT, O_RDONLY, 0, 2 },
+	{ "/l/b.so", NR_OPENAT, O_WRONLY | O_CREAT, 0, 1 },
+	{ "/l/b.so", NR_SOCKET, AF_UNIX, SOCK_STREAM, 1 },
+	{ "/l/b.so", NR_SOCKET, AF_INET, SOCK_DGRAM, 1 },
+	{ "/l/b.so", NR_MMAP, PROT_READ | PROT_EXEC, 0, 1 },
+	{ "/l/b.so", NR_READ, 0, 0, 5 },
+	{ "/l/b.so", NR_EXIT_GROUP, 0, 0, 1 },
+	{ "/l/a.so", NR_IOCTL, 0x5401, 0, 1 },
+	{ "/l/a.so", NR_IOCTL, 0x80045430, 0, 1 }, /* TIOCGPTN: bit 31 set */
+};
+
+static void test_oci_encoding(void **state)
+{
+	struct policy *p = policy_of(mixed, sizeof(mixed) / sizeof(mixed[0]), 0, 0);
+	char *j = policy__to_json(p), *oci = policy__to_oci_json(p);
+
+	(void)state;
+	assert_non_null(j);
+	assert_non_null(oci);
+	/* openat of a.so: only O_RDONLY, value = mask of forbidden bits */
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "\"index\": 2,\n%*s\"value\": %llu,\n%*s"
+			 "\"valueTwo\": 0,\n%*s\"op\": \"SCMP_CMP_MASKED_EQ\"", 16, "",
+			 (unsigned long long)SF_OPEN_MASK, 16, "", 16, "");
+		assert_non_null(strstr(j, want));
+	}
+	/* socket: product of 2 domains x 2 types = 4 entries */
+	{
+		size_t n = 0;
+
+		for (const char *s = oci; (s = strstr(s, "\"socket\"")); s++)
+			n++;
+		assert_int_equal(n, 4);
+	}
+	/* EQ for small enum values, MASKED_EQ under 0xffffffff for bit 31 */
+	assert_non_null(strstr(oci, "\"value\": 21505,\n      "
+				    "    \"valueTwo\": 0,\n          \"op\": \"SCMP_CMP_EQ\""));
+	assert_non_null(strstr(oci, "\"value\": 4294967295,\n          "
+				    "\"valueTwo\": 2147767344,\n          "
+				    "\"op\": \"SCMP_CMP_MASKED_EQ\""));
+	/* read and exit_group share the grouped entry */
+	assert_non_null(strstr(oci, "\"names\": [\n        \"exit_group\",\n"
+				    "        \"read\"\n      ],"));
+	assert_null(strstr(oci, "sysfence"));
+	free(j);
+	free(oci);
+	policy__free(p);
+}
+
+static void test_union(void **state)
+{
+	struct policy *p = policy_of(mixed, sizeof(mixed) / sizeof(mixed[0]), 0, 0);
+	struct policy_syscall *u = calloc(512, sizeof(*u));
+
+	(void)state;
+	assert_int_equal(policy__union(p, u, 512), 0);
+	assert_int_equal(u[NR_OPENAT].count, 2);
+	assert_int_equal(u[NR_OPENAT].arg[0].allowed, O_WRONLY | O_CREAT);
+	assert_int_equal(u[NR_SOCKET].arg[0].nvalues, 2);
+	free(u);
+	policy__free(p);
+}
+
+static void test_round_trip_and_determinism(void **state)
+{
+	size_t n = sizeof(mixed) / sizeof(mixed[0]);
+	struct policy *p = policy_of(mixed, n, 0, 0), *r = policy_of(mixed, n, 0, 1);
+	struct policy *q = NULL;
+	char *j1 = policy__to_json(p), *j2 = policy__to_json(r), *j3;
+	char err[256] = "";
+
+	(void)state;
+	assert_string_equal(j1, j2);
+	assert_int_equal(policy__parse(j1, strlen(j1), "t.json", &q, err, sizeof(err)), 0);
+	j3 = policy__to_json(q);
+	assert_string_equal(j1, j3);
+	free(j1);
+	free(j2);
+	free(j3);
+	policy__free(p);
+	policy__free(r);
+	policy__free(q);
+}
+
+static void test_round_trip_widened_and_64bit(void **state)
+{
+	struct obs o[18];
+	struct policy *p, *q = NULL;
+	char *j1, *j2;
+	char err[256] = "";
+
+	(void)state;
+	for (size_t i = 0; i < 17; i++)
+		o[i] = (struct obs){ "/l/a.so", NR_IOCTL, 0x5400 + i, 0, 1 };
+	/* clone: 64-bit mask (the low byte is the exit signal) */
+	o[17] = (struct obs){ "/l/a.so", 56, 0x3d0f00, 0, 1 };
+	p = policy_of(o, 18, 0, 0);
+	j1 = policy__to_json(p);
+	assert_non_null(strstr(j1, "\"widened\": [\n"));
+	assert_non_null(strstr(j1, "18446744073705549824")); /* ~0x3d0fff */
+	assert_int_equal(policy__parse(j1, strlen(j1), "t.json", &q, err, sizeof(err)), 0);
+	j2 = policy__to_json(q);
+	assert_string_equal(j1, j2);
+	free(j1);
+	free(j2);
+	policy__free(p);
+	policy__free(q);
+}
+
+static void test_merge_widens(void **state)
+{
+	struct obs a[10], b[10];
+	struct policy *p, *q;
+	struct gen_opts o = { 12 };
+
+	(void)state;
+	for (size_t i = 0; i < 10; i++) {
+		a[i] = (struct obs){ "/l/a.so", NR_IOCTL, 0x5400 + i, 0, 1 };
+		b[i] = (struct obs){ "/l/a.so", NR_IOCTL, 0x5405 + i, 0, 1 };
+	}
+	p = policy_of(a, 10, 0, 0);
+	q = policy_of(b, 10, 0, 0);
+	assert_int_equal(policy__merge_opts(p, q, &o), 0); /* 15 > 12 */
+	assert_int_equal(find_sc(p, "/l/a.so", NR_IOCTL)->arg[0].any, 1);
+	policy__free(p);
+	p = policy_of(a, 10, 0, 0);
+	assert_int_equal(policy__merge(p, q), 0); /* 15 <= 16 */
+	assert_int_equal(find_sc(p, "/l/a.so", NR_IOCTL)->arg[0].nvalues, 15);
+	policy__free(p);
+	policy__free(q);
+}
+
+/* ---- bad conditions ---------------------------------------------------------- */
+
+static void expect_error(const char *args, const char *name, const char *want)
+{
+	char json[2048], err[512] = "";
+	struct policy *p = NULL;
+	int rc;
+
+	snprintf(json, sizeof(json),
+		 "{\n  \"defaultAction\": \"SCMP_ACT_KILL_PROCESS\",\n"
+		 "  \"sysfence\": {\n    \"version\": 1,\n    \"libraries\": [\n"
+		 "      {\n        \"path\": \"/l/a.so\",\n        \"kind\": \"library\",\n"
+		 "        \"syscalls\": [\n          {\n            \"names\": [\"%s\"],\n"
+		 "            \"action\": \"SCMP_ACT_ALLOW\",\n            \"args\": %s\n"
+		 "          }\n        ]\n      }\n    ]\n  }\n}\n", name, args);
+	rc = policy__parse(json, strlen(json), "bad.json", &p, err, sizeof(err));
+	if (rc == 0 || !strstr(err, want))
+		fail_msg("for %s: rc %d, message '%s', expected '%s'", args, rc, err, want);
+	assert_null(p);
+}
+
+static void test_bad_conditions(void **state)
+{
+	(void)state;
+	expect_error("[{\"index\": 7, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]", "ioctl",
+		     "bad.json:13: sysfence.libraries[0].syscalls[0].args[0].index: "
+		     "argument index 7 is out of range (0..5)");
+	expect_error("[{\"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQUAL\"}]", "ioctl",
+		     "args[0].op: unknown op 'SCMP_CMP_EQUAL'");
+	expect_error("[{\"index\": 2, \"value\": 3, \"valueTwo\": 4, "
+		     "\"op\": \"SCMP_CMP_MASKED_EQ\"}]", "openat",
+		     "impossible condition: valueTwo 0x4 has bits outside the mask "
+		     "(value) 0x3");
+	expect_error("[{\"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_GT\"}]", "ioctl",
+		     "library rules use SCMP_CMP_EQ or SCMP_CMP_MASKED_EQ");
+	expect_error("[{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]", "ioctl",
+		     "'ioctl': argument 0 is not recorded by sysfence");
+	expect_error("[{\"index\": 2, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]", "openat",
+		     "argument 2 is a set of flags");
+	expect_error("[{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]", "read",
+		     "'read' has no argument in sysfence's argument table");
+	expect_error("[{\"index\": 1, \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]", "ioctl",
+		     "expected a non-negative integer");
+	expect_error("[{\"index\": 1, \"value\": 18446744073709551616, "
+		     "\"op\": \"SCMP_CMP_EQ\"}]", "ioctl", "larger than 2^64-1");
+	expect_error("[{\"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\", "
+		     "\"valuetwo\": 0}]", "ioctl", "valuetwo: unknown key");
+}
+
+/* ---- symbolic names ------------------------------------------------------------- */
+
+static void test_argnames(void **state)
+{
+	char b[128];
+	uint64_t v;
+
+	(void)state;
+	argname__format(SF_SYM_OPEN_FLAGS, O_WRONLY | O_CREAT | O_TRUNC, b, sizeof(b));
+	assert_string_equal(b, "O_WRONLY|O_CREAT|O_TRUNC");
+	argname__format(SF_SYM_OPEN_FLAGS, O_RDONLY | O_CLOEXEC, b, sizeof(b));
+	assert_string_equal(b, "O_RDONLY|O_CLOEXEC");
+	argname__format(SF_SYM_AF, AF_INET, b, sizeof(b));
+	assert_string_equal(b, "AF_INET");
+	argname__format(SF_SYM_PROT, PROT_READ | PROT_EXEC, b, sizeof(b));
+	assert_string_equal(b, "PROT_READ|PROT_EXEC");
+	argname__format(SF_SYM_OPEN_FLAGS, O_RDWR | 0x40000000, b, sizeof(b));
+	assert_string_equal(b, "O_RDWR|0x40000000");
+	argname__format(SF_SYM_IOCTL, 0x12345678, b, sizeof(b));
+	assert_string_equal(b, "0x12345678");
+	argname__format(SF_SYM_SOCK_TYPE, SOCK_STREAM | SOCK_CLOEXEC, b, sizeof(b));
+	assert_string_equal(b, "SOCK_STREAM|SOCK_CLOEXEC");
+	argname__format_sockopt(6, 1, b, sizeof(b));
+	assert_string_equal(b, "TCP_NODELAY");
+	/* truncation is safe and reports the needed length */
+	assert_int_equal(argname__format(SF_SYM_AF, AF_INET, b, 4), 7);
+	assert_string_equal(b, "AF_");
+	assert_int_equal(argname__parse(SF_SYM_OPEN_FLAGS, "O_WRONLY|O_CREAT", &v), 0);
+	assert_int_equal(v, O_WRONLY | O_CREAT);
+	assert_int_equal(argname__parse(SF_SYM_AF, "AF_UNIX", &v), 0);
+	assert_int_equal(v, AF_UNIX);
+	assert_int_equal(argname__parse(SF_SYM_AF, "0x10", &v), 0);
+	assert_int_equal(v, 16);
+	assert_int_equal(argname__parse(SF_SYM_AF, "AF_NOPE", &v), -EINVAL);
+	/* every class formats 0 and a large value without failing */
+	for (unsigned s = 0; s < SF_SYM__COUNT; s++) {
+		assert_true(argname__format(s, 0, b, sizeof(b)) > 0);
+		assert_true(argname__format(s, 0xdeadbeef, b, sizeof(b)) > 0);
+		assert_non_null(argname__class_name(s));
+	}
+}
+
+/* ---- libseccomp union: loaded in a forked child ------------------------------------ */
+
+static int try_in_child(scmp_filter_ctx ctx, long nr, long a0, long a1, long a2)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || seccomp_load(ctx))
+			_exit(3);
+		syscall(nr, a0, a1, a2);
+		syscall(NR_EXIT_GROUP, 0);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		return -WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static void test_seccomp_build(void **state)
+{
+	const struct obs o[] = {
+		{ "/l/a.so", NR_OPENAT, O_RDONLY, 0, 1 },
+		{ "/l/a.so", NR_SOCKET, AF_UNIX, SOCK_STREAM, 1 },
+		{ "/l/a.so", NR_EXIT_GROUP, 0, 0, 1 },
+	};
+	struct policy *p = policy_of(o, 3, 0, 0);
+	scmp_filter_ctx ctx = NULL;
+	char err[256] = "";
+	int rc;
+
+	(void)state;
+	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!ctx) { /* e.g. under valgrind, which has no seccomp() */
+		policy__free(p);
+		print_message("SKIP: libseccomp cannot run here\n");
+		skip();
+	}
+	seccomp_release(ctx);
+	assert_int_equal(seccomp__build(p, SCMP_ACT_KILL_PROCESS, &ctx, err, sizeof(err)), 0);
+	rc = try_in_child(ctx, NR_OPENAT, AT_FDCWD, (long)"/nonexistent",
+			  O_RDONLY | O_CLOEXEC);
+	if (rc == 3) { /* e.g. under valgrind, which has no seccomp() */
+		seccomp_release(ctx);
+		policy__free(p);
+		print_message("SKIP: cannot load a seccomp filter here\n");
+		skip();
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(try_in_child(ctx, NR_OPENAT, AT_FDCWD, (long)"/nonexistent",
+				      O_WRONLY | O_CREAT), -SIGSYS);
+	assert_int_equal(try_in_child(ctx, NR_SOCKET, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), 0);
+	assert_int_equal(try_in_child(ctx, NR_SOCKET, AF_PACKET, SOCK_RAW, 0), -SIGSYS);
+	assert_int_equal(try_in_child(ctx, NR_SOCKET, AF_UNIX, SOCK_DGRAM, 0), -SIGSYS);
+	seccomp_release(ctx);
+	policy__free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flags_union),
+		cmocka_unit_test(test_enum_and_masked_enum),
+		cmocka_unit_test(test_threshold_widening),
+		cmocka_unit_test(test_wx),
+		cmocka_unit_test(test_join_unconditional_wins),
+		cmocka_unit_test(test_oci_encoding),
+		cmocka_unit_test(test_union),
+		cmocka_unit_test(test_round_trip_and_determinism),
+		cmocka_unit_test(test_round_trip_widened_and_64bit),
+		cmocka_unit_test(test_merge_widens),
+		cmocka_unit_test(test_bad_conditions),
+		cmocka_unit_test(test_argnames),
+		cmocka_unit_test(test_seccomp_build),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
