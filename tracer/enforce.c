@@ -19,6 +19,7 @@
 #include "elfinfo.h"
 #include "enforce.h"
 #include "launch.h"
+#include "policyedit.h"
 #include "log.h"
 #include "rt.h"
 #include "seccomp_build.h"
@@ -52,6 +53,9 @@ static const char usage_text[] =
 	"      --kill-on LIST      syscalls (comma-separated) whose violations kill\n"
 	"      --log-on LIST       syscalls whose violations are only logged\n"
 	"      --lib-action PATH=ACTION  action for violations by one library\n"
+	"      --allow LIB:NAMES   also allow syscalls/@groups for LIB (full path,\n"
+	"                          [bucket] or '*'), with any arguments\n"
+	"      --deny LIB:NAMES    remove syscalls/@groups from LIB's rules\n"
 	"      --strict            deny calls whose caller could not be unwound\n"
 	"                          (default: judge them against the process-wide union)\n"
 	"      --allow-rebuilt     a library whose build-id differs is a warning, not an error\n"
@@ -88,6 +92,7 @@ struct env {
 	struct lib_action lib_actions[MAX_LIB_ACTIONS];
 	int nlib_actions;
 	int strict;
+	struct policy_edits edits; /* --allow / --deny */
 	int allow_rebuilt;
 	int no_seccomp;
 	int seccomp_errno;
@@ -169,7 +174,7 @@ static int set_nr_actions(struct env *env, const char *list, uint32_t action)
 static int parse_args(int argc, char **argv, struct env *env)
 {
 	enum { O_KILL_ON = 256, O_LOG_ON, O_LIB_ACTION, O_STRICT, O_ALLOW_REBUILT,
-	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT };
+	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY };
 	static const struct option opts[] = {
 		{ "action", required_argument, NULL, 'a' },
 		{ "kill-on", required_argument, NULL, O_KILL_ON },
@@ -181,6 +186,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "seccomp-action", required_argument, NULL, O_SECCOMP_ACTION },
 		{ "log", required_argument, NULL, 'l' },
 		{ "report-limit", required_argument, NULL, O_REPORT_LIMIT },
+		{ "allow", required_argument, NULL, O_ALLOW },
+		{ "deny", required_argument, NULL, O_DENY },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -230,6 +237,11 @@ static int parse_args(int argc, char **argv, struct env *env)
 		}
 		case O_STRICT:
 			env->strict = 1;
+			break;
+		case O_ALLOW:
+		case O_DENY:
+			if (policy_edits__add(&env->edits, optarg, c == O_ALLOW))
+				return EXIT_USAGE;
 			break;
 		case O_ALLOW_REBUILT:
 			env->allow_rebuilt = 1;
@@ -558,7 +570,8 @@ int cmd_enforce(int argc, char **argv)
 	fill_opts(&env, &eo);
 
 	for (int i = 0; i < env.npolicies; i++)
-		if (load_policy_or_trace(env.policies[i], &pols[i]))
+		if (load_policy_or_trace(env.policies[i], &pols[i]) ||
+		    policy_edits__apply(&env.edits, pols[i]))
 			goto out;
 	if (geteuid() != 0) {
 		log_err("enforce needs root (CAP_BPF and CAP_PERFMON to load BPF programs)");

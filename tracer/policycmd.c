@@ -11,6 +11,7 @@
 #include "cliparse.h"
 #include "cmd.h"
 #include "log.h"
+#include "policyedit.h"
 
 static int is_trace_file(const char *path)
 {
@@ -136,6 +137,9 @@ static const char merge_usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE   policy to write (required)\n"
+	"      --allow LIB:NAMES  also allow syscalls/@groups for LIB (full path, [bucket]\n"
+	"                     or '*'), with any arguments\n"
+	"      --deny LIB:NAMES   remove syscalls/@groups from LIB's rules\n"
 	"      --max-values N  an argument with more than N values (1..16, default\n"
 	"                      16) is allowed with any value (widened)\n"
 	"      --intersect     keep only what every input allows\n"
@@ -153,12 +157,15 @@ int cmd_merge(int argc, char **argv)
 		{ "max-values", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "intersect", no_argument, NULL, 'I' },
+		{ "allow", required_argument, NULL, 'A' },
+		{ "deny", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = NULL;
 	struct policy *acc = NULL;
 	int intersect = 0;
+	struct policy_edits edits = { 0 };
 	struct gen_opts gen = { 0 };
 	uint64_t mv;
 	char err[TRACE_ERRLEN] = "";
@@ -183,6 +190,11 @@ int cmd_merge(int argc, char **argv)
 			break;
 		case 'I':
 			intersect = 1;
+			break;
+		case 'A':
+		case 'D':
+			if (policy_edits__add(&edits, optarg, c == 'A'))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(merge_usage, stdout);
@@ -223,6 +235,8 @@ int cmd_merge(int argc, char **argv)
 			goto fail;
 		}
 	}
+	if (policy_edits__apply(&edits, acc))
+		goto fail;
 	ret = policy__write(acc, out, err, sizeof(err));
 	if (ret) {
 		log_err("%s", err[0] ? err : strerror(-ret));
