@@ -103,3 +103,30 @@ $(TP_DIR)/hostile: tests/progs/hostile.c
 
 PROGS += $(TP_DIR)/hostile
 -include $(TP_DIR)/hostile.d
+
+# Argument rules (tests/integration/t040-args.t): argtest links libargs_a.so
+# (reads, O_RDONLY) and libargs_b.so (creates files, sockets, an r-x map);
+# seccomp-try loads an exported BPF filter and makes one call under it.
+# -fno-optimize-sibling-calls: a tail call into a libc wrapper would charge
+# the call to the caller (the known limit of stack attribution).
+TP_ARGS_CFLAGS := $(TP_CFLAGS) -fno-optimize-sibling-calls
+TP_ARGS_LIBS := $(TP_DIR)/libargs_a.so $(TP_DIR)/libargs_b.so
+TP_ARGS_BINS := $(TP_DIR)/argtest $(TP_DIR)/seccomp-try
+
+$(TP_DIR)/libargs_%.so: tests/progs/args_%.c tests/progs/args.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_ARGS_CFLAGS) -fPIC -shared -Wl,-soname,libargs_$*.so -o $@ $<
+
+$(TP_DIR)/argtest: tests/progs/argtest.c $(TP_ARGS_LIBS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_ARGS_CFLAGS) -o $@ $< -L$(TP_DIR) -largs_a -largs_b $(TP_RPATH)
+
+$(TP_DIR)/seccomp-try: tests/progs/seccomp-try.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -o $@ $<
+
+PROGS += $(TP_ARGS_LIBS) $(TP_ARGS_BINS)
+-include $(patsubst %,%.d,$(basename $(TP_ARGS_LIBS)) $(TP_ARGS_BINS))
