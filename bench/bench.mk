@@ -26,7 +26,8 @@ $(BENCH_DIR)/sf-bench-loop: bench/loop.c | $(O)/.deps-ok
 $(BENCH_DIR)/sf-bench-seccomp-exec: bench/seccomp-exec.c $(LEARNER_LIB) | $(O)/.deps-ok
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BENCH_CFLAGS) -Ilearner -Ibpf $(DEP_CFLAGS) -o $@ $< $(LEARNER_LIB) $(DEP_LIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -Ilearner -Ibpf $(DEP_CFLAGS) -o $@ $< $(LDFLAGS) \
+		$(LEARNER_LIB) $(DEP_LIBS)
 
 $(BENCH_DIR)/empty.bpf.o: bench/empty.bpf.c $(O)/vmlinux.h
 	$(call msg,BPF,$@)
@@ -47,7 +48,7 @@ $(BENCH_DIR)/sf-bench-empty: bench/empty-attach.c $(BENCH_DIR)/empty.skel.h | $(
 $(BENCH_DIR)/sf-bench-gen-traces: bench/gen-traces.c $(LEARNER_LIB) | $(O)/.deps-ok
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BENCH_CFLAGS) -Ilearner -Ibpf $(DEP_CFLAGS) -o $@ $< \
+	$(Q)$(CC) $(BENCH_CFLAGS) -Ilearner -Ibpf $(DEP_CFLAGS) -o $@ $< $(LDFLAGS) \
 		$(LEARNER_LIB) $(DEP_LIBS)
 
 PROGS += $(BENCH_BINS)
