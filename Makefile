@@ -3,10 +3,14 @@
 #   make test       install deps if missing, build, run unit + integration tests
 #   make demo       install deps if missing, build, learn the demo target
 #   make install    install to $(PREFIX)/bin
-#   V=1             show full commands;  SANITIZE=1  ASan/UBSan build
+#   V=1             show full commands;  SANITIZE=1  ASan/UBSan build (in
+#                   build-asan/ unless O= is given: never mixed with build/)
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
+ifeq ($(SANITIZE),1)
+O        ?= build-asan
+endif
 O        ?= build
 PREFIX   ?= /usr/local
 CC       ?= gcc

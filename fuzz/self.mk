@@ -71,3 +71,26 @@ fuzz-replay: $(FUZZ_REPLAY_BINS)
 
 -include $(FUZZ_AFL_LOBJS:.o=.d) $(FUZZ_REPLAY_LOBJS:.o=.d) \
 	 $(FUZZ_AFL_BINS:=.d) $(FUZZ_REPLAY_BINS:=.d)
+
+# ---- valgrind over the learner unit tests ------------------------------------
+# make valgrind-unit: every cmocka unit test under memcheck; any invalid
+# access, uninitialised use or definite/indirect leak fails.  Needs the
+# plain (non-SANITIZE) build: valgrind and ASan do not mix.
+VALGRIND ?= valgrind
+VALGRIND_FLAGS ?= -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect \
+	--show-leak-kinds=definite,indirect --track-origins=yes
+
+.PHONY: valgrind-unit
+valgrind-unit: $(UNIT_BINS)
+ifeq ($(SANITIZE),1)
+	$(error valgrind-unit needs a build without SANITIZE=1)
+endif
+	$(Q)command -v $(VALGRIND) >/dev/null || \
+		{ echo "sysfence: error: valgrind not found (apt-get install valgrind)" >&2; exit 1; }
+	$(Q)fail=0; for t in $(UNIT_BINS); do \
+		printf '  %-8s %s\n' VALGRIND $$t; \
+		$(VALGRIND) $(VALGRIND_FLAGS) $$t >$$t.valgrind 2>&1 || \
+			{ fail=1; echo "sysfence: error: $$t under valgrind (log: $$t.valgrind)" >&2; \
+			  grep '^==' $$t.valgrind | head -40 >&2; }; \
+	done; exit $$fail
