@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,20 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* stderr without stdio's extra calls (dprintf lseeks): one write(2). */
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0 && write(2, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1) < 0)
+		n = -1;
+}
 
 static double now_sec(void)
 {
@@ -51,7 +66,7 @@ static int poll_loop(const char *trigger, double seconds, int violator)
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 			done = 1;
-			dprintf(2, "violated: mmap returned %p\n", p);
+			say("violated: mmap returned %p\n", p);
 		}
 		nanosleep(&tick, NULL);
 	}
@@ -75,9 +90,16 @@ static int tree(int n, const char *trigger, double seconds)
 		fflush(stdout);
 	}
 	for (int i = 0; i < n; i++) {
-		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
+		if (waitpid(pids[i], &status, 0) != pids[i]) {
+			say("enforce-target: waitpid %d: %s\n", (int)pids[i],
+				strerror(errno));
 			rc = 1;
+		} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			say("enforce-target: child %d: %s %d\n", (int)pids[i],
+				WIFEXITED(status) ? "exit status" : "killed by signal",
+				WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+			rc = 1;
+		}
 	}
 	return rc;
 }
