@@ -345,6 +345,10 @@ int elf_syms__lookup(struct elf_syms *s, uint64_t file_off, char *buf,
 			}
 		}
 	}
+	/* Outside every sized symbol (a static function of a binary that only
+	 * kept .dynsym): an unknown place, not "nearest symbol + far". */
+	if (s->syms[best].size && v - s->syms[best].value >= s->syms[best].size)
+		return -ENOENT;
 	if (v == s->syms[best].value)
 		snprintf(buf, buflen, "%s", s->names + s->syms[best].name);
 	else
