@@ -955,9 +955,11 @@ static int fuzz_phase(struct run *r, const char *afl_fuzz)
 	if (*fs->stop)
 		log_info("stopping afl-fuzz on signal %d; replaying next (Ctrl-C again skips it)",
 			 (int)*fs->stop);
-	*fs->stop = 0;
 	r->fuzz_ms = now_ms() - r->t0;
 	stop_afl(r, &status);
+	/* Signals that arrived while afl-fuzz was stopping belong to the
+	 * same Ctrl-C; only a later one interrupts the replay. */
+	*fs->stop = 0;
 	/* Leftover packets, then afl-fuzz's final word. */
 	drain_statsd(r->statsd, &r->st);
 	findings_path(r, "fuzzer_stats", stats, sizeof(stats));
