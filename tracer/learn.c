@@ -39,6 +39,8 @@ struct env {
 	int ntransparent;
 	int quiet;
 	int then_enforce;       /* --then-enforce */
+	uint32_t max_tuples;    /* --max-tuples (counts map size) */
+	uint32_t max_procs;     /* --max-procs (tracked map size) */
 	int verbose;
 	pid_t pid;              /* --pid */
 	struct fuzz_opts fuzz;  /* --fuzz DIR and its options (fuzzlearn.c) */
@@ -77,6 +79,9 @@ static const char usage_text[] =
 	"      --fuzz-out DIR     keep afl-fuzz's work dir (queue, crashes) in DIR\n"
 	"      --include-crashes  keep tuples only crashing inputs reach in the policy\n"
 	"      --max-replay N     replay at most N queue entries (default 10000)\n"
+	"      --max-tuples N     room for N distinct (library, syscall, args) tuples\n"
+	"                         (default 65536; a full map is counted and reported)\n"
+	"      --max-procs N      room for N tracked processes at once (default 16384)\n"
 	"      --then-enforce     when --duration ends, switch the live BPF object to\n"
 	"                         enforcing the policy just written (kill on violation)\n"
 	"  -q, --quiet            no progress line\n"
@@ -102,6 +107,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "transparent", required_argument, NULL, 'T' },
 		{ "then-enforce", no_argument, NULL, 'E' },
+		{ "max-tuples", required_argument, NULL, 'U' },
+		{ "max-procs", required_argument, NULL, 'P' },
 		{ "fuzz", required_argument, NULL, 'F' },
 		{ "fuzz-out", required_argument, NULL, 'O' },
 		{ "include-crashes", no_argument, NULL, 'C' },
@@ -149,6 +156,20 @@ static int parse_args(int argc, char **argv, struct env *env)
 			break;
 		case 'E':
 			env->then_enforce = 1;
+			break;
+		case 'U':
+			if (parse_u64(optarg, 16, 1u << 24, &v)) {
+				log_err("invalid --max-tuples '%s': expected 16..16777216", optarg);
+				return EXIT_USAGE;
+			}
+			env->max_tuples = (uint32_t)v;
+			break;
+		case 'P':
+			if (parse_u64(optarg, 16, 1u << 22, &v)) {
+				log_err("invalid --max-procs '%s': expected 16..4194304", optarg);
+				return EXIT_USAGE;
+			}
+			env->max_procs = (uint32_t)v;
 			break;
 		case 'F':
 			env->fuzz.corpus = optarg;
@@ -460,9 +481,11 @@ out:
 static void report_stats(const struct trace *t)
 {
 	static const struct { int idx; const char *what; } warn[] = {
-		{ SF_STAT_COUNTS_FULL, "tuples were lost: the counts map is full" },
+		{ SF_STAT_COUNTS_FULL, "calls were not counted: the counts map is full "
+				       "(raise it with --max-tuples N)" },
 		{ SF_STAT_SITES_FULL, "call sites were lost: the sites map is full" },
-		{ SF_STAT_TRACKED_FULL, "child processes were not tracked: the tracked map is full" },
+		{ SF_STAT_TRACKED_FULL, "child processes were not tracked: the tracked map "
+					"is full (raise it with --max-procs N)" },
 		{ SF_STAT_EVENTS_DROPPED, "events were dropped: the ring buffer was full" },
 	};
 
@@ -652,6 +675,8 @@ int cmd_learn(int argc, char **argv)
 		goto out;
 	}
 
+	ro.max_tuples = env.max_tuples;
+	ro.max_procs = env.max_procs;
 	ro.transparent = env.transparent;
 	ro.ntransparent = env.ntransparent;
 	s.rt = rt__open(&ro);

@@ -293,6 +293,10 @@ struct rt *rt__open(const struct rt_opts *o)
 		log_err("cannot open the BPF object: %s", strerror(errno));
 		goto fail;
 	}
+	if (o->max_tuples)
+		bpf_map__set_max_entries(rt->skel->maps.counts, o->max_tuples);
+	if (o->max_procs)
+		bpf_map__set_max_entries(rt->skel->maps.tracked, o->max_procs);
 	err = sysfence_bpf__load(rt->skel);
 	if (err) {
 		log_err("cannot load the BPF object: %s (needs root, a kernel with BTF and "

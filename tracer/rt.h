@@ -17,6 +17,8 @@ struct rt_opts {
 	const char **transparent; /* extra transparent libraries (paths) */
 	int ntransparent;
 	int mode;                 /* enum sf_mode at start */
+	uint32_t max_tuples;      /* counts map entries; 0 = SF_MAX_COUNTS */
+	uint32_t max_procs;       /* tracked map entries; 0 = SF_MAX_TRACKED */
 };
 
 /* Open, configure, load and attach the one BPF object.  NULL + errno (the
