@@ -108,6 +108,18 @@ violations() {
 	grep -a 'sysfence: VIOLATION' "$1" 2>/dev/null
 }
 
+# floor_kill FILE: the pid the seccomp floor killed (from sysfence's stderr),
+# and the kernel's audit line naming the syscall, as diagnostics.
+floor_kill() {
+	local pid line
+	pid=$(sed -n 's/.*target \([0-9]*\) was killed by the seccomp floor.*/\1/p' "$1")
+	[[ -n $pid ]] || return 1
+	line=$(dmesg 2>/dev/null | grep -a "type=1326" | grep -a " pid=$pid " | tail -n 1)
+	diag "the seccomp floor killed redis-server (pid $pid): ${line:+syscall=$(sed -n 's/.* syscall=\([0-9]*\).*/\1/p' <<<"$line")}"
+	diag "  ${line##*audit: }"
+	return 0
+}
+
 # ---- 1-2: learn ------------------------------------------------------------------------------
 if start learn learn --quiet --trace "$SF_TMP/redis.trace.zst" --policy "$POLICY"; then
 	r=$(rcli module load "$HELLO")
@@ -152,10 +164,11 @@ if start enf enforce --log "$SF_TMP/enf.jsonl" "$POLICY"; then
 		diag_file "$SF_TMP/bench2.out"
 	fi
 	n=$(violations "$SF_TMP/enf.err" | wc -l)
-	if [[ $n -eq 0 && $rc -eq 0 ]]; then
-		ok "under enforce: zero violations (sysfence exit 0)"
+	if [[ $n -eq 0 && $rc -eq 0 ]] && ! grep -q 'killed by the seccomp floor' "$SF_TMP/enf.err"; then
+		ok "under enforce: zero violations, no seccomp-floor kill (sysfence exit 0)"
 	else
-		not_ok "under enforce: zero violations (sysfence exit 0)"
+		not_ok "under enforce: zero violations, no seccomp-floor kill (sysfence exit 0)"
+		floor_kill "$SF_TMP/enf.err"
 		diag "sysfence exit status $rc; $n violation line(s); false positives (library: syscall x count):"
 		jq -r '"\(.library): \(.syscall)(\(.args)) [\(.reason)] at \(.site.symbol // .site.offset)"' \
 			"$SF_TMP/enf.jsonl" 2>/dev/null | sort | uniq -c | sort -rn | head -n 20 |
