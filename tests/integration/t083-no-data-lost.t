@@ -8,8 +8,10 @@
 #       merge` and `sysfence learn --policy` into it fail with "No space left
 #       on device", exit 1, and leave the previous policy byte-for-byte
 #       intact and no temp file behind; learn still keeps its trace elsewhere.
-#  5-6. read-only filesystem (tmpfs remounted ro): the same.
-#  7.   SIGKILL of `sysfence merge` at random moments while it replaces a
+#  5.   learn with its trace on the full filesystem still writes the policy
+#       elsewhere (TODO: today the whole recording is lost).
+#  6-7. read-only filesystem (tmpfs remounted ro): the same.
+#  8.   SIGKILL of `sysfence merge` at random moments while it replaces a
 #       policy: the file is always exactly the old or the new policy.
 # SIGKILL mid-learn (last checkpoint readable) is t030.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -29,7 +31,7 @@ unmount_all() {
 }
 sf_on_exit unmount_all
 
-plan 7
+plan 8
 
 # Two different valid policies: OLD (small) and NEW (bigger).
 "$SF" merge -q "$FIX/policy-plain-oci.json" -o "$SF_TMP/old.json" >/dev/null 2>&1 ||
@@ -81,6 +83,16 @@ if cmp -s "$MNT/p.json" "$SF_TMP/old.json" && [[ -z $(leftovers "$MNT") ]]; then
 else
 	not_ok "learn: previous policy intact, no temp file left"
 	diag "left: $(ls -la "$MNT")"
+fi
+
+timeout 30 "$SF" learn -q -t "$MNT/t.trace.zst" -o "$SF_TMP/tp.json" -- /bin/true \
+	>/dev/null 2>"$SF_TMP/err"
+rc=$?
+if [[ $rc -eq 1 ]] && grep -q "cannot write $MNT/t.trace.zst: No space left on device" "$SF_TMP/err" &&
+	jq -e .sysfence "$SF_TMP/tp.json" >/dev/null 2>&1; then
+	ok "learn --trace into a full filesystem: exit 1, error named, the policy is still written"
+else
+	echo "not ok $((++_tap_n)) - learn --trace into a full filesystem: the policy is still written (exit $rc) # TODO learn gives up after a failed trace write"
 fi
 
 # ---- read-only filesystem --------------------------------------------------------
