@@ -75,7 +75,8 @@ static const char usage_text[] =
 	"  sysfence enforce policies/redis.json --pid 4242\n"
 	"  sysfence enforce policies/redis.json policies/nginx.json\n"
 	"\n"
-	"Exit status: 0 no violation, 3 violations were seen, 1 error, 2 usage error.\n"
+	"Exit status: 0 no violation, 3 violations were seen (a kill by the seccomp\n"
+	"floor counts), 1 error, 2 usage error.\n"
 	"A launched target is killed when sysfence exits or dies (it never keeps\n"
 	"running unprotected).\n";
 
@@ -560,7 +561,7 @@ int cmd_enforce(int argc, char **argv)
 	scmp_filter_ctx filter = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256] = "";
-	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL;
+	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL, floor_kill = 0;
 	uint64_t start;
 
 	ret = parse_args(argc, argv, &env);
@@ -707,12 +708,15 @@ out:
 		if (!target_done)
 			target_done = launch__stop(&child, &status);
 		rt__poll(s.rt, 0);
-		if (target_done && !env.quiet) {
+		floor_kill = target_done && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS &&
+			     filter && !env.seccomp_errno;
+		if (floor_kill && exit_code == EXIT_OK)
+			exit_code = 3; /* a violation, stopped by the floor */
+		if (target_done && (!env.quiet || floor_kill)) {
 			if (WIFEXITED(status))
 				fprintf(stderr, "sysfence: target %d exited with status %d\n",
 					child.pid, WEXITSTATUS(status));
-			else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && filter &&
-				 !env.seccomp_errno)
+			else if (floor_kill)
 				fprintf(stderr, "sysfence: target %d was killed by the seccomp floor "
 					"(SIGSYS): it made a syscall that no library of the policy "
 					"may make\n", child.pid);
