@@ -54,7 +54,7 @@ stop_bg() {
 		sf_stop_pid "$p" 2
 	done
 	# children of our targets that may have outlived them (tree runs)
-	for p in $(cat "$SF_TMP"/*.children 2>/dev/null); do
+	cat "$SF_TMP"/*.children 2>/dev/null | while read -r p; do
 		sf_pid_is "$p" enforce-target && kill -KILL "$p" 2>/dev/null
 	done
 	return 0
@@ -442,13 +442,13 @@ pid_run() {
 # The documented form (--help, README): POLICY --pid PID.
 if pid_run pid-doc "$P_TGT" --pid @PID@; then
 	ok "--pid: the documented form 'enforce POLICY --pid PID' is accepted"
-	pid_name=pid-doc
+	pid_name="pid-doc"
 else
 	not_ok "--pid: the documented form 'enforce POLICY --pid PID' is accepted"
 	diag_file "$SF_TMP/pid-doc.err"
 	sf_stop_pid "$sf_pid" 2
 	sf_stop_pid "$tpid" 1
-	pid_name=pid-opt
+	pid_name="pid-opt"
 	pid_run pid-opt --pid @PID@ "$P_TGT"
 fi
 if grep -q "enforcing .* on pid $tpid" "$SF_TMP/$pid_name.err"; then

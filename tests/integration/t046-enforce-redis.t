@@ -69,7 +69,7 @@ rcli() {
 # start NAME sysfence-args...: sysfence (learn or enforce) running redis in
 # the background; waits for PONG (10 s).  Sets sf_pid, redis_pid.
 start() {
-	local name=$1 pong= i
+	local name=$1 pong='' i
 	shift
 	"$SF" "$@" -- "$SERVER" --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
 		--daemonize no --dir "$SF_TMP" --logfile "$SF_TMP/$name.redis.log" \
