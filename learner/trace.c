@@ -1447,6 +1447,18 @@ int trace__read_mem(const void *buf, size_t len, struct trace **out,
 	return read_mem_named(buf, len, "<memory>", out, err, errlen);
 }
 
+int trace__parse(const void *buf, size_t len, const char *name,
+		 struct trace **out, char *err, size_t errlen)
+{
+	if (!out || (!buf && len)) {
+		util__errf(err, errlen, "%s: invalid argument",
+			   name ? name : "<memory>");
+		return -EINVAL;
+	}
+	return read_mem_named(buf, len, name ? name : "<memory>", out, err,
+			      errlen);
+}
+
 int trace__read(const char *path, struct trace **out, char *err,
 		size_t errlen)
 {

@@ -121,6 +121,10 @@ int trace__read(const char *path, struct trace **out, char *err,
 /* Same, from a memory buffer (used by the fuzz harness). */
 int trace__read_mem(const void *buf, size_t len, struct trace **out,
 		    char *err, size_t errlen);
+/* Same, with messages naming the input `name` (a path read elsewhere,
+ * e.g. from a pipe that cannot be opened twice). */
+int trace__parse(const void *buf, size_t len, const char *name,
+		 struct trace **out, char *err, size_t errlen);
 
 /* Merge src into dst: union of libraries (identity = path + build_id +
  * kind), counts summed, first site kept, transparent lists unioned,

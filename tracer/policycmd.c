@@ -6,25 +6,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cliparse.h"
 #include "cmd.h"
+#include "fileio.h"
 #include "log.h"
 #include "policyedit.h"
 
+static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+/* 1 trace, 0 not, -errno.  A pipe or other non-regular file (/dev/stdin,
+ * <(...)) can be read only once: -ESPIPE tells the caller to read it whole
+ * instead of peeking at it. */
 static int is_trace_file(const char *path)
 {
-	static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 	unsigned char head[4];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -ESPIPE;
+	}
 	n = read(fd, head, sizeof(head));
 	close(fd);
 	return n == (ssize_t)sizeof(head) && !memcmp(head, zstd_magic, sizeof(head));
+}
+
+/* Read a non-regular input once (at most FILEIO_READ_CAP); sets *t for a
+ * trace, *p for a policy. */
+static int load_stream(const char *path, struct trace **t, struct policy **p,
+		       char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = fileio__read_all(path, FILEIO_READ_CAP, &buf, &len, err, errlen);
+	if (ret)
+		return ret;
+	if (len >= sizeof(zstd_magic) && !memcmp(buf, zstd_magic, sizeof(zstd_magic)))
+		ret = trace__parse(buf, len, path, t, err, errlen);
+	else
+		ret = policy__parse(buf, len, path, p, err, errlen);
+	free(buf);
+	return ret;
 }
 
 int load_policy_or_trace(const char *path, struct policy **out)
@@ -40,6 +71,16 @@ int load_policy_or_trace_opts(const char *path, const struct gen_opts *opts,
 	int kind, ret;
 
 	kind = is_trace_file(path);
+	if (kind == -ESPIPE) {
+		ret = load_stream(path, &t, out, err, sizeof(err));
+		if (ret) {
+			log_err("%s", err[0] ? err : strerror(-ret));
+			return ret;
+		}
+		if (!t)
+			return 0;
+		goto from_trace;
+	}
 	if (kind < 0) {
 		log_err("cannot read %s: %s", path, strerror(-kind));
 		return kind;
@@ -55,6 +96,7 @@ int load_policy_or_trace_opts(const char *path, const struct gen_opts *opts,
 		log_err("%s", err[0] ? err : strerror(-ret));
 		return ret;
 	}
+from_trace:
 	ret = policy__from_trace_opts(t, opts, out, err, sizeof(err));
 	if (ret)
 		log_err("%s: %s", path, err[0] ? err : strerror(-ret));

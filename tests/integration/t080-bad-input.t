@@ -26,7 +26,7 @@ cp "$PREV" "$SF_TMP/prev.orig"
 IS_ROOT=0
 [[ $(id -u) -eq 0 ]] && IS_ROOT=1
 
-plan 28
+plan 31
 
 # skip_row DESC REASON: this row cannot run here (a failure under CI=true).
 skip_row() {
@@ -125,6 +125,32 @@ merge_row "trace with a corrupted checksum" "checksum mismatch (corrupted)" \
 	"$FIX/trace-bad-checksum.sftrace"
 merge_row "trace with a library index out of range" "library index" \
 	"$FIX/trace-bad-lib-index.sftrace"
+
+# Inputs that can be read only once (a pipe): sysfence must not consume
+# them by peeking at the first bytes.
+# shellcheck disable=SC2002 # a pipe on purpose
+if cat "$FIX/policy-plain-oci.json" | "$SF" merge -q /dev/stdin -o "$SF_TMP/pipe-p.json" 2>"$SF_TMP/stderr" &&
+	"$SF" merge -q "$FIX/policy-plain-oci.json" -o "$SF_TMP/file-p.json" &&
+	cmp -s "$SF_TMP/pipe-p.json" "$SF_TMP/file-p.json"; then
+	ok "policy on a pipe (/dev/stdin) loads like the file"
+else
+	not_ok "policy on a pipe (/dev/stdin) loads like the file"
+	diag_file "$SF_TMP/stderr"
+fi
+# shellcheck disable=SC2002 # a pipe on purpose
+if cat "$FIX/trace-valid.sftrace" | "$SF" merge -q /dev/stdin -o "$SF_TMP/pipe-t.json" 2>"$SF_TMP/stderr" &&
+	"$SF" merge -q "$FIX/trace-valid.sftrace" -o "$SF_TMP/file-t.json" &&
+	cmp -s "$SF_TMP/pipe-t.json" "$SF_TMP/file-t.json"; then
+	ok "trace on a pipe (/dev/stdin) loads like the file"
+else
+	not_ok "trace on a pipe (/dev/stdin) loads like the file"
+	diag_file "$SF_TMP/stderr"
+fi
+# shellcheck disable=SC2016 # expanded by the inner sh
+expect "corrupted trace on a pipe names the input" 1 error \
+	"/dev/stdin: checksum mismatch (corrupted)" \
+	sh -c 'cat "$3" | "$1" merge -q /dev/stdin -o "$2"' _ "$SF" "$SF_TMP/pipe-x.json" \
+	"$FIX/trace-bad-checksum.sftrace"
 
 # ---- command line ---------------------------------------------------------------
 expect "--duration garbage" 2 error "invalid --duration 'garbage'" \
