@@ -10,7 +10,9 @@
  *
  *   segv          one marker, then a NULL write (dies by SIGSEGV)
  *   exit-now      _exit(3) at once, no marker
- *   fork [N]      N (1000) children alive at once, one marker each
+ *   fork [N]      N (1000) short-lived children, one marker each; with
+ *                 SF_HOLD=1 all N are alive at once (they wait on a pipe
+ *                 until the last one is forked)
  *   threads [N]   N (200) threads alive at once (barrier), one marker each
  *   exec          re-execs itself as "exec-target" (7 markers there) after
  *                 a child has exec'd /bin/sh -c 'exit 0'
@@ -62,6 +64,10 @@ static int wait_all(void)
 
 static int do_fork(long n)
 {
+	int hold[2] = { -1, -1 };
+
+	if (getenv("SF_HOLD") && pipe(hold))
+		return 1;
 	for (long i = 0; i < n; i++) {
 		pid_t pid = fork();
 
@@ -70,9 +76,20 @@ static int do_fork(long n)
 			return 1;
 		}
 		if (pid == 0) {
+			char c;
+
+			if (hold[0] >= 0) {
+				close(hold[1]);
+				while (read(hold[0], &c, 1) < 0 && errno == EINTR)
+					;
+			}
 			marker();
 			_exit(0);
 		}
+	}
+	if (hold[0] >= 0) {
+		close(hold[0]);
+		close(hold[1]); /* EOF: every child goes on */
 	}
 	if (wait_all())
 		return 1;
