@@ -877,6 +877,9 @@ int BPF_PROG(sf_fork, struct task_struct *parent, struct task_struct *child)
 	np.session = pp->session;
 	np.asid = pp->asid; /* identical mappings until one of them changes */
 	np.policy = pp->policy;
+	/* A launcher (or its namespace shim) forking before exec: the child
+	 * is not the target yet either. */
+	np.flags = pp->flags & SF_PROC_PENDING_EXEC;
 	if (bpf_map_update_elem(&tracked, &ctgid, &np, BPF_ANY)) {
 		stat_inc(SF_STAT_TRACKED_FULL);
 		return 0;

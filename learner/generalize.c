@@ -102,6 +102,43 @@ void gen__canon_rule(struct policy_argrule *r, uint64_t smask)
 	}
 }
 
+/*
+ * Value families: values that a library gets from libc as one unit, where
+ * which member a run happens to use depends on timing, not on the program.
+ * Seeing one member allows the family.  futex: a contended lock waits
+ * (FUTEX_WAIT) where an uncontended run only wakes; condition variables
+ * use the bitset and requeue ops.  The priority-inheritance ops are a
+ * separate family (their own CVE history).  rt_sigprocmask: the three
+ * "how" values.  Sorted, as rules keep values sorted.
+ */
+struct value_family {
+	uint32_t nr;
+	uint8_t slot;
+	uint8_t n;
+	uint64_t v[8];
+};
+
+static const struct value_family families[] = {
+	/* FUTEX_WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET */
+	{ 202, 0, 7, { 0, 1, 3, 4, 5, 9, 10 } },
+	/* FUTEX_LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI, LOCK_PI2 */
+	{ 202, 0, 6, { 6, 7, 8, 11, 12, 13 } },
+	/* SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK */
+	{ 14, 0, 3, { 0, 1, 2 } },
+};
+
+static const struct value_family *family_of(uint32_t nr, unsigned slot, uint64_t v)
+{
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		if (families[f].nr != nr || families[f].slot != slot)
+			continue;
+		for (unsigned k = 0; k < families[f].n; k++)
+			if (families[f].v[k] == v)
+				return &families[f];
+	}
+	return NULL;
+}
+
 void gen__observe(struct policy_syscall *sc, uint32_t nr, const uint64_t *arg)
 {
 	unsigned n = gen__nslots(nr);
@@ -116,8 +153,16 @@ void gen__observe(struct policy_syscall *sc, uint32_t nr, const uint64_t *arg)
 		r->idx = s->idx;
 		r->kind = s->kind;
 		if (is_enum(s->kind)) {
-			r->values[0] = v;
-			r->nvalues = 1;
+			const struct value_family *f = family_of(nr, i, v);
+
+			if (f) {
+				for (unsigned k = 0; k < f->n; k++)
+					r->values[k] = f->v[k];
+				r->nvalues = f->n;
+			} else {
+				r->values[0] = v;
+				r->nvalues = 1;
+			}
 		} else {
 			/* one call is a single combination: never a W^X denial */
 			r->allowed = v;

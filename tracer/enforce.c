@@ -199,10 +199,20 @@ static int parse_args(int argc, char **argv, struct env *env)
 	uint64_t v;
 	int c;
 
+	int dd = argc; /* index of "--": options and policies before, command after */
+
 	env->action = SF_ACT_KILL;
 	env->report_limit = 16;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			dd = i;
+			break;
+		}
+	}
+	/* Options may come before or after the policies (getopt permutes the
+	 * part before "--"). */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:l:p:d:qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(dd, argv, "a:l:p:d:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (parse_action(optarg, &env->action)) {
@@ -297,22 +307,16 @@ static int parse_args(int argc, char **argv, struct env *env)
 			return EXIT_USAGE;
 		}
 	}
-	/* POLICY... [-- COMMAND...]: getopt stops at the first non-option
-	 * ('+'), so policies come first, then "--" and the command. */
-	while (optind < argc && strcmp(argv[optind], "--")) {
-		if (argv[optind][0] == '-') {
-			log_err("options go before the policy files ('%s')", argv[optind]);
-			return EXIT_USAGE;
-		}
+	for (; optind < dd; optind++) {
 		if (env->npolicies == MAX_POLICIES) {
 			log_err("too many policies (max %d)", MAX_POLICIES);
 			return EXIT_USAGE;
 		}
-		env->policies[env->npolicies++] = argv[optind++];
+		env->policies[env->npolicies++] = argv[optind];
 	}
-	if (optind < argc && !strcmp(argv[optind], "--")) {
-		env->argv = argv + optind + 1;
-		env->argc = argc - optind - 1;
+	if (dd < argc) {
+		env->argv = argv + dd + 1;
+		env->argc = argc - dd - 1;
 		if (!env->argc) {
 			log_err("no command after '--'");
 			return EXIT_USAGE;
@@ -557,7 +561,7 @@ int cmd_enforce(int argc, char **argv)
 	struct enforce_opts eo;
 	struct policy *pols[MAX_POLICIES] = {};
 	struct launch child = { .pid = -1 };
-	struct launch_opts lo = { .die_with_parent = 1 };
+	struct launch_opts lo = { .die_with_parent = 1, .contain = 1 };
 	scmp_filter_ctx filter = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256] = "";
@@ -639,7 +643,9 @@ int cmd_enforce(int argc, char **argv)
 			log_err("cannot run '%s': %s", env.argv[0], strerror(-ret));
 			goto out;
 		}
-		log_info("enforcing %s on pid %d", env.policies[0], child.pid);
+		if (!env.quiet)
+			fprintf(stderr, "sysfence: enforcing %s on pid %d\n", env.policies[0],
+				child.pid);
 	} else if (env.pid) {
 		ret = rt__track(s.rt, env.pid, 0);
 		if (ret) {
@@ -650,8 +656,9 @@ int cmd_enforce(int argc, char **argv)
 			log_err("process %d exited while attaching", env.pid);
 			goto out;
 		}
-		log_info("enforcing %s on pid %d and its future children", env.policies[0],
-			 env.pid);
+		if (!env.quiet)
+			fprintf(stderr, "sysfence: enforcing %s on pid %d and its future children\n",
+				env.policies[0], env.pid);
 	} else {
 		int watched = 0;
 
@@ -688,7 +695,7 @@ int cmd_enforce(int argc, char **argv)
 			s.kill_all_pending = 0;
 		}
 		if (env.argc) {
-			if (waitpid(child.pid, &status, WNOHANG) == child.pid) {
+			if (launch__reap(&child, &status, 1) > 0) {
 				target_done = 1;
 				break;
 			}

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <seccomp.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -66,20 +68,97 @@ int launch__start(struct launch *l, char **argv, struct rt *rt)
 	return launch__start_opts(l, argv, rt, NULL);
 }
 
+
+/* In the target, after it is tracked: fail-closed set-up, seccomp, exec.
+ * Reports errno on the report pipe when it cannot exec. */
+static void __attribute__((noreturn)) exec_target(char **argv, const struct launch_opts *o,
+						  int report_fd)
+{
+	int child_err;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (o && o->seccomp) {
+		int serr = seccomp_load((scmp_filter_ctx)o->seccomp);
+
+		if (serr) {
+			child_err = -serr;
+			if (write(report_fd, &child_err, sizeof(child_err)) < 0)
+				_exit(127);
+			_exit(127);
+		}
+	}
+	execvp(argv[0], argv);
+	child_err = errno;
+	if (write(report_fd, &child_err, sizeof(child_err)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+static volatile pid_t shim_target;
+
+static void shim_forward(int sig)
+{
+	if (shim_target > 0)
+		kill(shim_target, sig);
+}
+
+/* pid 1 of the target's namespace: forwards signals, reaps, and reports
+ * the target's wait status when it ends (the namespace then dies). */
+static void __attribute__((noreturn)) run_shim(char **argv, const struct launch_opts *o,
+					       int report_fd, int status_fd)
+{
+	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = shim_forward };
+	pid_t t;
+	int st;
+
+	t = fork();
+	if (t < 0)
+		_exit(127);
+	if (t == 0) {
+		close(status_fd);
+		exec_target(argv, o, report_fd);
+	}
+	shim_target = t;
+	close(report_fd);
+	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+		sigaction(fwd[i], &sa, NULL);
+	for (;;) {
+		pid_t w = waitpid(-1, &st, 0);
+
+		if (w == t) {
+			if (write(status_fd, &st, sizeof(st)) < 0)
+				_exit(127);
+			_exit(0);
+		}
+		if (w < 0 && errno == ECHILD)
+			_exit(127);
+	}
+}
+
 int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		       const struct launch_opts *o)
 {
 	pid_t parent = getpid();
-	int go[2] = { -1, -1 }, report[2] = { -1, -1 };
+	int go[2] = { -1, -1 }, report[2] = { -1, -1 }, status[2] = { -1, -1 };
+	int contain = o && o->contain;
 	int child_err = 0, ret;
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC)) {
+	l->status_fd = -1;
+	l->contained = contain;
+	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC) ||
+	    (contain && pipe2(status, O_CLOEXEC))) {
 		ret = -errno;
 		goto fail;
 	}
-	pid = fork();
+	if (contain)
+		pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+	else
+		pid = fork();
 	if (pid < 0) {
 		ret = -errno;
 		goto fail;
@@ -89,36 +168,36 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 
 		close(go[1]);
 		close(report[0]);
+		if (contain)
+			close(status[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		/* Die with sysfence; set before waiting, so that a parent dying
+		 * in between shows as EOF on the go pipe. */
+		if (o && o->die_with_parent) {
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || (!contain && getppid() != parent))
+				_exit(127);
+		}
 		/* Wait until the parent has made us tracked. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
-		if (o && o->die_with_parent) {
-			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-				_exit(127);
-		}
-		if (o && o->seccomp) {
-			int serr = seccomp_load((scmp_filter_ctx)o->seccomp);
-
-			if (serr) {
-				child_err = -serr;
-				if (write(report[1], &child_err, sizeof(child_err)) < 0)
-					_exit(127);
-				_exit(127);
-			}
-		}
-		execvp(argv[0], argv);
-		child_err = errno;
-		if (write(report[1], &child_err, sizeof(child_err)) < 0)
-			_exit(127);
-		_exit(127);
+		if (contain)
+			run_shim(argv, o, report[1], status[1]);
+		exec_target(argv, o, report[1]);
 	}
 	l->pid = pid;
 	close(go[0]);
 	close(report[1]);
 	go[0] = report[1] = -1;
+	if (contain) {
+		close(status[1]);
+		status[1] = -1;
+		l->status_fd = status[0];
+		status[0] = -1;
+	}
+	/* Pending exec: neither the shim nor the target before its exec is
+	 * recorded or judged (children inherit the flag). */
 	ret = rt__track(rt, pid, SF_PROC_PENDING_EXEC | (o ? o->track_flags : 0));
 	if (ret) {
 		kill(pid, SIGKILL);
@@ -142,8 +221,12 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 	close(report[0]);
 	report[0] = -1;
 	if (n == (ssize_t)sizeof(child_err)) {
+		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		l->pid = -1;
+		if (l->status_fd >= 0)
+			close(l->status_fd);
+		l->status_fd = -1;
 		return -child_err;
 	}
 	return 0;
@@ -153,28 +236,56 @@ fail:
 			close(go[i]);
 		if (report[i] >= 0)
 			close(report[i]);
+		if (status[i] >= 0)
+			close(status[i]);
 	}
 	return ret;
+}
+
+int launch__reap(struct launch *l, int *status, int nohang)
+{
+	pid_t w;
+	int st = 0;
+
+	if (l->pid <= 0)
+		return -ECHILD;
+	do {
+		w = waitpid(l->pid, &st, nohang ? WNOHANG : 0);
+	} while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return -errno;
+	if (w == 0)
+		return 0;
+	*status = st;
+	if (l->contained && l->status_fd >= 0) {
+		int tst;
+
+		/* The shim's report; without one the shim itself was killed
+		 * (and with it the whole namespace): report that. */
+		if (read(l->status_fd, &tst, sizeof(tst)) == (ssize_t)sizeof(tst))
+			*status = tst;
+		close(l->status_fd);
+		l->status_fd = -1;
+	}
+	return 1;
 }
 
 int launch__stop(struct launch *l, int *status)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int r;
 
 	if (l->pid <= 0)
 		return 0;
 	kill(l->pid, SIGTERM);
 	for (int i = 0; i < 60; i++) {
-		pid_t w = waitpid(l->pid, status, WNOHANG);
-
-		if (w == l->pid)
-			return 1;
-		if (w < 0)
-			return 0;
+		r = launch__reap(l, status, 1);
+		if (r)
+			return r > 0;
 		nanosleep(&ts, NULL);
 	}
 	kill(l->pid, SIGKILL);
-	return waitpid(l->pid, status, 0) == l->pid;
+	return launch__reap(l, status, 0) > 0;
 }
 
 char *launch__read_cmdline(pid_t pid)

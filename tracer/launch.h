@@ -9,7 +9,9 @@
 struct rt;
 
 struct launch {
-	pid_t pid;
+	pid_t pid;        /* our child: the target, or its namespace's init shim */
+	int status_fd;    /* contained: the shim reports the target's status here */
+	int contained;
 };
 
 /* Extra set-up in the child, after it is tracked and before exec. */
@@ -17,6 +19,11 @@ struct launch_opts {
 	int die_with_parent;   /* PR_SET_PDEATHSIG(SIGKILL): fail closed */
 	void *seccomp;         /* scmp_filter_ctx to load, or NULL */
 	uint32_t track_flags;  /* extra SF_PROC_* flags */
+	/* Run the target in a new PID namespace under a small init shim (our
+	 * child) with die_with_parent: when sysfence dies, or the target exits,
+	 * the kernel kills every process of the namespace, so no descendant
+	 * outlives its enforcement.  The target sees itself as pid 2. */
+	int contain;
 };
 
 /* PATH lookup like execvp; realpath of the result.  0 or -errno (-ENOENT
@@ -28,6 +35,9 @@ int launch__resolve(const char *cmd, char *out, size_t outlen);
 int launch__start(struct launch *l, char **argv, struct rt *rt);
 int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		       const struct launch_opts *o);
+/* Reap the target: 1 and its wait status when it has ended, 0 when it
+ * still runs (nohang), -errno. */
+int launch__reap(struct launch *l, int *status, int nohang);
 /* SIGTERM, 3 s grace, SIGKILL; returns 1 and the status once reaped. */
 int launch__stop(struct launch *l, int *status);
 /* /proc/<pid>/cmdline as one space-joined string (malloc'd) or NULL. */

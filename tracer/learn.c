@@ -555,10 +555,10 @@ static int learn_fuzz(struct session *s)
 }
 
 /* Has the target (launched child or --pid process) ended? */
-static int target_ended(const struct env *env, const struct launch *child, int *status)
+static int target_ended(const struct env *env, struct launch *child, int *status)
 {
 	if (!env->pid)
-		return waitpid(child->pid, status, WNOHANG) == child->pid;
+		return launch__reap(child, status, 1) > 0;
 	return kill(env->pid, 0) && errno == ESRCH;
 }
 
@@ -760,8 +760,12 @@ int cmd_learn(int argc, char **argv)
 		exit_code = then_enforce(&s, &child, &status, &target_done);
 out:
 	if (child.pid > 0) {
-		if (!target_done)
+		if (!target_done) {
+			/* We end the run: the target's descendants go with it. */
 			target_done = launch__stop(&child, &status);
+			if (s.rt)
+				rt__kill_all(s.rt);
+		}
 		if (target_done)
 			report_exit(child.pid, status);
 	} else if (env.pid && target_done && !env.quiet) {
