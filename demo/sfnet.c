@@ -49,6 +49,10 @@ static void *echo_server(void *arg)
 	}
 out:
 	close(fd);
+	/* Linger, so that sfnet__stop's pthread_join always has to wait (a
+	 * futex call): the demo's syscalls must not depend on thread timing,
+	 * or one learning run could miss what the next run makes. */
+	usleep(20000);
 	return NULL;
 }
 
