@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
+#include <dirent.h>
+#include <poll.h>
 #include <seccomp.h>
-#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -104,21 +104,91 @@ static void shim_forward(int sig)
 		kill(shim_target, sig);
 }
 
-/* pid 1 of the target's namespace: forwards signals, reaps, and reports
- * the target's wait status when it ends (the namespace then dies). */
+/* SIGKILL every descendant of this process.  The shim is a child
+ * subreaper, so orphans of the target's tree are re-parented to it and stay
+ * its descendants; repeat until none is left (a process may fork while we
+ * scan, but not after its SIGKILL). */
+static void kill_descendants(void)
+{
+	enum { MAXP = 1 << 16 };
+	static pid_t pids[MAXP], ppids[MAXP];
+	pid_t self = getpid();
+
+	for (int round = 0; round < 100; round++) {
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+		struct dirent *de;
+		size_t n = 0;
+		int found = 0;
+		DIR *d = opendir("/proc");
+
+		if (!d)
+			return;
+		while ((de = readdir(d)) && n < MAXP) {
+			char fn[300], buf[512], *rp;
+			int fd;
+			ssize_t r;
+
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			snprintf(fn, sizeof(fn), "/proc/%s/stat", de->d_name);
+			fd = open(fn, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			r = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			if (r <= 0)
+				continue;
+			buf[r] = 0;
+			rp = strrchr(buf, ')'); /* comm may contain spaces */
+			if (!rp || sscanf(rp + 2, "%*c %d", &ppids[n]) != 1)
+				continue;
+			pids[n++] = (pid_t)atoi(de->d_name);
+		}
+		closedir(d);
+		for (size_t i = 0; i < n; i++) {
+			pid_t up = ppids[i];
+
+			for (int depth = 0; depth < 256 && up > 1 && up != self; depth++) {
+				size_t k;
+
+				for (k = 0; k < n && pids[k] != up; k++)
+					;
+				up = k < n ? ppids[k] : 0;
+			}
+			if (up == self && pids[i] != self) {
+				kill(pids[i], SIGKILL);
+				found++;
+			}
+		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!found)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The target's parent: forwards signals, reaps, and when the target ends
+ * or sysfence goes away (EOF on the go pipe, also on SIGKILL), kills every
+ * remaining descendant, then reports the target's wait status. */
 static void __attribute__((noreturn)) run_shim(char **argv, const struct launch_opts *o,
-					       int report_fd, int status_fd)
+					       int report_fd, int status_fd, int go_fd)
 {
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	struct sigaction sa = { .sa_handler = shim_forward };
+	int st = 0, tst = 0;
 	pid_t t;
-	int st;
 
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+		_exit(127);
 	t = fork();
 	if (t < 0)
 		_exit(127);
 	if (t == 0) {
 		close(status_fd);
+		close(go_fd);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+			_exit(127);
 		exec_target(argv, o, report_fd);
 	}
 	shim_target = t;
@@ -126,16 +196,26 @@ static void __attribute__((noreturn)) run_shim(char **argv, const struct launch_
 	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
 		sigaction(fwd[i], &sa, NULL);
 	for (;;) {
-		pid_t w = waitpid(-1, &st, 0);
+		struct pollfd pfd = { .fd = go_fd, .events = POLLIN };
+		int r = poll(&pfd, 1, 50);
+		pid_t w;
+		char c;
 
-		if (w == t) {
-			if (write(status_fd, &st, sizeof(st)) < 0)
-				_exit(127);
-			_exit(0);
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (w == t) {
+				tst = st;
+				t = 0;
+			}
 		}
-		if (w < 0 && errno == ECHILD)
-			_exit(127);
+		if (!t)
+			break; /* the target ended */
+		if (r > 0 && read(go_fd, &c, 1) <= 0)
+			break; /* sysfence is gone: fail closed */
 	}
+	kill_descendants();
+	if (write(status_fd, &tst, sizeof(tst)) < 0)
+		_exit(127);
+	_exit(0);
 }
 
 int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
@@ -149,16 +229,14 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 	pid_t pid;
 
 	l->status_fd = -1;
+	l->go_fd = -1;
 	l->contained = contain;
 	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC) ||
 	    (contain && pipe2(status, O_CLOEXEC))) {
 		ret = -errno;
 		goto fail;
 	}
-	if (contain)
-		pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
-	else
-		pid = fork();
+	pid = fork();
 	if (pid < 0) {
 		ret = -errno;
 		goto fail;
@@ -175,15 +253,17 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		signal(SIGHUP, SIG_DFL);
 		/* Die with sysfence; set before waiting, so that a parent dying
 		 * in between shows as EOF on the go pipe. */
-		if (o && o->die_with_parent) {
-			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || (!contain && getppid() != parent))
+		/* (The shim instead watches the go pipe: it must outlive us
+		 * long enough to kill the target's tree.) */
+		if (o && o->die_with_parent && !contain) {
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 				_exit(127);
 		}
 		/* Wait until the parent has made us tracked. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		if (contain)
-			run_shim(argv, o, report[1], status[1]);
+			run_shim(argv, o, report[1], status[1], go[0]);
 		exec_target(argv, o, report[1]);
 	}
 	l->pid = pid;
@@ -212,7 +292,12 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		l->pid = -1;
 		goto fail;
 	}
-	close(go[1]);
+	if (contain) {
+		/* Held open for the session: its EOF tells the shim we are gone. */
+		l->go_fd = go[1];
+	} else {
+		close(go[1]);
+	}
 	go[1] = -1;
 	/* EOF on the report pipe = exec succeeded (close-on-exec). */
 	do {
@@ -227,6 +312,9 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		if (l->status_fd >= 0)
 			close(l->status_fd);
 		l->status_fd = -1;
+		if (l->go_fd >= 0)
+			close(l->go_fd);
+		l->go_fd = -1;
 		return -child_err;
 	}
 	return 0;
@@ -267,6 +355,9 @@ int launch__reap(struct launch *l, int *status, int nohang)
 		close(l->status_fd);
 		l->status_fd = -1;
 	}
+	if (l->go_fd >= 0)
+		close(l->go_fd);
+	l->go_fd = -1;
 	return 1;
 }
 
@@ -283,6 +374,17 @@ int launch__stop(struct launch *l, int *status)
 		if (r)
 			return r > 0;
 		nanosleep(&ts, NULL);
+	}
+	if (l->go_fd >= 0) {
+		/* The shim kills the whole tree when the go pipe closes. */
+		close(l->go_fd);
+		l->go_fd = -1;
+		for (int i = 0; i < 40; i++) {
+			r = launch__reap(l, status, 1);
+			if (r)
+				return r > 0;
+			nanosleep(&ts, NULL);
+		}
 	}
 	kill(l->pid, SIGKILL);
 	return launch__reap(l, status, 0) > 0;

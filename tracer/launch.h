@@ -11,6 +11,7 @@ struct rt;
 struct launch {
 	pid_t pid;        /* our child: the target, or its namespace's init shim */
 	int status_fd;    /* contained: the shim reports the target's status here */
+	int go_fd;        /* contained: open while we live; EOF = kill the tree */
 	int contained;
 };
 
@@ -19,10 +20,10 @@ struct launch_opts {
 	int die_with_parent;   /* PR_SET_PDEATHSIG(SIGKILL): fail closed */
 	void *seccomp;         /* scmp_filter_ctx to load, or NULL */
 	uint32_t track_flags;  /* extra SF_PROC_* flags */
-	/* Run the target in a new PID namespace under a small init shim (our
-	 * child) with die_with_parent: when sysfence dies, or the target exits,
-	 * the kernel kills every process of the namespace, so no descendant
-	 * outlives its enforcement.  The target sees itself as pid 2. */
+	/* Run the target under a small shim (our child, a child subreaper):
+	 * when the target exits, or sysfence goes away (even by SIGKILL), the
+	 * shim kills every remaining descendant, so none outlives its
+	 * enforcement.  Pids are not changed. */
 	int contain;
 };
 
