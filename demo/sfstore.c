@@ -122,9 +122,14 @@ struct sfstore *sfstore__open(void)
 
 	if (!s)
 		return NULL;
-	snprintf(s->dir, sizeof(s->dir), "%s/sfdemo.XXXXXX",
-		 tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(s->dir)) {
+	/* Not mkdtemp(): glibc's name generator calls getrandom() only when its
+	 * rejection sampling needs a second draw, i.e. in some runs and not in
+	 * others, and the demo's syscalls must not depend on luck.  A name from
+	 * the pid, created with mode 0700 and O_EXCL semantics (mkdir fails on
+	 * an existing name), is as safe for a demo's scratch directory. */
+	snprintf(s->dir, sizeof(s->dir), "%s/sfdemo.%ld",
+		 tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid());
+	if (mkdir(s->dir, 0700)) {
 		free(s);
 		return NULL;
 	}
