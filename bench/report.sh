@@ -11,7 +11,8 @@ set -u
 RAW=$1
 OUT=$2
 [[ -r $RAW ]] || { echo "bench: error: $RAW not readable" >&2; exit 1; }
-STATS=$OUT/stats.tsv
+STATS=$(mktemp "${TMPDIR:-/tmp}/sysfence-bench-stats.XXXXXX") || exit 1
+trap 'rm -f "$STATS"' EXIT
 MD=$OUT/results.md
 
 # ---- medians: section row config median min max n first-non-number --------------
@@ -84,7 +85,8 @@ CORES=$(nproc)
 	echo
 	echo "Machine: kernel $(uname -r), CPU ${CPU:-unknown}, $CORES cores; $(date -u '+%Y-%m-%d %H:%M UTC')."
 	echo "Run: \`make bench$( ((QUICK)) && echo ' QUICK=1')\`, $REPS repetition(s), every configuration once per"
-	echo "repetition (round-robin, order rotated), medians over repetitions; ${ELAPSED}s."
+	echo "repetition (round-robin, order rotated), medians over repetitions; ${ELAPSED}s;"
+	echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share the machine)."
 	((QUICK)) && echo "**QUICK mode: tiny sizes, one repetition; the numbers are not meaningful.**"
 	echo
 } >"$MD"
@@ -197,6 +199,9 @@ verdict() { # VALUE OP LIMIT
 	num "$1" || { echo "—"; return; }
 	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "le") ? v <= l : v >= l; print ok ? "yes" : "**no**" }'
 }
+unit() { # VALUE SUFFIX: "VALUE SUFFIX", or n/a when VALUE is empty
+	if [[ -n $1 ]]; then echo "$1$2"; else echo "n/a"; fi
+}
 pct() { # SECTION ROW CONFIG
 	local a b
 	a=$(get "$1" "$2" "$3" 4)
@@ -214,13 +219,13 @@ pct() { # SECTION ROW CONFIG
 	echo "| enforce: ns added per tracked getppid | ${v:-n/a} | ≤ 250 | $(verdict "$v" le 250) |"
 	u=$(added getppid untracked); e=$(added getppid empty); v=
 	num "${u#+}" && num "${e#+}" && [[ ${e#+} != 0 ]] && v=$(calc '%.2f' "${u#+} / ${e#+}")
-	echo "| untracked / empty raw_tp (added ns, getppid) | ${v:+$v×}${v:-n/a} | ≤ 1.1× | $(verdict "$v" le 1.1) |"
+	echo "| untracked / empty raw_tp (added ns, getppid) | $(unit "$v" ×) | ≤ 1.1× | $(verdict "$v" le 1.1) |"
 	v=$(pct redis "all (harmonic mean)" enforce)
-	echo "| redis enforce / none | ${v:+$v%}${v:-n/a} | ≥ 95% | $(verdict "$v" ge 95) |"
+	echo "| redis enforce / none | $(unit "$v" %) | ≥ 95% | $(verdict "$v" ge 95) |"
 	v=$(pct redis "all (harmonic mean)" learn)
-	echo "| redis learn / none | ${v:+$v%}${v:-n/a} | ≥ 92% | $(verdict "$v" ge 92) |"
+	echo "| redis learn / none | $(unit "$v" %) | ≥ 92% | $(verdict "$v" ge 92) |"
 	v=$(get learner "merge $MERGE_TRACES traces: wall s" merge 4)
-	echo "| learner merges $MERGE_TRACES traces | ${v:+$v s}${v:-n/a} | ≤ 1 s | $(verdict "$v" le 1) |"
+	echo "| learner merges $MERGE_TRACES traces | $(unit "$v" " s") | ≤ 1 s | $(verdict "$v" le 1) |"
 	echo
 	noisy=$(awk -F'\t' '$1 == "noise" && $5 + 0 > 0' "$RAW" | wc -l)
 	total=$(awk -F'\t' '$1 == "noise"' "$RAW" | wc -l)
@@ -268,7 +273,8 @@ if command -v gnuplot >/dev/null 2>&1; then
 		set style fill solid 0.85 border -1
 		set boxwidth 0.9
 		set grid ytics
-		set key top left
+		set key outside bottom center horizontal
+		set xtics rotate by -25
 		set multiplot layout 1,2 title "sysfence bench: $(uname -r), $CORES cores, $(date -u +%Y-%m-%d)$( ((QUICK)) && echo ' (QUICK: not meaningful)')"
 		set title "ns added per syscall vs none (median)"
 		set ylabel "ns"
@@ -276,8 +282,7 @@ if command -v gnuplot >/dev/null 2>&1; then
 		$(plot_or_empty "$D/micro.dat" "plot '$D/micro.dat' using 2:xtic(1) title 'getppid', '' using 3 title 'mixed'")
 		set title "server throughput vs none (%)"
 		set ylabel "%"
-		set yrange [0:110]
-		set key bottom left
+		set yrange [0:*]
 		$(plot_or_empty "$D/servers.dat" "plot '$D/servers.dat' using 2:xtic(1) title 'redis (all tests)', '' using 3 title 'nginx static', 95 with lines dt 2 lc rgb 'gray40' title '95%'")
 		unset multiplot
 	EOF
