@@ -40,6 +40,10 @@ endif
 ifeq ($(CI),true)
 CFLAGS += -Werror
 endif
+# PROFILE=1: the BPF program timestamps its stages (see -v stats of learn)
+ifeq ($(PROFILE),1)
+BPF_EXTRA += -DSF_PROFILE
+endif
 
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)

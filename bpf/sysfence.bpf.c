@@ -133,6 +133,26 @@ static __always_inline __u64 new_asid(void)
 	return __sync_fetch_and_add(&asid_next, 1) + 1;
 }
 
+/* Destination of user-memory reads.  Not the BPF stack: with hardened
+ * usercopy, a copy into a kernel stack buffer walks the stack frames to
+ * check it (check_stack_object), which measured ~100 ns per 8-byte read;
+ * a map value skips that walk. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} uread SEC(".maps");
+
+/* Bitmap over tgids in front of the "tracked" hash: an untracked process
+ * pays one inlined array lookup, not a hash lookup. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SF_TRACKED_BITMAP_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} tracked_bits SEC(".maps");
+
 /* ---- small helpers ------------------------------------------------------------ */
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -140,6 +160,38 @@ static __always_inline void stat_inc(__u32 idx)
 
 	if (v)
 		(*v)++;
+}
+
+static __always_inline int read_user_word(__u64 addr, __u64 *out)
+{
+	__u32 zero = 0;
+	__u64 *buf = bpf_map_lookup_elem(&uread, &zero);
+
+	if (!buf || bpf_probe_read_user(buf, sizeof(*buf), (void *)addr))
+		return -1;
+	*out = *buf;
+	return 0;
+}
+
+static __always_inline int maybe_tracked(__u32 tgid)
+{
+	__u32 w = tgid / 64;
+	__u64 *bits = bpf_map_lookup_elem(&tracked_bits, &w);
+
+	return bits && (*bits & (1ULL << (tgid % 64)));
+}
+
+static __always_inline void mark_tracked(__u32 tgid, int on)
+{
+	__u32 w = tgid / 64;
+	__u64 *bits = bpf_map_lookup_elem(&tracked_bits, &w);
+
+	if (!bits)
+		return;
+	if (on)
+		__sync_fetch_and_or(bits, 1ULL << (tgid % 64));
+	else
+		__sync_fetch_and_and(bits, ~(1ULL << (tgid % 64)));
 }
 
 static __always_inline struct sf_config *get_config(void)
@@ -515,7 +567,7 @@ static long unwind_step(__u64 index, void *ctx)
 
 	if (kind == SF_CFA_RBP && !u->nreads)
 		u->uses_bp = 1; /* CFA from the caller's own rbp register */
-	if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa - 8))) {
+	if (read_user_word(cfa - 8, &ra)) {
 		stat_inc(SF_STAT_UNWIND_FAILED);
 		u->uncacheable = 1;
 		return finish(u, SF_BUCKET_UNWIND_FAILED);
@@ -524,7 +576,7 @@ static long unwind_step(__u64 index, void *ctx)
 	if (row && row->rbp_off) {
 		__u64 bp;
 
-		if (bpf_probe_read_user(&bp, sizeof(bp), (void *)(cfa + row->rbp_off))) {
+		if (read_user_word(cfa + row->rbp_off, &bp)) {
 			stat_inc(SF_STAT_UNWIND_FAILED);
 			u->uncacheable = 1;
 			return finish(u, SF_BUCKET_UNWIND_FAILED);
@@ -720,7 +772,7 @@ __noinline int uc_match(struct sf_uc_entry *e, struct unwind *u)
 
 		if (i >= e->nreads)
 			break;
-		if (bpf_probe_read_user(&v, sizeof(v), (void *)e->addr[i]) || v != e->val[i])
+		if (read_user_word(e->addr[i], &v) || v != e->val[i])
 			return 0;
 	}
 	u->ino = e->ino;
@@ -789,9 +841,27 @@ __noinline int enforce_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
 }
 
 /* ---- programs --------------------------------------------------------------------- */
+#ifdef SF_PROFILE
+/* Stage timestamps: each stamp costs a bpf_ktime_get_ns() (~20 ns), so a
+ * profile build is slower; use it for the split, not for the total. */
+static __always_inline void stat_add(__u32 idx, __u64 v)
+{
+	__u64 *p = bpf_map_lookup_elem(&stats, &idx);
+
+	if (p)
+		*p += v;
+}
+#define PROF_STAMP(var) __u64 var = bpf_ktime_get_ns()
+#define PROF_ADD(idx, from, to) stat_add(idx, (to) - (from))
+#else
+#define PROF_STAMP(var) do { } while (0)
+#define PROF_ADD(idx, from, to) do { } while (0)
+#endif
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 {
+	PROF_STAMP(t_entry);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct sf_config *cfg;
 	struct sf_proc *proc;
@@ -802,6 +872,8 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	struct sf_uc_entry *e = NULL;
 	int hit = 0;
 
+	if (!maybe_tracked(tgid))
+		return 0;
 	proc = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
 		return 0;
@@ -809,6 +881,7 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	if (!cfg || cfg->mode == SF_MODE_OFF)
 		return 0;
 	stat_inc(SF_STAT_SYSCALLS);
+	PROF_STAMP(t_filter);
 
 	/* Executable mappings may change: stale cache entries must not be
 	 * used.  Plain munmap and non-exec mmap cannot make a live return
@@ -841,17 +914,20 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 		}
 		if (e)
 			uc_store(e, &u);
+#ifdef SF_PROFILE
+		stat_inc(SF_STAT_PROF_UNWIND_MISS);
+#endif
 	}
+	PROF_STAMP(t_unwind);
 
 	read_args(regs, nr, args);
 	if (cfg->mode == SF_MODE_LEARN) {
 		learn_call(&u, nr, args[0], args[1]);
 	} else if (cfg->mode == SF_MODE_ENFORCE) {
 		/* The same call from the same place, already judged allowed. */
-		if (hit && e->ok_valid && e->ok_nr == nr && e->ok_arg[0] == args[0] &&
-		    e->ok_arg[1] == args[1] && e->ok_gen == cfg->rules_gen)
-			return 0;
-		if (!enforce_call(&u, nr, args[0], args[1]) && e && e->flags & SF_UC_VALID) {
+		if (!(hit && e->ok_valid && e->ok_nr == nr && e->ok_arg[0] == args[0] &&
+		      e->ok_arg[1] == args[1] && e->ok_gen == cfg->rules_gen) &&
+		    !enforce_call(&u, nr, args[0], args[1]) && e && e->flags & SF_UC_VALID) {
 			e->ok_nr = nr;
 			e->ok_arg[0] = args[0];
 			e->ok_arg[1] = args[1];
@@ -859,6 +935,31 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 			e->ok_valid = 1;
 		}
 	}
+#ifdef SF_PROFILE
+	{
+		PROF_STAMP(t_end);
+
+		PROF_ADD(SF_STAT_PROF_FILTER_NS, t_entry, t_filter);
+		PROF_ADD(SF_STAT_PROF_UNWIND_NS, t_filter, t_unwind);
+		PROF_ADD(SF_STAT_PROF_RECORD_NS, t_unwind, t_end);
+		stat_inc(SF_STAT_PROF_SAMPLES);
+	}
+#endif
+	return 0;
+}
+
+/* Run by user space (BPF_PROG_TEST_RUN) to set or clear a tgid's bit:
+ * the bitmap words are shared with the fork/exit programs, so every update
+ * must be atomic, which user space's read-modify-write would not be. */
+struct sf_bit_args {
+	__u32 tgid;
+	__u32 on;
+};
+
+SEC("syscall")
+int sf_mark_tracked(struct sf_bit_args *args)
+{
+	mark_tracked(args->tgid, args->on);
 	return 0;
 }
 
@@ -884,6 +985,7 @@ int BPF_PROG(sf_fork, struct task_struct *parent, struct task_struct *child)
 		stat_inc(SF_STAT_TRACKED_FULL);
 		return 0;
 	}
+	mark_tracked(ctgid, 1);
 	emit_simple_event(SF_EV_FORK, ctgid, ptgid);
 	return 0;
 }
@@ -917,6 +1019,7 @@ int BPF_PROG(sf_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 			stat_inc(SF_STAT_TRACKED_FULL);
 			return 0;
 		}
+		mark_tracked(tgid, 1);
 	}
 	{
 		__u64 fileaddr = 0;
@@ -937,6 +1040,7 @@ int BPF_PROG(sf_exit, struct task_struct *task)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0; /* other threads of the group still run */
 	bpf_map_delete_elem(&tracked, &tgid);
+	mark_tracked(tgid, 0);
 	emit_simple_event(SF_EV_EXIT, tgid, 0);
 	return 0;
 }

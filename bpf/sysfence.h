@@ -30,6 +30,7 @@ enum sf_mode {
 
 /* Map sizes (defaults; user space may raise them before load). */
 #define SF_MAX_TRACKED 16384
+#define SF_TRACKED_BITMAP_WORDS 65536 /* bits for tgids < 4194304 (PID_MAX_LIMIT) */
 #define SF_MAX_COUNTS 65536
 #define SF_MAX_SITES 32768
 #define SF_MAX_CFI_ROWS (1u << 18)
@@ -241,6 +242,13 @@ enum sf_stat {
 	SF_STAT_VIOLATIONS,      /* enforce: calls judged outside the rules */
 	SF_STAT_VIOL_UNREPORTED, /* ... of which not reported (rate limit) */
 	SF_STAT_KILLS,           /* bpf_send_signal(SIGKILL) sent */
+	/* Stage profile (built with `make PROFILE=1` only): total ns spent and
+	 * samples, per stage of a tracked call. */
+	SF_STAT_PROF_FILTER_NS,  /* entry -> tracked/config checks done */
+	SF_STAT_PROF_UNWIND_NS,  /* -> caller known (cache or unwinder) */
+	SF_STAT_PROF_RECORD_NS,  /* -> counted (learn) or judged (enforce) */
+	SF_STAT_PROF_SAMPLES,
+	SF_STAT_PROF_UNWIND_MISS, /* samples that ran the full unwinder */
 	SF_STAT__COUNT,
 };
 

@@ -51,7 +51,7 @@ struct trace_site {
 };
 
 /* Counters copied from the BPF stats map (enum sf_stat order). */
-#define TRACE_NSTATS 16
+#define TRACE_NSTATS 32
 
 struct trace {
 	uint32_t version;     /* TRACE_FORMAT_VERSION when written by us */

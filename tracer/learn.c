@@ -496,7 +496,8 @@ static void report_stats(const struct trace *t)
 		"syscalls", "counts-full", "sites-full", "tracked-full", "find-vma-busy",
 		"find-vma-fail", "vma-cache-hit", "vma-cache-miss", "unwind-failed",
 		"depth-limit", "events-dropped", "new-tuples", "violations",
-		"violations-unreported", "kills",
+		"violations-unreported", "kills", "prof-filter-ns", "prof-unwind-ns",
+		"prof-record-ns", "prof-samples", "prof-unwind-miss",
 	};
 
 	for (uint32_t i = 0; i < t->nstats && i < SF_STAT__COUNT; i++)

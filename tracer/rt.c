@@ -368,18 +368,40 @@ int rt__track(struct rt *rt, pid_t tgid, uint32_t flags)
 	return rt__track_policy(rt, tgid, flags, 1);
 }
 
+/* The BPF side's bitmap in front of the tracked hash, updated atomically
+ * by a BPF_PROG_TYPE_SYSCALL program (the fork/exit programs update the
+ * same words). */
+static int set_tracked_bit(struct rt *rt, uint32_t tgid, int on)
+{
+	struct { uint32_t tgid, on; } args = { tgid, (uint32_t)on };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args, .ctx_size_in = sizeof(args));
+
+	if (tgid / 64 >= SF_TRACKED_BITMAP_WORDS)
+		return -ERANGE;
+	if (bpf_prog_test_run_opts(bpf_program__fd(rt->skel->progs.sf_mark_tracked), &opts))
+		return -errno;
+	return 0;
+}
+
 int rt__track_policy(struct rt *rt, pid_t tgid, uint32_t flags, uint32_t policy)
 {
 	struct sf_proc p = { .flags = flags, .policy = policy, .session = (uint64_t)getpid() };
 	uint32_t key = (uint32_t)tgid;
+	int ret;
 
-	return bpf_map_update_elem(bpf_map__fd(rt->skel->maps.tracked), &key, &p, 0) ? -errno : 0;
+	if (bpf_map_update_elem(bpf_map__fd(rt->skel->maps.tracked), &key, &p, 0))
+		return -errno;
+	ret = set_tracked_bit(rt, key, 1);
+	if (ret)
+		bpf_map_delete_elem(bpf_map__fd(rt->skel->maps.tracked), &key);
+	return ret;
 }
 
 int rt__untrack(struct rt *rt, pid_t tgid)
 {
 	uint32_t key = (uint32_t)tgid;
 
+	set_tracked_bit(rt, key, 0);
 	return bpf_map_delete_elem(bpf_map__fd(rt->skel->maps.tracked), &key) ? -errno : 0;
 }
 
