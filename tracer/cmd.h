@@ -3,6 +3,8 @@
 #define SF_CMD_H
 
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "policy.h"
 #include "trace.h"
@@ -28,6 +30,13 @@ int cmd_check(int argc, char **argv);
 int cmd_enforce(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+
+/* Options shared by commands: log the error and return -1 when invalid. */
+int opt_duration(const char *arg, uint64_t *ms);
+int opt_pid(const char *arg, pid_t *pid);
+/* Clocks in ns / ms. */
+uint64_t clock_ns(clockid_t clock);
+uint64_t mono_ms(void);
 
 /* Load a trace or a policy file (detected by content) as a policy. */
 int load_policy_or_trace(const char *path, struct policy **out);

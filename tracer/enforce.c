@@ -196,7 +196,6 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	uint64_t v;
 	int c;
 
 	int dd = argc; /* index of "--": options and policies before, command after */
@@ -280,18 +279,12 @@ static int parse_args(int argc, char **argv, struct env *env)
 			}
 			break;
 		case 'p':
-			if (parse_u64(optarg, 1, INT32_MAX, &v)) {
-				log_err("invalid --pid '%s': expected a process id", optarg);
+			if (opt_pid(optarg, &env->pid))
 				return EXIT_USAGE;
-			}
-			env->pid = (pid_t)v;
 			break;
 		case 'd':
-			if (parse_duration_ms(optarg, &env->duration_ms)) {
-				log_err("invalid --duration '%s': expected e.g. 90s, 10m, 1h (max 365d)",
-					optarg);
+			if (opt_duration(optarg, &env->duration_ms))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'q':
 			env->quiet = 1;
@@ -439,13 +432,6 @@ int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_
 }
 
 /* ---- reports ------------------------------------------------------------------------- */
-static uint64_t realtime_ns(clockid_t c)
-{
-	struct timespec ts;
-
-	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void json_str(FILE *f, const char *s)
 {
@@ -525,7 +511,7 @@ void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log)
 	memset(r, 0, sizeof(*r));
 	r->rt = rt;
 	r->log = log;
-	r->mono_to_real_ns = realtime_ns(CLOCK_REALTIME) - realtime_ns(CLOCK_MONOTONIC);
+	r->mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	rt__on_violation(rt, report_violation, r);
 }
 
@@ -683,7 +669,7 @@ int cmd_enforce(int argc, char **argv)
 		}
 	}
 
-	start = (uint64_t)realtime_ns(CLOCK_MONOTONIC) / 1000000;
+	start = mono_ms();
 	while (!stop_signal) {
 		uint64_t now;
 
@@ -703,7 +689,7 @@ int cmd_enforce(int argc, char **argv)
 			target_done = 1;
 			break;
 		}
-		now = (uint64_t)realtime_ns(CLOCK_MONOTONIC) / 1000000;
+		now = mono_ms();
 		if (env.duration_ms && now - start >= env.duration_ms)
 			break;
 	}

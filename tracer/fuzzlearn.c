@@ -55,13 +55,6 @@
 #define REPLAY_TIMEOUT_MS 2000
 
 /* ---- small helpers ------------------------------------------------------------ */
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 char *fuzzlearn__curve_path(const char *trace_path, const char *ext)
 {
@@ -319,7 +312,7 @@ struct run {
 	struct afl_stats st;
 	struct sample *samples;
 	size_t nsamples, capsamples;
-	uint64_t t0;            /* fuzz phase start (now_ms) */
+	uint64_t t0;            /* fuzz phase start (mono_ms) */
 	uint64_t fuzz_ms;       /* fuzz phase length */
 	uint64_t tuples0;       /* distinct tuples before afl-fuzz started */
 	uint64_t last_tuples;
@@ -448,12 +441,12 @@ static int start_afl(struct run *r, const char *afl_fuzz, int port)
 /* SIGINT (afl-fuzz writes its stats and exits), then SIGKILL. */
 static int stop_afl(struct run *r, int *status)
 {
-	uint64_t deadline = now_ms() + AFL_STOP_GRACE_MS;
+	uint64_t deadline = mono_ms() + AFL_STOP_GRACE_MS;
 
 	if (r->afl <= 0)
 		return 0;
 	kill(r->afl, SIGINT);
-	while (now_ms() < deadline) {
+	while (mono_ms() < deadline) {
 		pid_t w = waitpid(r->afl, status, WNOHANG);
 
 		if (w == r->afl || w < 0)
@@ -572,7 +565,7 @@ static enum replay_result replay_one(struct run *r, const char *input, int *sig)
 		log_err("cannot replay %s: %s", input, strerror(-ret));
 		goto out;
 	}
-	deadline = now_ms() + REPLAY_TIMEOUT_MS;
+	deadline = mono_ms() + REPLAY_TIMEOUT_MS;
 	for (;;) {
 		pid_t w = waitpid(l.pid, &status, WNOHANG);
 
@@ -580,7 +573,7 @@ static enum replay_result replay_one(struct run *r, const char *input, int *sig)
 			break;
 		if (w < 0)
 			goto out;
-		if (now_ms() >= deadline) {
+		if (mono_ms() >= deadline) {
 			kill(l.pid, SIGKILL);
 			waitpid(l.pid, &status, 0);
 			res = REPLAY_TIMEOUT;
@@ -630,7 +623,7 @@ static int replay_all(struct run *r, char **inputs, size_t n, struct replay_stat
 		      const char *what)
 {
 	int tty = isatty(STDERR_FILENO);
-	uint64_t next = now_ms() + (tty ? PROGRESS_TTY_MS : PROGRESS_PIPE_MS);
+	uint64_t next = mono_ms() + (tty ? PROGRESS_TTY_MS : PROGRESS_PIPE_MS);
 
 	for (size_t i = 0; i < n; i++) {
 		enum replay_result res;
@@ -650,10 +643,10 @@ static int replay_all(struct run *r, char **inputs, size_t n, struct replay_stat
 		} else if (res == REPLAY_FAILED) {
 			rs->failed++;
 		}
-		if (!r->o->quiet && now_ms() >= next) {
+		if (!r->o->quiet && mono_ms() >= next) {
 			fprintf(stderr, "%sreplaying %s: %zu/%zu  tuples %llu%s", tty ? "\r\033[K" : "",
 				what, i + 1, n, (unsigned long long)tuples_now(r), tty ? "" : "\n");
-			next = now_ms() + (tty ? PROGRESS_TTY_MS : PROGRESS_PIPE_MS);
+			next = mono_ms() + (tty ? PROGRESS_TTY_MS : PROGRESS_PIPE_MS);
 		}
 	}
 	if (!r->o->quiet && tty && n)
@@ -915,7 +908,7 @@ static int fuzz_phase(struct run *r, const char *afl_fuzz)
 		log_err("cannot start %s: %s", afl_fuzz, strerror(-ret));
 		return ret;
 	}
-	r->t0 = now_ms();
+	r->t0 = mono_ms();
 	next_sample = r->t0;
 	next_progress = r->t0 + (tty ? PROGRESS_TTY_MS : PROGRESS_PIPE_MS);
 	next_checkpoint = r->t0 + CHECKPOINT_MS;
@@ -924,7 +917,7 @@ static int fuzz_phase(struct run *r, const char *afl_fuzz)
 
 		rt__poll(fs->rt, 100);
 		drain_statsd(r->statsd, &r->st);
-		now = now_ms();
+		now = mono_ms();
 		rel = now - r->t0;
 		w = waitpid(r->afl, &status, WNOHANG);
 		if (w == r->afl) {
@@ -955,7 +948,7 @@ static int fuzz_phase(struct run *r, const char *afl_fuzz)
 	if (*fs->stop)
 		log_info("stopping afl-fuzz on signal %d; replaying next (Ctrl-C again skips it)",
 			 (int)*fs->stop);
-	r->fuzz_ms = now_ms() - r->t0;
+	r->fuzz_ms = mono_ms() - r->t0;
 	stop_afl(r, &status);
 	/* Signals that arrived while afl-fuzz was stopping belong to the
 	 * same Ctrl-C; only a later one interrupts the replay. */

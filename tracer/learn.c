@@ -120,18 +120,14 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ 0 },
 	};
 	uint64_t v;
-	int c, err;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:t:o:p:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			err = parse_duration_ms(optarg, &env->duration_ms);
-			if (err) {
-				log_err("invalid --duration '%s': expected e.g. 90s, 10m, 1h (max 365d)",
-					optarg);
+			if (opt_duration(optarg, &env->duration_ms))
 				return EXIT_USAGE;
-			}
 			break;
 		case 't':
 			env->trace_path = optarg;
@@ -140,11 +136,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 			env->policy_path = optarg;
 			break;
 		case 'p':
-			if (parse_u64(optarg, 1, INT32_MAX, &v)) {
-				log_err("invalid --pid '%s': expected a process id", optarg);
+			if (opt_pid(optarg, &env->pid))
 				return EXIT_USAGE;
-			}
-			env->pid = (pid_t)v;
 			break;
 		case 'T':
 			if (env->ntransparent == MAX_EXTRA_TRANSPARENT) {
@@ -234,21 +227,6 @@ static int parse_args(int argc, char **argv, struct env *env)
 	return 0;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int mkdir_parent(const char *path)
 {
@@ -321,7 +299,7 @@ static int build_trace(struct session *s, int complete, struct trace **out)
 	t->binary = strdup(s->binary ? s->binary : "");
 	t->binary_build_id = s->binary_build_id ? strdup(s->binary_build_id) : NULL;
 	t->start_ns = s->start_ns;
-	t->end_ns = realtime_ns();
+	t->end_ns = clock_ns(CLOCK_REALTIME);
 	t->complete = (uint32_t)complete;
 	if (!t->arch || !t->kernel || !t->cmdline || !t->binary) {
 		trace__free(t);
@@ -361,7 +339,7 @@ static int write_checkpoint(struct session *s, int complete, struct trace **keep
 
 static void progress(struct session *s, int final, int tty)
 {
-	uint64_t st[SF_STAT__COUNT], now = now_ms();
+	uint64_t st[SF_STAT__COUNT], now = mono_ms();
 	uint64_t el = (now - s->started_ms) / 1000;
 	char rem[32] = "";
 
@@ -688,8 +666,8 @@ int cmd_learn(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	s.start_ns = realtime_ns();
-	s.started_ms = s.last_new_ms = now_ms();
+	s.start_ns = clock_ns(CLOCK_REALTIME);
+	s.started_ms = s.last_new_ms = mono_ms();
 	if (env.fuzz.corpus) {
 		exit_code = learn_fuzz(&s);
 		goto out;
@@ -720,7 +698,7 @@ int cmd_learn(int argc, char **argv)
 		uint64_t now;
 
 		rt__poll(s.rt, 100);
-		now = now_ms();
+		now = mono_ms();
 		if (target_ended(&env, &child, &status)) {
 			target_done = 1;
 			break;

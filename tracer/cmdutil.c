@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmdutil.c - option parsing and clocks shared by the commands (cmd.h). */
+#include <limits.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cliparse.h"
+#include "cmd.h"
+#include "log.h"
+
+int opt_duration(const char *arg, uint64_t *ms)
+{
+	if (parse_duration_ms(arg, ms)) {
+		log_err("invalid --duration '%s': expected e.g. 90s, 10m, 1h (max 365d)", arg);
+		return -1;
+	}
+	return 0;
+}
+
+int opt_pid(const char *arg, pid_t *pid)
+{
+	uint64_t v;
+
+	if (parse_u64(arg, 1, INT32_MAX, &v)) {
+		log_err("invalid --pid '%s': expected a process id", arg);
+		return -1;
+	}
+	*pid = (pid_t)v;
+	return 0;
+}
+
+uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t mono_ms(void)
+{
+	return clock_ns(CLOCK_MONOTONIC) / 1000000;
+}
