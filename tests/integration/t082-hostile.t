@@ -21,7 +21,7 @@ HREAL=$(realpath "$H")
 MARKER=getitimer
 sf_tmpdir
 
-plan 15
+plan 16
 
 # learn_mode NAME MODE [ARGS...]: learn one run into $SF_TMP/NAME.{json,zst};
 # stderr in $SF_TMP/NAME.err, stdout in NAME.out; returns sysfence's status.
@@ -81,6 +81,9 @@ expect_count threads 200 "200 threads alive at once" $?
 # 5. exec: child execs /bin/sh, then the target re-execs itself
 learn_mode exec exec
 expect_count exec 7 "exec of another program, then of a new image" $?
+# 5b. exec from a thread that is not the group leader
+learn_mode texec thread-exec
+expect_count texec 7 "exec from a non-leader thread" $?
 # 6. comm changes
 learn_mode comm comm
 expect_count comm 2 "renamed (PR_SET_NAME) process and child" $?

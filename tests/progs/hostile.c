@@ -17,6 +17,8 @@
  *   exec          re-execs itself as "exec-target" (7 markers there) after
  *                 a child has exec'd /bin/sh -c 'exit 0'
  *   exec-target   7 markers
+ *   thread-exec   a second thread (not the group leader) execs
+ *                 "exec-target" while the main thread sleeps
  *   comm          renames itself (PR_SET_NAME) and a child, marker in both
  *   stale [N]     N (200) children exit at once; then writes $SF_PIDFILE,
  *                 sleeps $SF_SLEEP_SEC (3) s so the test can look at the
@@ -146,6 +148,28 @@ static int do_exec(char **argv)
 	return 1;
 }
 
+static char *self_argv0;
+
+static void *exec_thread(void *arg)
+{
+	(void)arg;
+	execl("/proc/self/exe", self_argv0, "exec-target", (char *)NULL);
+	perror("exec");
+	_exit(1);
+}
+
+static int do_thread_exec(char **argv)
+{
+	pthread_t t;
+
+	self_argv0 = argv[0];
+	fflush(stdout);
+	if (pthread_create(&t, NULL, exec_thread, NULL))
+		return 1;
+	for (;;)
+		pause(); /* killed by the exec in the other thread */
+}
+
 static int do_comm(void)
 {
 	pid_t pid;
@@ -245,6 +269,8 @@ int main(int argc, char **argv)
 		printf("marker calls: 7\n");
 		return 0;
 	}
+	if (!strcmp(mode, "thread-exec"))
+		return do_thread_exec(argv);
 	if (!strcmp(mode, "comm"))
 		return do_comm();
 	if (!strcmp(mode, "stale"))
@@ -253,7 +279,7 @@ int main(int argc, char **argv)
 		return do_orphan();
 	if (!strcmp(mode, "mapfull"))
 		return do_mapfull(arg_n(argc, argv, 70000));
-	fprintf(stderr, "usage: hostile segv|exit-now|fork [N]|threads [N]|exec|comm|"
+	fprintf(stderr, "usage: hostile segv|exit-now|fork [N]|threads [N]|exec|thread-exec|comm|"
 		"stale [N]|orphan|mapfull [N]\n");
 	return 2;
 }
