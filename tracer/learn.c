@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -533,18 +535,53 @@ static int learn_fuzz(struct session *s)
 	return fuzzlearn__run(&s->env->fuzz, &fs) ? EXIT_FAIL : EXIT_OK;
 }
 
-/* Has the target (launched child or --pid process) ended? */
-static int target_ended(const struct env *env, struct launch *child, int *status)
+/* Has the target (launched child or --pid process) ended?  A --pid
+ * process is watched through a pidfd, which also sees a zombie that its
+ * parent never reaps; without one, kill(pid, 0). */
+static int target_ended(const struct env *env, struct launch *child, int *status,
+			int pidfd)
 {
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
 	if (!env->pid)
 		return launch__reap(child, status, 1) > 0;
+	if (pidfd >= 0)
+		return poll(&p, 1, 0) > 0;
 	return kill(env->pid, 0) && errno == ESRCH;
+}
+
+/* The final trace could not be written where asked (disk full, read-only
+ * directory): keep the recording in $TMPDIR (or /tmp) and say where; the
+ * policy is still written.  0 when saved, else -errno. */
+static int save_elsewhere(struct session *s, struct trace **keep)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = NULL, err[TRACE_ERRLEN] = "";
+	struct trace *t = NULL;
+	int ret;
+
+	if (asprintf(&path, "%s/sysfence-%d.trace.zst", dir && *dir ? dir : "/tmp",
+		     (int)getpid()) < 0)
+		return -ENOMEM;
+	ret = build_trace(s, 1, &t);
+	if (!ret)
+		ret = trace__write(t, path, err, sizeof(err));
+	if (ret) {
+		log_err("the recording could not be saved in %s either: %s", path,
+			err[0] ? err : strerror(-ret));
+		trace__free(t);
+	} else {
+		log_warn("the trace was saved to %s instead", path);
+		*keep = t;
+	}
+	free(path);
+	return ret;
 }
 
 /* --then-enforce: load the policy just written into the live object and
  * switch it from learning to enforcing; run until the target ends or
  * Ctrl-C.  Returns the exit code (0, or 3 when violations were seen). */
-static int then_enforce(struct session *s, struct launch *child, int *status, int *done)
+static int then_enforce(struct session *s, int *done)
 {
 	struct enforce_opts eo = {};
 	struct enforce_report rep;
@@ -573,8 +610,8 @@ static int then_enforce(struct session *s, struct launch *child, int *status, in
 		fprintf(stderr, "sysfence: now enforcing %s (Ctrl-C stops)\n", s->policy_path);
 	while (!stop_signal) {
 		rt__poll(s->rt, 100);
-		if (target_ended(s->env, child, status)) {
-			*done = 1;
+		if (rt__ntracked(s->rt) <= 0) {
+			*done = 1; /* the target and all its descendants ended */
 			break;
 		}
 	}
@@ -599,6 +636,7 @@ int cmd_learn(int argc, char **argv)
 	uint64_t next_checkpoint, next_progress;
 	int tty = isatty(STDERR_FILENO);
 	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL;
+	int main_done = 0, told_left = 0, pidfd = -1;
 	char exe[PATH_MAX];
 
 	ret = parse_args(argc, argv, &env);
@@ -678,6 +716,7 @@ int cmd_learn(int argc, char **argv)
 			log_err("cannot track pid %d: %s", env.pid, strerror(-ret));
 			goto out;
 		}
+		pidfd = (int)syscall(SYS_pidfd_open, env.pid, 0);
 		if (kill(env.pid, 0) && errno == ESRCH) {
 			log_err("process %d exited while attaching", env.pid);
 			goto out;
@@ -699,9 +738,27 @@ int cmd_learn(int argc, char **argv)
 
 		rt__poll(s.rt, 100);
 		now = mono_ms();
-		if (target_ended(&env, &child, &status)) {
-			target_done = 1;
-			break;
+		if (!main_done && target_ended(&env, &child, &status, pidfd)) {
+			main_done = 1;
+			if (!env.pid)
+				report_exit(child.pid, status);
+			else if (!env.quiet)
+				fprintf(stderr, "sysfence: process %d exited\n", env.pid);
+		}
+		/* Learning goes on while descendants of the target live (a
+		 * daemon's child outlives its parent). */
+		if (main_done) {
+			int left = rt__ntracked(s.rt);
+
+			if (left <= 0) {
+				target_done = 1;
+				break;
+			}
+			if (!told_left && !env.quiet) {
+				fprintf(stderr, "sysfence: still learning %d descendant process(es) "
+					"(Ctrl-C or --duration ends)\n", left);
+				told_left = 1;
+			}
 		}
 		if (env.duration_ms && now - s.started_ms >= env.duration_ms)
 			break;
@@ -724,32 +781,28 @@ int cmd_learn(int argc, char **argv)
 	progress(&s, 1, tty);
 
 	ret = write_checkpoint(&s, 1, &final_trace);
-	if (ret)
+	if (ret && save_elsewhere(&s, &final_trace))
 		goto out;
-	if (!env.quiet)
+	if (!ret && !env.quiet)
 		fprintf(stderr, "sysfence: trace written to %s\n", s.trace_path);
 	report_stats(final_trace);
-	ret = write_policy(&s, final_trace);
-	if (ret)
+	if (write_policy(&s, final_trace) || ret)
 		goto out;
 	if (!env.quiet)
 		fprintf(stderr, "sysfence: policy written to %s\n", s.policy_path);
 	exit_code = EXIT_OK;
 	if (env.then_enforce && !target_done && !stop_signal)
-		exit_code = then_enforce(&s, &child, &status, &target_done);
+		exit_code = then_enforce(&s, &target_done);
 out:
-	if (child.pid > 0) {
-		if (!target_done) {
-			/* We end the run: the target's descendants go with it. */
-			target_done = launch__stop(&child, &status);
-			if (s.rt)
-				rt__kill_all(s.rt);
-		}
-		if (target_done)
+	if (child.pid > 0 && !main_done) {
+		/* We end the run: the target's descendants go with it. */
+		if (launch__stop(&child, &status))
 			report_exit(child.pid, status);
-	} else if (env.pid && target_done && !env.quiet) {
-		fprintf(stderr, "sysfence: process %d exited\n", env.pid);
 	}
+	if (child.pid > 0 && !target_done && s.rt)
+		rt__kill_all(s.rt);
+	if (pidfd >= 0)
+		close(pidfd);
 	trace__free(final_trace);
 	rt__close(s.rt);
 	free(s.binary);

@@ -432,6 +432,20 @@ int rt__watch_exec_policy(struct rt *rt, const char *path, uint32_t policy)
 		       ? -errno : 0;
 }
 
+int rt__ntracked(struct rt *rt)
+{
+	int fd = bpf_map__fd(rt->skel->maps.tracked);
+	uint32_t key, next, *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
 int rt__kill_all(struct rt *rt)
 {
 	int fd = bpf_map__fd(rt->skel->maps.tracked);

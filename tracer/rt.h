@@ -36,6 +36,8 @@ int rt__is_tracked(struct rt *rt, pid_t tgid);
 /* Track every process that execs the file at path (policy id 1). */
 int rt__watch_exec(struct rt *rt, const char *path);
 int rt__watch_exec_policy(struct rt *rt, const char *path, uint32_t policy);
+/* Number of processes tracked right now. */
+int rt__ntracked(struct rt *rt);
 /* Kill (SIGKILL) every tracked process; returns how many. */
 int rt__kill_all(struct rt *rt);
 
