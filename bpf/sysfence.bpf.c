@@ -858,29 +858,19 @@ static __always_inline void stat_add(__u32 idx, __u64 v)
 #define PROF_ADD(idx, from, to) do { } while (0)
 #endif
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
+/* The tracked path, kept out of sf_sys_enter so that an untracked call
+ * does not even pay for initialising its locals. */
+static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid,
+				      struct sf_proc *proc, struct sf_config *cfg)
 {
-	PROF_STAMP(t_entry);
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct sf_config *cfg;
-	struct sf_proc *proc;
 	struct unwind u = {};
 	__u64 args[SF_NARGS] = {};
-	__u32 nr = (__u32)id;
 	struct sf_ucache *uc;
 	struct sf_uc_entry *e = NULL;
 	int hit = 0;
 
-	if (!maybe_tracked(tgid))
+	if (!regs || !proc || !cfg)
 		return 0;
-	proc = bpf_map_lookup_elem(&tracked, &tgid);
-	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
-		return 0;
-	cfg = get_config();
-	if (!cfg || cfg->mode == SF_MODE_OFF)
-		return 0;
-	stat_inc(SF_STAT_SYSCALLS);
 	PROF_STAMP(t_filter);
 
 	/* Executable mappings may change: stale cache entries must not be
@@ -939,13 +929,40 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 	{
 		PROF_STAMP(t_end);
 
-		PROF_ADD(SF_STAT_PROF_FILTER_NS, t_entry, t_filter);
 		PROF_ADD(SF_STAT_PROF_UNWIND_NS, t_filter, t_unwind);
 		PROF_ADD(SF_STAT_PROF_RECORD_NS, t_unwind, t_end);
 		stat_inc(SF_STAT_PROF_SAMPLES);
 	}
 #endif
 	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
+{
+	PROF_STAMP(t_entry);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sf_config *cfg;
+	struct sf_proc *proc;
+
+	/* Untracked: one inlined array lookup, nothing else. */
+	if (!maybe_tracked(tgid))
+		return 0;
+	proc = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
+		return 0;
+	cfg = get_config();
+	if (!cfg || cfg->mode == SF_MODE_OFF)
+		return 0;
+	stat_inc(SF_STAT_SYSCALLS);
+#ifdef SF_PROFILE
+	{
+		PROF_STAMP(t_filter);
+
+		PROF_ADD(SF_STAT_PROF_FILTER_NS, t_entry, t_filter);
+	}
+#endif
+	return on_tracked_call(regs, (__u32)id, tgid, proc, cfg);
 }
 
 /* Run by user space (BPF_PROG_TEST_RUN) to set or clear a tgid's bit:
