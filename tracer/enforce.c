@@ -574,7 +574,8 @@ int cmd_enforce(int argc, char **argv)
 		ret = launch__resolve(env.argv[0], exe, sizeof(exe));
 		if (ret) {
 			log_err("cannot run '%s': %s", env.argv[0],
-				ret == -ENOENT ? "command not found" : strerror(-ret));
+				ret == -ENOENT && !strchr(env.argv[0], '/') ? "command not found"
+									    : strerror(-ret));
 			goto out;
 		}
 		if (!env.no_seccomp) {

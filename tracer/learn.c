@@ -669,7 +669,8 @@ int cmd_learn(int argc, char **argv)
 		ret = launch__resolve(env.argv[0], exe, sizeof(exe));
 		if (ret) {
 			log_err("cannot run '%s': %s", env.argv[0],
-				ret == -ENOENT ? "command not found" : strerror(-ret));
+				ret == -ENOENT && !strchr(env.argv[0], '/') ? "command not found"
+									    : strerror(-ret));
 			return EXIT_FAIL;
 		}
 		s.cmdline = join_args(env.argc, env.argv);

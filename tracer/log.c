@@ -8,10 +8,11 @@ int log_level = LOG_NORMAL;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (log_level < LOG_DEBUG && level != LIBBPF_WARN)
+	(void)level;
+	/* libbpf's own lines (warnings included) only at -vv: what matters
+	 * reaches the user as our own one-line error. */
+	if (log_level < LOG_DEBUG)
 		return 0;
-	if (log_level < LOG_INFO)
-		return 0; /* libbpf warnings are reported by our own error lines */
 	return vfprintf(stderr, fmt, ap);
 }
 
@@ -37,12 +38,12 @@ void log_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Warnings print even with --quiet: they say that something was lost or
+ * went elsewhere (a full map, a trace saved to another place). */
 void log_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (log_level < LOG_NORMAL)
-		return;
 	va_start(ap, fmt);
 	vlog("sysfence: warning: ", fmt, ap);
 	va_end(ap);

@@ -11,7 +11,7 @@ extern int log_level;
 void log__init(int level);
 /* "sysfence: error: ..." on stderr (always). */
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "sysfence: warning: ..." on stderr (unless quiet). */
+/* "sysfence: warning: ..." on stderr (always, even with --quiet). */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* plain line on stderr at LOG_INFO and above */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
