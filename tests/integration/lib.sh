@@ -178,6 +178,20 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+# sf_free_port SALT: print a loopback port in 7000-7999 that nothing accepts
+# connections on (SALT spreads concurrent tests apart); 1 when none is found.
+sf_free_port() {
+	local i p
+	for ((i = 0; i < 50; i++)); do
+		p=$((7000 + ($$ + $1 + i * 17) % 1000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
 sf_tmpdir() {
 	SF_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sysfence-test.XXXXXX") ||
 		bail "cannot create a temporary directory"

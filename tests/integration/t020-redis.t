@@ -19,19 +19,8 @@ EXE=$(realpath -- "$SERVER") # Debian: a symlink; the kernel names the target
 TRACE=$SF_TMP/redis.trace.zst
 POLICY=$SF_TMP/redis.json
 
-port_free() { # nothing accepts connections on 127.0.0.1:$1
-	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 
-PORT=
-for ((i = 0; i < 50; i++)); do
-	p=$((7000 + ($$ + i * 17) % 1000))
-	if port_free "$p"; then
-		PORT=$p
-		break
-	fi
-done
-[[ -n $PORT ]] || bail "no free loopback port in 7000-7999"
+PORT=$(sf_free_port 0) || bail "no free loopback port in 7000-7999"
 
 plan 9
 

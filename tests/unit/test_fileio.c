@@ -15,22 +15,8 @@
 
 #include "fileio.h"
 
-static char tmpdir[] = "/tmp/sf-test-fileio.XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#define TEST_TMPDIR_PREFIX "/tmp/sf-test-fileio"
+#include "testutil.h"
 
 static size_t count_entries(const char *dir)
 {

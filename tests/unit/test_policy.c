@@ -18,22 +18,8 @@
 
 #define FIXTURE(name) SRCDIR "/tests/fixtures/" name
 
-static char tmpdir[] = "/tmp/sf-test-policy.XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#define TEST_TMPDIR_PREFIX "/tmp/sf-test-policy"
+#include "testutil.h"
 
 /* Tuples are added in an order chosen by perm (0 = forward, 1 = reverse). */
 static struct trace *make_trace(int reverse)

@@ -18,22 +18,8 @@
 #include "trace.h"
 #include "util.h"
 
-static char tmpdir[] = "/tmp/sf-test-trace.XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#define TEST_TMPDIR_PREFIX "/tmp/sf-test-trace"
+#include "testutil.h"
 
 static char *tmp_path(const char *name)
 {
