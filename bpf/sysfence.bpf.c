@@ -420,8 +420,8 @@ struct unwind {
 	__u64 rd_val[SF_UC_READS];
 	__u32 nreads;
 	__u32 uncacheable;
-	__u32 uses_bp;
-	__u32 pad2;
+	__u32 uses_bp;     /* the result depends on the rbp register at entry */
+	__u32 bp_restored; /* u->bp now comes from the stack, not the register */
 	/* result */
 	__u64 ino;
 	__u64 off;
@@ -565,8 +565,8 @@ static long unwind_step(__u64 index, void *ctx)
 		return finish(u, SF_BUCKET_UNWIND_FAILED);
 	}
 
-	if (kind == SF_CFA_RBP && !u->nreads)
-		u->uses_bp = 1; /* CFA from the caller's own rbp register */
+	if (kind == SF_CFA_RBP && !u->bp_restored)
+		u->uses_bp = 1; /* CFA from the rbp register at sys_enter */
 	if (read_user_word(cfa - 8, &ra)) {
 		stat_inc(SF_STAT_UNWIND_FAILED);
 		u->uncacheable = 1;
@@ -583,6 +583,7 @@ static long unwind_step(__u64 index, void *ctx)
 		}
 		record_read(u, cfa + row->rbp_off, bp);
 		u->bp = bp;
+		u->bp_restored = 1;
 	}
 	if (!ra)
 		return finish(u, (lib->flags & SF_LIB_LDSO) ? SF_BUCKET_LDSO_STARTUP
