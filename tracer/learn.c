@@ -403,7 +403,7 @@ static void report_exit(pid_t pid, int status)
 static int write_policy(struct session *s, const struct trace *t)
 {
 	char err[TRACE_ERRLEN] = "";
-	struct policy *p = NULL, *old = NULL, *merged = NULL;
+	struct policy *p = NULL, *old = NULL;
 	struct stat st;
 	int ret;
 
@@ -421,18 +421,13 @@ static int write_policy(struct session *s, const struct trace *t)
 			policy__free(p);
 			return ret;
 		}
-		/* Update = union of what the file allowed and what we saw. */
-		ret = policy__load(s->policy_path, &merged, err, sizeof(err));
-		if (!ret)
-			ret = policy__merge_opts(merged, p, &s->env->gen);
+		/* Update = union of what the file allowed (its compartments
+		 * included) and what we saw; old stays as it was, for the diff. */
+		ret = policy__merge_opts(p, old, &s->env->gen);
 		if (ret) {
-			log_err("cannot merge into %s: %s", s->policy_path,
-				err[0] ? err : strerror(-ret));
+			log_err("cannot merge into %s: %s", s->policy_path, strerror(-ret));
 			goto out;
 		}
-		policy__free(p);
-		p = merged;
-		merged = NULL;
 	}
 	ret = mkdir_parent(s->policy_path);
 	if (ret) {
@@ -454,7 +449,6 @@ static int write_policy(struct session *s, const struct trace *t)
 out:
 	policy__free(p);
 	policy__free(old);
-	policy__free(merged);
 	return ret;
 }
 
