@@ -43,7 +43,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\n'sysfence COMMAND --help' shows a command's options.\n"
 		   "Exit codes: 0 success, 1 runtime error, 2 usage error "
-		   "(diff: 0 same, 1 changed, 2 error).\n");
+		   "(diff: 0 same, 1 changed, 2 error; enforce: 3 when violations were seen).\n");
 }
 
 static int cmd_help(int argc, char **argv)
