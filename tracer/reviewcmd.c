@@ -33,6 +33,19 @@ static int want_color(void)
 	return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
+/* Print a JSON document made by a *_to_json() function and free it; NULL
+ * (errno set) is reported as "cannot format WHAT".  0 or -1. */
+static int put_json(char *s, const char *what)
+{
+	if (!s) {
+		log_err("cannot format %s: %s", what, strerror(errno ? errno : ENOMEM));
+		return -1;
+	}
+	fputs(s, stdout);
+	free(s);
+	return 0;
+}
+
 /* ---- groups ---------------------------------------------------------------- */
 
 static const char groups_usage[] =
@@ -181,14 +194,8 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	if (json) {
-		char *s = diff__to_json(d);
-
-		if (!s) {
-			log_err("cannot format the diff: %s", strerror(errno));
+		if (put_json(diff__to_json(d), "the diff"))
 			goto out;
-		}
-		fputs(s, stdout);
-		free(s);
 	} else {
 		diff__print(stdout, d, want_color());
 	}
@@ -283,14 +290,8 @@ int cmd_show(int argc, char **argv)
 	if (load_policy_or_trace(path, &p))
 		return EXIT_FAIL;
 	if (json) {
-		char *s = show__to_json(p);
-
-		if (!s) {
-			log_err("cannot format %s: %s", path, strerror(errno));
+		if (put_json(show__to_json(p), path))
 			goto out;
-		}
-		fputs(s, stdout);
-		free(s);
 	} else if ((rc = show__print(stdout, p))) {
 		log_err("cannot show %s: %s", path, strerror(-rc));
 		goto out;
@@ -560,14 +561,9 @@ int cmd_score(int argc, char **argv)
 		goto out;
 	}
 	if (json) {
-		char *s = score_json(r);
-
-		if (!s) {
-			log_err("cannot format the score: %s", strerror(ENOMEM));
+		errno = ENOMEM;
+		if (put_json(score_json(r), "the score"))
 			goto out;
-		}
-		fputs(s, stdout);
-		free(s);
 	} else {
 		score_print(r);
 	}
