@@ -524,6 +524,11 @@ static long unwind_step(__u64 index, void *ctx)
 		if (row)
 			kind = row->kind;
 	}
+	/* A frame inside one of libc's runtime functions (allocator, stdio
+	 * buffer set-up, locale loading): the call is libc's own work, not its
+	 * caller's.  The innermost such frame decides. */
+	if (row && row->rt && row->rt < SF_RT__COUNT)
+		return finish(u, SF_RT_BUCKET(row->rt));
 
 	switch (kind) {
 	case SF_CFA_RSP:

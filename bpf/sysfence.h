@@ -51,6 +51,12 @@ enum sf_bucket {
 	SF_BUCKET_UNWIND_FAILED = 3, /* unreadable stack, no CFI, depth limit */
 	SF_BUCKET_ANON_EXEC = 4,     /* executable memory with no file (JIT) */
 	SF_BUCKET_VMA_UNKNOWN = 5,   /* no mapping found (EBUSY and cache miss) */
+	/* libc's own work that does not depend on its caller (a frame inside
+	 * one of libc's runtime functions, enum sf_rt_class, was unwound
+	 * through before the first caller outside libc was reached) */
+	SF_BUCKET_LIBC_ALLOC = 6,    /* malloc & co.: brk, mmap, munmap, madvise */
+	SF_BUCKET_LIBC_STDIO = 7,    /* stdio buffer set-up: fstat, isatty */
+	SF_BUCKET_LIBC_LOCALE = 8,   /* locale, time zone, message catalogues */
 	SF_BUCKET__COUNT,
 };
 
@@ -159,8 +165,20 @@ struct sf_cfi_row {
 	__s32 cfa_off;
 	__s16 rbp_off; /* rbp saved at CFA + rbp_off; 0 = rbp unchanged */
 	__u8 kind;     /* enum sf_cfa_kind */
-	__u8 pad;
+	__u8 rt;       /* enum sf_rt_class: the row lies in a runtime function */
 };
+
+/* Runtime classes of libc functions (tracer/cfi.c marks their rows): an
+ * unwind that passes through such a frame charges the call to the class's
+ * bucket, SF_BUCKET_LIBC_ALLOC - 1 + class. */
+enum sf_rt_class {
+	SF_RT_NONE = 0,
+	SF_RT_ALLOC = 1,
+	SF_RT_STDIO = 2,
+	SF_RT_LOCALE = 3,
+	SF_RT__COUNT,
+};
+#define SF_RT_BUCKET(rt) (SF_BUCKET_LIBC_ALLOC - 1 + (rt))
 
 /* cfi_libs value; presence in this map makes a library transparent. */
 #define SF_LIB_LDSO (1u << 0) /* dynamic loader: frame without CFI = start-up */

@@ -477,6 +477,7 @@ int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
 	if (util__dup(&p->binary, t->binary) ||
 	    util__dup(&p->binary_build_id, t->binary_build_id))
 		goto nomem;
+	p->runtime_buckets = !!(t->flags & TRACE_F_RUNTIME_BUCKETS);
 	for (size_t i = 0; i < t->ntransparent; i++)
 		if (t->transparent[i] &&
 		    strv_push(&p->transparent, &p->ntransparent, t->transparent[i]))
@@ -579,6 +580,8 @@ int policy__merge_opts(struct policy *dst, const struct policy *src,
 		    util__dup(&dst->binary_build_id, src->binary_build_id))
 			return -ENOMEM;
 	}
+	/* the buckets of src come along: enforce must produce them */
+	dst->runtime_buckets = dst->runtime_buckets || src->runtime_buckets;
 	for (size_t i = 0; i < src->ntransparent; i++)
 		if (!strv_has(dst->transparent, dst->ntransparent,
 			      src->transparent[i]) &&
@@ -1063,6 +1066,12 @@ static char *to_json(const struct policy *p, bool with_sysfence)
 	sb_key(&b, 2, "transparent");
 	sb_str_array(&b, 2, trans, p->ntransparent);
 	sb_puts(&b, ",\n");
+	if (p->runtime_buckets) {
+		/* written only when set: policies learned before the runtime
+		 * buckets read back (and write) unchanged */
+		sb_key(&b, 2, "runtimeBuckets");
+		sb_puts(&b, "true,\n");
+	}
 	sb_key(&b, 2, "libraries");
 	if (!p->nlibs) {
 		sb_puts(&b, "[]\n");
@@ -1934,8 +1943,8 @@ static int parse_compartments(struct pctx *c, const cJSON *arr,
 static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 {
 	static const char *const sf_keys[] = {
-		"version", "binary", "transparent", "libraries",
-		"compartments", NULL,
+		"version", "binary", "transparent", "runtimeBuckets",
+		"libraries", "compartments", NULL,
 	};
 	static const char *const bin_keys[] = { "path", "buildId", NULL };
 	const cJSON *it;
@@ -1976,6 +1985,13 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 		if (util__dup(&p->binary, bpath) ||
 		    util__dup(&p->binary_build_id, bid))
 			return -ENOMEM;
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "runtimeBuckets");
+	if (it) {
+		if (!cJSON_IsBool(it))
+			return perr(c, "sysfence.runtimeBuckets: expected true or false");
+		p->runtime_buckets = cJSON_IsTrue(it);
 	}
 
 	it = cJSON_GetObjectItemCaseSensitive(sf, "transparent");

@@ -73,6 +73,10 @@ struct policy {
 	char *binary_build_id;
 	char **transparent;
 	size_t ntransparent;
+	/* learned with libc's runtime buckets ([libc-alloc], [libc-stdio],
+	 * [libc-locale]; trace flag TRACE_F_RUNTIME_BUCKETS): enforce marks
+	 * libc's runtime functions only for such policies */
+	bool runtime_buckets;
 	struct policy_lib *libs;    /* canonical order: kind, path, build_id */
 	size_t nlibs;
 	struct policy_compartment *compartments; /* sorted by name */

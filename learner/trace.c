@@ -26,6 +26,9 @@ const char *const trace_bucket_names[] = {
 	[SF_BUCKET_UNWIND_FAILED] = "[unwind-failed]",
 	[SF_BUCKET_ANON_EXEC] = "[anon-exec]",
 	[SF_BUCKET_VMA_UNKNOWN] = "[vma-unknown]",
+	[SF_BUCKET_LIBC_ALLOC] = "[libc-alloc]",
+	[SF_BUCKET_LIBC_STDIO] = "[libc-stdio]",
+	[SF_BUCKET_LIBC_LOCALE] = "[libc-locale]",
 };
 static_assert(sizeof(trace_bucket_names) / sizeof(trace_bucket_names[0]) ==
 	      SF_BUCKET__COUNT, "trace_bucket_names out of sync with enum sf_bucket");
@@ -867,7 +870,7 @@ static int trace_encode(const struct trace *t, struct wbuf *b)
 		return rc;
 	wb_put(b, trace_magic, sizeof(trace_magic));
 	wb_u32(b, TRACE_FORMAT_VERSION);
-	wb_u32(b, 0); /* flags */
+	wb_u32(b, t->flags);
 
 	sec = wb_section_begin(b, SEC_META);
 	wb_str(b, t->arch);
@@ -1283,6 +1286,7 @@ static int trace_decode(const unsigned char *p, size_t len, const char *name,
 		return -ENOMEM;
 	}
 	t->version = version;
+	t->flags = le32_load(p + 12) & TRACE_F_RUNTIME_BUCKETS; /* unknown bits: ignored */
 	r = (struct rd){ p, len - CRC_SIZE, HDR_SIZE };
 	while (rd_left(&r)) {
 		uint32_t tag, slen;
@@ -1512,6 +1516,7 @@ int trace__merge(struct trace *dst, const struct trace *src)
 	    (rc = dup_if_unset(&dst->binary_build_id, src->binary_build_id)))
 		return rc;
 	dst->complete = fresh ? src->complete : dst->complete && src->complete;
+	dst->flags |= src->flags; /* any runtime buckets present: keep them */
 	if (src->start_ns && (!dst->start_ns || src->start_ns < dst->start_ns))
 		dst->start_ns = src->start_ns;
 	if (src->end_ns > dst->end_ns)

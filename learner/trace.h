@@ -14,6 +14,13 @@
 #define TRACE_NARGS 2
 #define TRACE_ERRLEN 256
 
+/* Header flags. */
+#define TRACE_F_RUNTIME_BUCKETS (1u << 0) /* libc's allocator, stdio and
+					   * locale work is charged to the
+					   * [libc-alloc], [libc-stdio] and
+					   * [libc-locale] buckets, not to
+					   * the caller */
+
 enum lib_kind {
 	LIB_KIND_EXECUTABLE = 0,
 	LIB_KIND_LIBRARY = 1,
@@ -63,6 +70,7 @@ struct trace {
 	uint64_t start_ns;    /* CLOCK_REALTIME ns */
 	uint64_t end_ns;
 	uint32_t complete;    /* 1: final trace; 0: periodic checkpoint */
+	uint32_t flags;       /* TRACE_F_* (header flags) */
 	uint32_t nstats;
 	uint64_t stats[TRACE_NSTATS];
 

@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   make gcc clang llvm bpftool libbpf-dev linux-libc-dev
   libelf-dev libdw-dev libseccomp-dev libcjson-dev libzstd-dev
-  libcmocka-dev pkg-config zstd
+  libcmocka-dev pkg-config zstd libc6-dbg
   afl++ redis-server redis-tools gnuplot-nox jq
   nginx-light wrk time
 )

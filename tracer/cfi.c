@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <gelf.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -825,6 +826,10 @@ enum cfi_step cfi__unwind_step(const struct cfi_table *t, uint64_t file_off,
 	row = i >= 0 ? &t->rows[i] : NULL;
 	if (row)
 		kind = row->kind;
+	if (row && row->rt) {
+		regs->rt = row->rt;
+		return CFI_STEP_RUNTIME;
+	}
 	switch (kind) {
 	case SF_CFA_NONE:
 		if (!frame0)
@@ -861,4 +866,277 @@ enum cfi_step cfi__unwind_step(const struct cfi_table *t, uint64_t file_off,
 	regs->sp = cfa;
 	regs->bp = bp;
 	return CFI_STEP_OK;
+}
+
+/* ---- runtime functions ----------------------------------------------------------- */
+
+/* libc functions whose system calls are libc's own work, the same whatever
+ * the caller asked for: the allocator growing or trimming its heaps, stdio
+ * sizing a stream's buffer, locale/time-zone/message-catalogue loading.
+ * Entry points and the internal functions they reach (internal names only
+ * resolve with a symbol table: .symtab or the debug file).  What a caller
+ * decides stays the caller's: fopen's openat, printf's write, pthread_create's
+ * clone3, dlopen, iconv_open (it maps executable code). */
+static const struct {
+	const char *name;
+	uint8_t rt;
+} runtime_funcs[] = {
+	/* allocator (glibc malloc/malloc.c, arena.c) */
+	{ "malloc", SF_RT_ALLOC }, { "free", SF_RT_ALLOC },
+	{ "calloc", SF_RT_ALLOC }, { "realloc", SF_RT_ALLOC },
+	{ "reallocarray", SF_RT_ALLOC }, { "memalign", SF_RT_ALLOC },
+	{ "posix_memalign", SF_RT_ALLOC }, { "aligned_alloc", SF_RT_ALLOC },
+	{ "valloc", SF_RT_ALLOC }, { "pvalloc", SF_RT_ALLOC },
+	{ "malloc_trim", SF_RT_ALLOC }, { "_mid_memalign", SF_RT_ALLOC },
+	{ "_int_malloc", SF_RT_ALLOC }, { "_int_free", SF_RT_ALLOC },
+	{ "_int_realloc", SF_RT_ALLOC }, { "_int_memalign", SF_RT_ALLOC },
+	{ "sysmalloc", SF_RT_ALLOC }, { "systrim", SF_RT_ALLOC },
+	{ "malloc_consolidate", SF_RT_ALLOC }, { "mtrim", SF_RT_ALLOC },
+	{ "munmap_chunk", SF_RT_ALLOC }, { "mremap_chunk", SF_RT_ALLOC },
+	{ "new_heap", SF_RT_ALLOC }, { "alloc_new_heap", SF_RT_ALLOC },
+	{ "grow_heap", SF_RT_ALLOC }, { "shrink_heap", SF_RT_ALLOC },
+	{ "heap_trim", SF_RT_ALLOC }, { "_int_new_arena", SF_RT_ALLOC },
+	{ "arena_get2", SF_RT_ALLOC }, { "arena_get_retry", SF_RT_ALLOC },
+	{ "tcache_init", SF_RT_ALLOC }, { "ptmalloc_init", SF_RT_ALLOC },
+	{ "__malloc_arena_thread_freeres", SF_RT_ALLOC },
+	/* stdio buffer set-up (libio/filedoalloc.c: fstat, isatty) */
+	{ "_IO_file_doallocate", SF_RT_STDIO }, { "_IO_doallocbuf", SF_RT_STDIO },
+	{ "isatty", SF_RT_STDIO },
+	/* locale, time zone, message catalogues */
+	{ "setlocale", SF_RT_LOCALE }, { "newlocale", SF_RT_LOCALE },
+	{ "_nl_find_locale", SF_RT_LOCALE }, { "_nl_load_locale", SF_RT_LOCALE },
+	{ "_nl_load_locale_from_archive", SF_RT_LOCALE },
+	{ "_nl_find_domain", SF_RT_LOCALE }, { "_nl_load_domain", SF_RT_LOCALE },
+	{ "__dcigettext", SF_RT_LOCALE }, { "dcgettext", SF_RT_LOCALE },
+	{ "dcngettext", SF_RT_LOCALE }, { "bindtextdomain", SF_RT_LOCALE },
+	{ "textdomain", SF_RT_LOCALE },
+	{ "tzset", SF_RT_LOCALE }, { "tzset_internal", SF_RT_LOCALE },
+	{ "__tzfile_read", SF_RT_LOCALE }, { "__tz_convert", SF_RT_LOCALE },
+	{ "__tzset_parse_tz", SF_RT_LOCALE },
+};
+
+struct rt_range {
+	uint64_t start, end; /* file offsets */
+	uint8_t rt;
+};
+
+static uint8_t runtime_class(const char *name)
+{
+	for (size_t i = 0; i < sizeof(runtime_funcs) / sizeof(runtime_funcs[0]); i++)
+		if (!strcmp(runtime_funcs[i].name, name))
+			return runtime_funcs[i].rt;
+	return SF_RT_NONE;
+}
+
+/* Append the ranges of runtime functions found in symbol section scn of elf
+ * (vaddrs translated through b's segments).  Returns ranges added. */
+static size_t collect_ranges(const struct builder *b, Elf *elf, Elf_Scn *scn,
+			     struct rt_range **out, size_t *n, size_t *cap)
+{
+	GElf_Shdr sh;
+	Elf_Data *data;
+	size_t added = 0;
+
+	if (!gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL)) || !sh.sh_entsize)
+		return 0;
+	for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+		GElf_Sym sym;
+		const char *name;
+		uint64_t off;
+		uint8_t rt;
+
+		if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    !sym.st_size || !sym.st_value)
+			continue;
+		name = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (!name || !(rt = runtime_class(name)))
+			continue;
+		if (!vaddr_to_off(b, sym.st_value, &off))
+			continue;
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			struct rt_range *p = realloc(*out, nc * sizeof(*p));
+
+			if (!p)
+				return added;
+			*out = p;
+			*cap = nc;
+		}
+		(*out)[(*n)++] = (struct rt_range){ off, off + sym.st_size, rt };
+		added++;
+	}
+	return added;
+}
+
+static Elf_Scn *find_scn(Elf *elf, uint32_t type)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == type)
+			return scn;
+	return NULL;
+}
+
+/* The GNU build-id of elf as lowercase hex in buf, or false. */
+static bool build_id_hex(Elf *elf, char *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(d = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)d->d_buf + noff, "GNU", 4) ||
+			    nh.n_descsz * 2 + 1 > len || nh.n_descsz < 2)
+				continue;
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				snprintf(buf + 2 * i, 3, "%02x",
+					 ((const unsigned char *)d->d_buf)[doff + i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct rt_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* rt class at file offset p: ranges sorted by start, non-overlapping in
+ * practice (aliases share a range: same class). */
+static uint8_t class_at(const struct rt_range *r, size_t n, uint64_t p)
+{
+	for (size_t i = 0; i < n && r[i].start <= p; i++)
+		if (p < r[i].end)
+			return r[i].rt;
+	return SF_RT_NONE;
+}
+
+static int cmp_off64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Rows re-cut at every range boundary: row at point p = the row covering p
+ * with the class of p; identical neighbours merged. */
+static int recut_rows(struct cfi_table *t, const struct rt_range *r, size_t nr)
+{
+	size_t npts = t->nrows + 2 * nr, n = 0, w = 0;
+	uint64_t *pts = malloc(npts * sizeof(*pts));
+	struct sf_cfi_row *rows;
+
+	if (!pts)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nrows; i++)
+		pts[n++] = t->rows[i].off;
+	for (size_t i = 0; i < nr; i++) {
+		pts[n++] = r[i].start;
+		pts[n++] = r[i].end;
+	}
+	qsort(pts, n, sizeof(*pts), cmp_off64);
+	rows = malloc(n * sizeof(*rows));
+	if (!rows) {
+		free(pts);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		long k;
+		struct sf_cfi_row row;
+
+		if ((i && pts[i] == pts[i - 1]) || pts[i] > UINT32_MAX)
+			continue;
+		k = cfi__lookup(t, pts[i]);
+		if (k < 0)
+			continue;
+		row = t->rows[k];
+		row.off = (uint32_t)pts[i];
+		/* a gap (no CFI) stays a gap: never unwound through */
+		row.rt = row.kind == SF_CFA_NONE ? SF_RT_NONE : class_at(r, nr, pts[i]);
+		if (w && rows[w - 1].kind == row.kind && rows[w - 1].cfa_off == row.cfa_off &&
+		    rows[w - 1].rbp_off == row.rbp_off && rows[w - 1].rt == row.rt)
+			continue;
+		rows[w++] = row;
+	}
+	free(pts);
+	free(t->rows);
+	t->rows = rows;
+	t->nrows = w;
+	return 0;
+}
+
+int cfi__mark_runtime(const char *path, struct cfi_table *t, size_t *nfuncs,
+		      const char **source, char *err, size_t errlen)
+{
+	struct builder b = { .err = err, .errlen = errlen };
+	struct rt_range *ranges = NULL;
+	size_t n = 0, cap = 0;
+	Elf *dbg = NULL;
+	int fd, dfd = -1, rc = 0;
+	Elf_Scn *scn;
+	char id[128], dpath[PATH_MAX];
+
+	*nfuncs = 0;
+	*source = "none";
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return fail(&b, -EINVAL, "libelf: %s", elf_errmsg(-1));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		return fail(&b, rc, "%s", strerror(-rc));
+	}
+	b.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!b.elf || elf_kind(b.elf) != ELF_K_ELF) {
+		rc = fail(&b, -ENOEXEC, "not an ELF file");
+		goto cleanup;
+	}
+	rc = load_segments(&b);
+	if (rc)
+		goto cleanup;
+	if ((scn = find_scn(b.elf, SHT_SYMTAB)) && collect_ranges(&b, b.elf, scn, &ranges, &n, &cap)) {
+		*source = "symtab";
+	} else if (build_id_hex(b.elf, id, sizeof(id)) &&
+		   snprintf(dpath, sizeof(dpath), "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
+			    id + 2) < (int)sizeof(dpath) &&
+		   (dfd = open(dpath, O_RDONLY | O_CLOEXEC)) >= 0 &&
+		   (dbg = elf_begin(dfd, ELF_C_READ_MMAP, NULL)) &&
+		   (scn = find_scn(dbg, SHT_SYMTAB)) &&
+		   collect_ranges(&b, dbg, scn, &ranges, &n, &cap)) {
+		*source = "debug file";
+	} else if ((scn = find_scn(b.elf, SHT_DYNSYM)) &&
+		   collect_ranges(&b, b.elf, scn, &ranges, &n, &cap)) {
+		*source = "dynsym";
+	}
+	if (!n)
+		goto cleanup;
+	qsort(ranges, n, sizeof(*ranges), cmp_range);
+	rc = recut_rows(t, ranges, n);
+	if (rc) {
+		fail(&b, rc, "out of memory");
+		goto cleanup;
+	}
+	*nfuncs = n;
+cleanup:
+	if (dbg)
+		elf_end(dbg);
+	if (dfd >= 0)
+		close(dfd);
+	if (b.elf)
+		elf_end(b.elf);
+	close(fd);
+	free(b.segs);
+	free(ranges);
+	return rc;
 }

@@ -57,6 +57,7 @@ long cfi__lookup(const struct cfi_table *t, uint64_t key);
 struct cfi_regs {
 	uint64_t ip, sp, bp;
 	uint64_t di; /* frame 0 only (SF_CFA_RA_RDI) */
+	unsigned int rt; /* out: enum sf_rt_class with CFI_STEP_RUNTIME */
 };
 
 enum cfi_step {
@@ -65,6 +66,9 @@ enum cfi_step {
 	CFI_STEP_NO_CFI,        /* deeper frame in a gap */
 	CFI_STEP_UNSUPPORTED,   /* CFA rule the row format cannot express */
 	CFI_STEP_READ_FAILED,   /* stack unreadable */
+	CFI_STEP_RUNTIME,       /* frame inside a libc runtime function (row
+				 * marked by cfi__mark_runtime): regs->rt says
+				 * which class; regs are unchanged */
 };
 
 /* Reads 8 bytes of the target's memory at addr: 0 or -errno. */
@@ -77,5 +81,17 @@ enum cfi_step cfi__unwind_step(const struct cfi_table *t, uint64_t file_off,
 			       cfi_read_fn read, void *ctx);
 
 const char *cfi__kind_name(unsigned int kind);
+
+/* Mark the rows of the table of the ELF file at path (libc) that lie in
+ * libc's runtime functions (cfi.c: runtime_funcs[]) with their class
+ * (sf_cfi_row.rt), splitting rows at function boundaries.  Symbols come
+ * from the file's .symtab, else from its separate debug file found by
+ * build-id under /usr/lib/debug/.build-id (Debian: libc6-dbg), else from
+ * .dynsym (exported names only: internal functions reached by a tail call
+ * are then missed).  A file that defines none of the names is left as it
+ * is.  *nfuncs = functions marked, *source = "symtab", "debug file",
+ * "dynsym" or "none".  0 or -errno (message in err). */
+int cfi__mark_runtime(const char *path, struct cfi_table *t, size_t *nfuncs,
+		      const char **source, char *err, size_t errlen);
 
 #endif /* SYSFENCE_CFI_H */

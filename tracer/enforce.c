@@ -606,6 +606,22 @@ int cmd_enforce(int argc, char **argv)
 		}
 	}
 
+	/* Attribution must match the one the policies were learned with:
+	 * without runtime buckets, libc's allocator/stdio/locale work is
+	 * charged to the caller (policies from before them). */
+	{
+		int nrt = 0;
+
+		for (int i = 0; i < env.npolicies; i++)
+			nrt += pols[i]->runtime_buckets;
+		ro.legacy_attribution = !nrt;
+		if (nrt && nrt < env.npolicies)
+			log_warn("some policies were learned without libc's runtime buckets: "
+				 "learn them again (or merge them with a new run)");
+		else if (!nrt)
+			log_info("policy learned without libc's runtime buckets: "
+				 "libc's allocator, stdio and locale work is charged to its callers");
+	}
 	s.rt = rt__open(&ro);
 	if (!s.rt)
 		goto out;

@@ -45,18 +45,23 @@ struct env {
 	uint32_t max_procs;     /* --max-procs (tracked map size) */
 	int verbose;
 	pid_t pid;              /* --pid */
+	int stop_sig;           /* --stop-signal (default SIGTERM) */
+	uint64_t stop_timeout_ms; /* --stop-timeout (default 10 s) */
 	struct fuzz_opts fuzz;  /* --fuzz DIR and its options (fuzzlearn.c) */
 	struct gen_opts gen;    /* --max-values */
 	char **argv;            /* target command */
 	int argc;
 };
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, stop_count;
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+	stop_count++;
 }
+
+#define STOP_TIMEOUT_DEFAULT_MS 10000
 
 static const char usage_text[] =
 	"Usage: sysfence learn [OPTIONS] -- COMMAND [ARGS...]\n"
@@ -86,6 +91,12 @@ static const char usage_text[] =
 	"      --max-procs N      room for N tracked processes at once (default 16384)\n"
 	"      --then-enforce     when --duration ends, switch the live BPF object to\n"
 	"                         enforcing the policy just written (kill on violation)\n"
+	"      --stop-signal SIG  when --duration or Ctrl-C ends a launched target's\n"
+	"                         run, send it SIG (TERM, QUIT, INT, HUP, USR1, ... or\n"
+	"                         a number; default TERM) and keep learning its\n"
+	"                         shutdown until it and its descendants exit\n"
+	"      --stop-timeout DUR after DUR (default 10s) of shutdown, SIGKILL what is\n"
+	"                         left; a second Ctrl-C does it at once\n"
 	"  -q, --quiet            no progress line\n"
 	"  -v, --verbose          more output (-vv: debug and libbpf messages)\n"
 	"  -h, --help             this help\n"
@@ -96,9 +107,31 @@ static const char usage_text[] =
 	"  sysfence learn --fuzz corpus/ --duration 10m -- ./parser @@\n"
 	"  sysfence learn --fuzz corpus/ -- ./parser        # input on stdin\n"
 	"\n"
+	"The shutdown is part of the program: a launched target is stopped with\n"
+	"--stop-signal and recorded until it has exited (--pid targets are not\n"
+	"signalled: learning just detaches).\n"
+	"\n"
 	"Exit status: 0 when sysfence succeeded (the target's own status is printed),\n"
 	"1 on a runtime error, 2 on a usage error.  The trace is checkpointed every\n"
 	"10 s, so killing sysfence loses at most 10 s of recording.\n";
+
+/* "TERM", "SIGTERM", "term" or "15" -> 15; 0 when unknown. */
+static int parse_signal(const char *s)
+{
+	uint64_t v;
+
+	if (!parse_u64(s, 1, SIGRTMAX, &v))
+		return (int)v;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name && !strcasecmp(name, s))
+			return sig;
+	}
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct env *env)
 {
@@ -116,6 +149,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "include-crashes", no_argument, NULL, 'C' },
 		{ "max-replay", required_argument, NULL, 'R' },
 		{ "max-values", required_argument, NULL, 'M' },
+		{ "stop-signal", required_argument, NULL, 'S' },
+		{ "stop-timeout", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -189,6 +224,18 @@ static int parse_args(int argc, char **argv, struct env *env)
 			}
 			env->gen.max_values = (unsigned)v;
 			break;
+		case 'S':
+			env->stop_sig = parse_signal(optarg);
+			if (env->stop_sig <= 0) {
+				log_err("invalid --stop-signal '%s': expected a signal name "
+					"(TERM, QUIT, INT, HUP, USR1...) or number", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'W':
+			if (opt_duration(optarg, &env->stop_timeout_ms))
+				return EXIT_USAGE;
+			break;
 		case 'q':
 			env->quiet = 1;
 			break;
@@ -217,6 +264,15 @@ static int parse_args(int argc, char **argv, struct env *env)
 		log_err("--then-enforce needs --duration (the learning phase) and no --fuzz");
 		return EXIT_USAGE;
 	}
+	if ((env->stop_sig || env->stop_timeout_ms) && (env->pid || env->fuzz.corpus)) {
+		log_err("--stop-signal and --stop-timeout apply to a launched target "
+			"(not --pid, not --fuzz)");
+		return EXIT_USAGE;
+	}
+	if (!env->stop_sig)
+		env->stop_sig = SIGTERM;
+	if (!env->stop_timeout_ms)
+		env->stop_timeout_ms = STOP_TIMEOUT_DEFAULT_MS;
 	if (env->fuzz.corpus && env->pid) {
 		log_err("--fuzz needs a command, not --pid");
 		return EXIT_USAGE;
@@ -397,6 +453,51 @@ static void report_exit(pid_t pid, int status)
 	else if (WIFSIGNALED(status))
 		fprintf(stderr, "sysfence: target %d was killed by signal %d (%s)\n", pid,
 			WTERMSIG(status), strsignal(WTERMSIG(status)));
+}
+
+/* Stop a launched target and learn its shutdown: send --stop-signal to the
+ * roots of the tracked trees (the target, or what a daemon left running),
+ * keep recording until every tracked process has exited, SIGKILL what is
+ * left after --stop-timeout or on a second Ctrl-C. */
+static void stop_target(struct session *s, struct launch *child, int *status,
+			int *main_done, int *target_done)
+{
+	const struct env *env = s->env;
+	uint64_t deadline = mono_ms() + env->stop_timeout_ms;
+	int count0 = stop_count, killed = 0, n;
+
+	n = rt__signal_roots(s->rt, env->stop_sig);
+	if (!env->quiet)
+		fprintf(stderr, "sysfence: stopping the target with SIG%s (%d process%s); "
+			"learning its shutdown (up to %llu ms, Ctrl-C to kill)\n",
+			sigabbrev_np(env->stop_sig) ? sigabbrev_np(env->stop_sig) : "?", n,
+			n == 1 ? "" : "es", (unsigned long long)env->stop_timeout_ms);
+	for (;;) {
+		rt__poll(s->rt, 50);
+		if (!*main_done && child->pid > 0 && launch__reap(child, status, 1) > 0) {
+			*main_done = 1;
+			report_exit(child->pid, *status);
+		}
+		if (*main_done && rt__ntracked(s->rt) <= 0) {
+			*target_done = 1;
+			break;
+		}
+		if (killed) {
+			if (mono_ms() > deadline + 5000)
+				break;
+			continue;
+		}
+		if (mono_ms() >= deadline || stop_count != count0) {
+			log_warn("the target did not exit %s: killing what is left",
+				 stop_count != count0 ? "before the second interrupt"
+						      : "within --stop-timeout");
+			rt__kill_all(s->rt);
+			if (child->pid > 0 && !*main_done)
+				kill(child->pid, SIGKILL);
+			killed = 1;
+		}
+	}
+	rt__poll(s->rt, 0);
 }
 
 /* Write or update the policy; prints the summary.  0 or -errno. */
@@ -769,6 +870,11 @@ int cmd_learn(int argc, char **argv)
 	}
 	if (stop_signal)
 		log_info("stopping on signal %d", (int)stop_signal);
+	/* The shutdown is learned too: a launched target still running is
+	 * sent the stop signal and recorded until it and its descendants have
+	 * exited.  (--then-enforce keeps it running under enforcement.) */
+	if (!env.pid && !target_done && (!env.then_enforce || stop_signal))
+		stop_target(&s, &child, &status, &main_done, &target_done);
 	/* With --then-enforce the object keeps learning until it switches:
 	 * the target is never unobserved. */
 	if (!env.then_enforce || target_done || stop_signal)

@@ -37,6 +37,7 @@ struct lib_ent {
 
 struct rt {
 	struct sysfence_bpf *skel;
+	int legacy_attribution; /* rt_opts: no runtime buckets */
 	struct ring_buffer *rb;
 	int ncpus;
 	struct lib_ent *libs;
@@ -193,7 +194,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 }
 
 /* ---- CFI ----------------------------------------------------------------------- */
-static int load_cfi(struct rt *rt, const char *path, uint32_t *next_row)
+static int load_cfi(struct rt *rt, const char *path, uint32_t *next_row, int runtime)
 {
 	struct cfi_table tab = {};
 	struct sf_cfi_lib lib = {};
@@ -219,6 +220,23 @@ static int load_cfi(struct rt *rt, const char *path, uint32_t *next_row)
 	if (ret) {
 		log_err("cannot read unwind tables of %s: %s", real, err[0] ? err : strerror(-ret));
 		return ret;
+	}
+	if (runtime) {
+		const char *src;
+		size_t nf;
+
+		ret = cfi__mark_runtime(real, &tab, &nf, &src, err, sizeof(err));
+		if (ret) {
+			log_err("cannot read the symbols of %s: %s", real, err[0] ? err : strerror(-ret));
+			cfi__free(&tab);
+			return ret;
+		}
+		if (nf)
+			log_info("%s: %zu runtime functions (symbols: %s)", real, nf, src);
+		if (nf && !strcmp(src, "dynsym"))
+			log_info("%s: no debug symbols (Debian: libc6-dbg); internal "
+				 "runtime functions reached by tail calls stay with their caller",
+				 real);
 	}
 	if (*next_row + tab.nrows > SF_MAX_CFI_ROWS) {
 		log_err("unwind tables too large: %s needs %zu rows, %u left", real, tab.nrows,
@@ -281,6 +299,7 @@ struct rt *rt__open(const struct rt_opts *o)
 	rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return NULL;
+	rt->legacy_attribution = o->legacy_attribution;
 	rt->ncpus = libbpf_num_possible_cpus();
 	if (rt->ncpus <= 0) {
 		err = rt->ncpus ? rt->ncpus : -EINVAL;
@@ -308,11 +327,13 @@ struct rt *rt__open(const struct rt_opts *o)
 		log_err("cannot configure the BPF object: %s", strerror(-err));
 		goto fail;
 	}
-	err = load_cfi(rt, DEFAULT_LIBC, &next_row);
+	/* runtime functions are libc's (ld.so has none: its work is start-up
+	 * or the dlopen its caller asked for) */
+	err = load_cfi(rt, DEFAULT_LIBC, &next_row, !o->legacy_attribution);
 	if (!err)
-		err = load_cfi(rt, DEFAULT_LDSO, &next_row);
+		err = load_cfi(rt, DEFAULT_LDSO, &next_row, 0);
 	for (int i = 0; !err && i < o->ntransparent; i++)
-		err = load_cfi(rt, o->transparent[i], &next_row);
+		err = load_cfi(rt, o->transparent[i], &next_row, 0);
 	if (err)
 		goto fail;
 	rt->rb = ring_buffer__new(bpf_map__fd(rt->skel->maps.events), handle_event, rt, NULL);
@@ -456,6 +477,50 @@ int rt__kill_all(struct rt *rt)
 		key = next;
 		prev = &key;
 		if ((pid_t)key != getpid() && !kill((pid_t)key, SIGKILL))
+			n++;
+	}
+	return n;
+}
+
+/* Parent pid of tgid from /proc, or -1. */
+static pid_t proc_ppid(pid_t tgid)
+{
+	char fn[64], buf[512], *rp;
+	ssize_t r;
+	int fd, ppid;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/stat", (int)tgid);
+	fd = open(fn, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return -1;
+	buf[r] = 0;
+	rp = strrchr(buf, ')'); /* comm may contain ')' and spaces */
+	if (!rp || sscanf(rp + 2, "%*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+int rt__signal_roots(struct rt *rt, int sig)
+{
+	int fd = bpf_map__fd(rt->skel->maps.tracked);
+	uint32_t key, next, *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		pid_t ppid;
+
+		key = next;
+		prev = &key;
+		if ((pid_t)key == getpid())
+			continue;
+		ppid = proc_ppid((pid_t)key);
+		if (ppid < 0 || (ppid > 0 && rt__is_tracked(rt, ppid) > 0))
+			continue; /* gone, or its parent is tracked: not a root */
+		if (!kill((pid_t)key, sig))
 			n++;
 	}
 	return n;
@@ -622,6 +687,8 @@ int rt__snapshot(struct rt *rt, struct trace *t)
 	uint64_t *vals;
 	int ret = 0;
 
+	if (!rt->legacy_attribution)
+		t->flags |= TRACE_F_RUNTIME_BUCKETS;
 	/* Events first: libraries first seen by processes that already exited
 	 * are described by them. */
 	rt__poll(rt, 0);

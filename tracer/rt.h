@@ -19,6 +19,9 @@ struct rt_opts {
 	int mode;                 /* enum sf_mode at start */
 	uint32_t max_tuples;      /* counts map entries; 0 = SF_MAX_COUNTS */
 	uint32_t max_procs;       /* tracked map entries; 0 = SF_MAX_TRACKED */
+	int legacy_attribution;   /* 1 = no runtime buckets: libc's allocator,
+				   * stdio and locale work is charged to the
+				   * caller (policies learned before them) */
 };
 
 /* Open, configure, load and attach the one BPF object.  NULL + errno (the
@@ -38,6 +41,10 @@ int rt__watch_exec(struct rt *rt, const char *path);
 int rt__watch_exec_policy(struct rt *rt, const char *path, uint32_t policy);
 /* Number of processes tracked right now. */
 int rt__ntracked(struct rt *rt);
+/* Send sig to every tracked process whose parent is not tracked (the
+ * roots of the tracked trees: the target, or a daemon whose parent
+ * exited); returns how many were signalled. */
+int rt__signal_roots(struct rt *rt, int sig);
 /* Kill (SIGKILL) every tracked process; returns how many. */
 int rt__kill_all(struct rt *rt);
 

@@ -59,8 +59,13 @@ run_case() { # mode case marker expected check prog
 		return
 	fi
 	others=$(sf_libs_with "$dir/policy.json" "$marker" | grep -vxF -- "$want")
+	# check "not:LIB": the marker must not be charged to LIB (the caller of
+	# a libc runtime function, e.g. the library that called malloc)
+	local banned=
+	[[ $check == not:* ]] && banned=$(sf_resolve "${check#not:}")
 	if sf_lib_has "$dir/policy.json" "$want" "$marker" &&
-		[[ $check != only || -z $others ]]; then
+		[[ $check != only || -z $others ]] &&
+		{ [[ -z $banned ]] || ! grep -qxF -- "$banned" <<<"$others"; }; then
 		ok "$desc"
 		passed[$mode]=$((passed[$mode] + 1))
 		return

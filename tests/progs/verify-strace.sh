@@ -4,7 +4,8 @@
 # verify-strace.sh O - check the attribution ground truth itself, without
 # sysfence: run every matrix case under `strace -f -k -e trace=MARKER` and
 # compute, for every marker call, the first stack frame outside libc.so.6 /
-# ld-linux-x86-64.so.2 (what sysfence must find).  A stack made only of
+# ld-linux-x86-64.so.2 (what sysfence must find), or [libc-alloc] when a
+# frame inside libc's allocator comes first.  A stack made only of
 # ld.so frames is "[ld.so-startup]".  Needs strace built with stack tracing.
 # Runs each case normally and with SF_HAMMER=1.  Exit 1 on any mismatch.
 set -u
@@ -24,7 +25,14 @@ classify() { # strace -k output -> one caller per marker call
 	/^ > / {
 		if (!inev || caller != "") next
 		path = $2; sub(/\(.*/, "", path); sub(/.*\//, "", path)
-		if (path ~ /^libc\.so\.6$/) next
+		if (path ~ /^libc\.so\.6$/) {
+			# libc runtime functions (tracer/cfi.c runtime_funcs): the
+			# allocator charges the call to [libc-alloc]
+			fn = $2; sub(/^[^(]*\(/, "", fn); sub(/[+)].*/, "", fn)
+			if (fn ~ /^(malloc|free|calloc|realloc|_int_malloc|_int_free|_int_realloc|sysmalloc|systrim|tcache_init|ptmalloc_init|malloc_consolidate)$/)
+				caller = "[libc-alloc]"
+			next
+		}
 		if (path ~ /^ld-linux-x86-64\.so\.2$/) { ldso = 1; next }
 		if (path == "unexpected_backtracing_error" || path == "") next
 		caller = path

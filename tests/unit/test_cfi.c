@@ -76,7 +76,7 @@ static void check_shape(const struct cfi_table *t)
 		/* merged: no two adjacent identical rules */
 		assert_false(a->kind == b->kind && a->cfa_off == b->cfa_off &&
 			     a->rbp_off == b->rbp_off);
-		assert_true(a->pad == 0);
+		assert_true(a->rt == SF_RT_NONE); /* marked only on request */
 	}
 	/* the last row closes the last FDE */
 	assert_int_equal(t->rows[t->nrows - 1].kind, SF_CFA_NONE);
@@ -340,6 +340,103 @@ static int run(const char *cmd)
 
 /* The same table without section headers (PT_GNU_EH_FRAME path) and after
  * strip --strip-all must be identical. */
+/* class of the row covering file offset off */
+static unsigned rt_at(const struct cfi_table *t, uint64_t off)
+{
+	long i = cfi__lookup(t, off);
+
+	assert_true(i >= 0);
+	return t->rows[i].rt;
+}
+
+static void check_marks(const struct cfi_table *t, struct elf_syms *syms)
+{
+	static const struct { const char *name; unsigned rt; } want[] = {
+		{ "malloc", SF_RT_ALLOC }, { "free", SF_RT_ALLOC },
+		{ "realloc", SF_RT_ALLOC }, { "calloc", SF_RT_ALLOC },
+		{ "_IO_file_doallocate", SF_RT_STDIO }, { "setlocale", SF_RT_LOCALE },
+		{ "tzset", SF_RT_LOCALE },
+		/* the caller's own decisions */
+		{ "getppid", SF_RT_NONE }, { "write", SF_RT_NONE },
+		{ "fopen", SF_RT_NONE }, { "mmap", SF_RT_NONE },
+		{ "pthread_create", SF_RT_NONE }, { "dlopen", SF_RT_NONE },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		uint64_t off;
+
+		assert_int_equal(elf_syms__find(syms, want[i].name, &off), 0);
+		if (rt_at(t, off + 4) != want[i].rt)
+			fail_msg("%s: class %u, expected %u", want[i].name, rt_at(t, off + 4),
+				 want[i].rt);
+	}
+}
+
+static void test_runtime_marks(void **state)
+{
+	char dir[] = "/tmp/test_cfi.XXXXXX", path[256], cmd[600], err[256];
+	struct cfi_table t = {};
+	struct elf_syms *syms = elf_syms__open(LIBC);
+	struct cfi_regs regs = {};
+	const char *src;
+	size_t nf, nf_dyn, marked = 0;
+	uint64_t off;
+
+	(void)state;
+	assert_non_null(syms);
+	/* with libc's debug file (libc6-dbg, installed by install-deps.sh) */
+	assert_int_equal(cfi__build(LIBC, &t, err, sizeof(err)), 0);
+	assert_int_equal(cfi__mark_runtime(LIBC, &t, &nf, &src, err, sizeof(err)), 0);
+	assert_string_equal(src, "debug file");
+	check_marks(&t, syms);
+	for (size_t i = 0; i < t.nrows; i++)
+		marked += t.rows[i].rt != SF_RT_NONE;
+	assert_true(marked > 50);
+	/* the rules themselves are unchanged: every original row boundary
+	 * still carries its rule */
+	for (size_t i = 0; i < libc_t.nrows; i++) {
+		long k = cfi__lookup(&t, libc_t.rows[i].off);
+
+		assert_true(k >= 0);
+		assert_int_equal(t.rows[k].kind, libc_t.rows[i].kind);
+		assert_int_equal(t.rows[k].cfa_off, libc_t.rows[i].cfa_off);
+		assert_int_equal(t.rows[k].rbp_off, libc_t.rows[i].rbp_off);
+	}
+	/* the reference unwinder stops in a runtime frame */
+	assert_int_equal(elf_syms__find(syms, "malloc", &off), 0);
+	regs.sp = 0x1000;
+	assert_int_equal(cfi__unwind_step(&t, off + 8, false, &regs, NULL, NULL),
+			 CFI_STEP_RUNTIME);
+	assert_int_equal(regs.rt, SF_RT_ALLOC);
+	assert_int_equal(regs.sp, 0x1000);
+	cfi__free(&t);
+
+	/* without a build-id, no debug file: exported names only */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/libc.so", dir);
+	snprintf(cmd, sizeof(cmd), "objcopy -R .note.gnu.build-id %s %s", LIBC, path);
+	assert_int_equal(run(cmd), 0);
+	assert_int_equal(cfi__build(path, &t, err, sizeof(err)), 0);
+	assert_int_equal(cfi__mark_runtime(path, &t, &nf_dyn, &src, err, sizeof(err)), 0);
+	assert_string_equal(src, "dynsym");
+	assert_true(nf_dyn > 10 && nf_dyn < nf);
+	check_marks(&t, syms);
+	cfi__free(&t);
+
+	/* a library that defines none of the names is left as it is */
+	assert_int_equal(cfi__build(LDSO, &t, err, sizeof(err)), 0);
+	assert_int_equal(cfi__mark_runtime(LDSO, &t, &nf, &src, err, sizeof(err)), 0);
+	assert_int_equal(nf, 0);
+	assert_int_equal(t.nrows, ldso_t.nrows);
+	assert_memory_equal(t.rows, ldso_t.rows, t.nrows * sizeof(*t.rows));
+	cfi__free(&t);
+	assert_int_equal(cfi__mark_runtime("/nonexistent", &t, &nf, &src, err, sizeof(err)),
+			 -ENOENT);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	run(cmd);
+	elf_syms__close(syms);
+}
+
 static void test_stripped_and_no_shdrs(void **state)
 {
 	char dir[] = "/tmp/test_cfi.XXXXXX", path[256], cmd[600], err[256];
@@ -455,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_unwind_step),
 		cmocka_unit_test(test_libstdcxx),
 		cmocka_unit_test(test_stripped_and_no_shdrs),
+		cmocka_unit_test(test_runtime_marks),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_build_id),
 		cmocka_unit_test(test_ground_truth),

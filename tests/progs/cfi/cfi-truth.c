@@ -379,6 +379,7 @@ static void unwind(pid_t pid, const struct user_regs_struct *ur,
 			o->res = R_FAILED;
 			o->why = "unsupported CFA rule";
 			return;
+		case CFI_STEP_RUNTIME: /* tables here are never marked */
 		case CFI_STEP_READ_FAILED:
 			o->res = R_FAILED;
 			o->why = "stack unreadable";
