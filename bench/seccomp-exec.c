@@ -5,8 +5,8 @@
  *
  *   sf-bench-seccomp-exec --policy FILE -- CMD [ARGS...]
  *       the policy's process-wide union with its argument conditions, built
- *       by the learner's seccomp__build (the same filter as enforce's seccomp
- *       floor), default action: kill the process.
+ *       by the learner's seccomp__build_floor (the same filter as enforce's
+ *       seccomp floor), default action: kill the process.
  *   sf-bench-seccomp-exec --bpf FILE -- CMD [ARGS...]
  *       a compiled classic-BPF filter (struct sock_filter[], as
  *       `sysfence export --format bpf` and bubblewrap's --seccomp use).
@@ -43,7 +43,7 @@ static int load_policy(const char *path)
 
 	ret = policy__load(path, &p, err, sizeof(err));
 	if (!ret)
-		ret = seccomp__build(p, SCMP_ACT_KILL_PROCESS, &ctx, err, sizeof(err));
+		ret = seccomp__build_floor(p, SCMP_ACT_KILL_PROCESS, &ctx, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "sf-bench-seccomp-exec: error: %s\n", err[0] ? err : strerror(-ret));
 		goto cleanup;

@@ -579,7 +579,7 @@ int cmd_enforce(int argc, char **argv)
 			goto out;
 		}
 		if (!env.no_seccomp) {
-			ret = seccomp__build(pols[0],
+			ret = seccomp__build_floor(pols[0],
 					     env.seccomp_errno ? SCMP_ACT_ERRNO(EPERM)
 							       : SCMP_ACT_KILL_PROCESS,
 					     &filter, err, sizeof(err));
