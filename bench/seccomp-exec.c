@@ -30,6 +30,7 @@
 #include <seccomp.h>
 
 #include "policy.h"
+#include "policy_read.h"
 #include "seccomp_build.h"
 
 #define MAX_INSNS 4096 /* BPF_MAXINSNS */

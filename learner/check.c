@@ -21,6 +21,7 @@
 #include "check.h"
 #include "groups.h"
 #include "policy.h"
+#include "policy_read.h"
 #include "syscalls.h"
 
 /* ---- locator ------------------------------------------------------------ */
@@ -513,7 +514,7 @@ int check__text(const char *buf, size_t len, check_exists_fn exists,
 			if (!strncmp(m, "<>:", 3) &&
 			    sscanf(m + 3, "%u:%n", &line, &used) == 1 && used &&
 			    !(m[3 + used] >= '0' && m[3 + used] <= '9')) {
-				/* "<>:LINE: message" (policy.c knows the line) */
+				/* "<>:LINE: message" (policy_read.c knows the line) */
 				m += 3 + used;
 				while (*m == ' ')
 					m++;

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 
 #include "generalize.h"
+#include "syscalls.h"
 #include "util.h"
 
 #define WX ((uint64_t)(PROT_WRITE | PROT_EXEC))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "generalize.h"
+#include "intersect.h"
 #include "policy.h"
 #include "util.h"
 

@@ -1,5 +1,6 @@
-/* policy.h - per-library policy model, built from traces, written as
- * deterministic JSON in the OCI runtime-spec seccomp shape.
+/* policy.h - per-library policy model, built from traces and merged.
+ * Written as deterministic JSON (policy_write.h) in the OCI runtime-spec
+ * seccomp shape and read back validated (policy_read.h).
  *
  * Pure C (libcjson, libseccomp for name resolution only).  Same error
  * contract as trace.h.
@@ -96,11 +97,6 @@ int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
 /* Union src into dst (libraries by path+build_id+kind, syscalls unioned,
  * argument rules joined, evidence counts summed, first site kept). */
 int policy__merge(struct policy *dst, const struct policy *src);
-/* What both allow (learner/intersect.c): libraries (same path, build_id,
- * kind) and syscalls present in a and b, argument conditions met, counts
- * summed; compartments and transparent lists unioned.  *out is new. */
-int policy__intersect(const struct policy *a, const struct policy *b,
-		      struct policy **out);
 int policy__merge_opts(struct policy *dst, const struct policy *src,
 		       const struct gen_opts *opts);
 /* Process-wide union over all libraries (buckets included): out[nr] for
@@ -109,20 +105,6 @@ int policy__merge_opts(struct policy *dst, const struct policy *src,
  * default threshold; site is NULL. */
 int policy__union(const struct policy *p, struct policy_syscall *out,
 		  size_t nout);
-
-/* Deterministic JSON: stable order, 2-space indent, trailing newline. */
-char *policy__to_json(const struct policy *p); /* NULL + errno on failure */
-/* The process-wide union only, as a plain OCI seccomp profile (no sysfence
- * section). */
-char *policy__to_oci_json(const struct policy *p);
-/* Atomic write (temp + fsync + rename). */
-int policy__write(const struct policy *p, const char *path, char *err,
-		  size_t errlen);
-/* Parse and validate; errors name the JSON path (and line when known). */
-int policy__load(const char *path, struct policy **out, char *err,
-		 size_t errlen);
-int policy__parse(const char *json, size_t len, const char *name,
-		  struct policy **out, char *err, size_t errlen);
 
 /* Sort libraries (kind, path, build_id), sort each library's syscalls by
  * nr, fold duplicate libraries and syscalls (counts summed, first site
@@ -168,9 +150,5 @@ int policy__compartment_rules(const struct policy *p, size_t lib,
  * ("unknown syscall name 'opnat'; did you mean 'openat'?"). */
 int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,
 			 char *err, size_t errlen);
-
-/* Names via libseccomp for SCMP_ARCH_X86_64: NULL / -1 when unknown. */
-const char *syscall__name(uint32_t nr);
-int syscall__nr(const char *name);
 
 #endif /* SF_POLICY_H */

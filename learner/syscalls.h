@@ -1,4 +1,4 @@
-/* syscalls.h - x86_64 syscall names (libseccomp), beyond policy.h. */
+/* syscalls.h - x86_64 syscall names <-> numbers (libseccomp). */
 #ifndef SF_SYSCALLS_H
 #define SF_SYSCALLS_H
 
@@ -7,6 +7,10 @@
 
 /* syscall__name() knows numbers below this bound. */
 #define SYSCALL_NR_MAX 512
+
+/* Names via libseccomp for SCMP_ARCH_X86_64: NULL / -1 when unknown. */
+const char *syscall__name(uint32_t nr);
+int syscall__nr(const char *name);
 
 /* The known name closest to name by edit distance (typo suggestion), or
  * NULL when nothing is reasonably close.  Stable pointer. */

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "rt.h"
 #include "seccomp_build.h"
+#include "syscalls.h"
 
 #define MAX_POLICIES 16
 #define MAX_LIB_ACTIONS 32

@@ -15,6 +15,8 @@
 #include "cmd.h"
 #include "fileio.h"
 #include "log.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "seccomp_build.h"
 
 static const char export_usage[] =

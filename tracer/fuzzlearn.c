@@ -46,6 +46,7 @@
 #include "launch.h"
 #include "log.h"
 #include "rt.h"
+#include "syscalls.h"
 
 #define SAMPLE_MS 1000
 #define PROGRESS_TTY_MS 1000

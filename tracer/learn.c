@@ -26,6 +26,8 @@
 #include "fuzzlearn.h"
 #include "launch.h"
 #include "log.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "rt.h"
 
 #define CHECKPOINT_MS 10000

@@ -12,8 +12,12 @@
 #include "cliparse.h"
 #include "cmd.h"
 #include "fileio.h"
+#include "intersect.h"
 #include "log.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "policyedit.h"
+#include "syscalls.h"
 
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 

@@ -9,6 +9,8 @@
 #include "harness.h"
 
 #include "policy.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "trace.h"
 
 #define ONE_LINE(err) (err[0] && !strchr(err, '\n'))

@@ -16,6 +16,8 @@
 #include <zstd.h>
 
 #include "policy.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "trace.h"
 #include "util.h"
 

@@ -22,6 +22,8 @@
 #include "argnames.h"
 #include "generalize.h"
 #include "policy.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "seccomp_build.h"
 #include "trace.h"
 

@@ -14,6 +14,8 @@
 
 #include "groups.h"
 #include "policy.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "syscalls.h"
 
 #define FIXTURE(name) SRCDIR "/tests/fixtures/" name

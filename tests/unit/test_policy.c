@@ -13,6 +13,8 @@
 
 #include "fileio.h"
 #include "policy.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "sysfence.h"
 #include "trace.h"
 

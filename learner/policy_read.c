@@ -1,0 +1,1043 @@
+/* policy_read.c - the validating JSON reader of policies: every error
+ * names the JSON path (and the line when known).  File format:
+ * docs/policy-format.md.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "fileio.h"
+#include "generalize.h"
+#include "groups.h"
+#include "policy.h"
+#include "policy_internal.h"
+#include "policy_read.h"
+#include "syscalls.h"
+#include "util.h"
+
+/* ---- JSON reader -------------------------------------------------------- */
+
+/* Where each JSON value starts in the text (pre-order, as cJSON builds
+ * its tree): gives line numbers, and the exact digits of 64-bit numbers,
+ * which cJSON only keeps as doubles. */
+struct vnode {
+	const cJSON *node;
+	const char *start;
+	unsigned line;
+};
+
+struct pctx {
+	const char *name;
+	char *err;
+	size_t errlen;
+	struct vnode *vn;  /* sorted by node; NULL when unavailable */
+	size_t nvn;
+};
+
+/* Start of every value (not keys) in document order; returns the count
+ * or -ENOMEM.  The text is valid JSON (cJSON accepted it). */
+static long scan_values(const char *s, size_t len, struct vnode **out)
+{
+	struct vnode *v = NULL;
+	size_t n = 0, cap = 0;
+	unsigned line = 1;
+
+	for (size_t i = 0; i < len;) {
+		char ch = s[i];
+		bool value = true;
+		size_t j = i + 1;
+
+		if (ch == '\n') {
+			line++;
+			i++;
+			continue;
+		}
+		if (strchr(" \t\r,:]}", ch)) {
+			i++;
+			continue;
+		}
+		if (ch == '"') {
+			while (j < len && s[j] != '"')
+				j += s[j] == '\\' ? 2 : 1;
+			j++;
+			{
+				size_t k = j;
+
+				while (k < len && strchr(" \t\r\n", s[k]))
+					k++;
+				value = !(k < len && s[k] == ':');
+			}
+		} else if (ch != '{' && ch != '[') {
+			while (j < len && !strchr(" \t\r\n,:]}", s[j]))
+				j++;
+		}
+		if (value) {
+			if (n == cap) {
+				struct vnode *nv;
+
+				cap = cap ? 2 * cap : 256;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+			}
+			v[n].node = NULL;
+			v[n].start = s + i;
+			v[n++].line = line;
+		}
+		i = ch == '{' || ch == '[' ? i + 1 : j;
+	}
+	*out = v;
+	return (long)n;
+}
+
+static void assign_nodes(const cJSON *it, struct vnode *v, size_t n, size_t *k,
+			 bool *ok)
+{
+	for (; it && *ok; it = it->next) {
+		if (*k >= n) {
+			*ok = false;
+			return;
+		}
+		v[(*k)++].node = it;
+		assign_nodes(it->child, v, n, k, ok);
+	}
+}
+
+static int vnode_qcmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct vnode *)a)->node;
+	uintptr_t y = (uintptr_t)((const struct vnode *)b)->node;
+
+	return (x > y) - (x < y);
+}
+
+/* Build c->vn for root parsed from text; on any mismatch leave it NULL
+ * (messages then lack line numbers; exact numbers fall back to doubles). */
+static int index_values(struct pctx *c, const cJSON *root, const char *text,
+			size_t len)
+{
+	struct vnode *v = NULL;
+	long n = scan_values(text, len, &v);
+	size_t k = 0;
+	bool ok = true;
+
+	if (n < 0)
+		return (int)n;
+	assign_nodes(root, v, (size_t)n, &k, &ok);
+	if (!ok || k != (size_t)n) {
+		free(v);
+		return 0;
+	}
+	sort_n(v, k, sizeof(*v), vnode_qcmp);
+	c->vn = v;
+	c->nvn = k;
+	return 0;
+}
+
+static const struct vnode *vnode_of(const struct pctx *c, const cJSON *node)
+{
+	struct vnode key = { .node = node };
+
+	if (!c->vn)
+		return NULL;
+	return bsearch(&key, c->vn, c->nvn, sizeof(*c->vn), vnode_qcmp);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int perr(struct pctx *c, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	util__errf(c->err, c->errlen, "%s: %s", c->name, msg);
+	return -EINVAL;
+}
+
+/* perr with the line of node: "p.json:42: path: msg" */
+__attribute__((format(printf, 3, 4)))
+static int perr_at(struct pctx *c, const cJSON *node, const char *fmt, ...)
+{
+	const struct vnode *v = vnode_of(c, node);
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (v)
+		util__errf(c->err, c->errlen, "%s:%u: %s", c->name, v->line, msg);
+	else
+		util__errf(c->err, c->errlen, "%s: %s", c->name, msg);
+	return -EINVAL;
+}
+
+/* JSON paths: silently truncated (messages stay one line, bounded). */
+__attribute__((format(printf, 3, 4)))
+static void pathf(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *const known_actions[] = {
+	"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+	"SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",
+	"SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL,
+};
+
+/* Architecture names of the OCI runtime spec. */
+static const char *const known_archs[] = {
+	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+	"SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+	"SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
+	"SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH",
+	"SCMP_ARCH_SHEB", NULL,
+};
+
+/* x86_64 and the sub-architectures an x86_64 kernel also runs */
+static const char *const native_archs[] = {
+	"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", NULL,
+};
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/* Reject duplicate keys and, when allowed is non-NULL, unknown keys. */
+static int check_keys(struct pctx *c, const cJSON *obj, const char *path,
+		      const char *const *allowed)
+{
+	for (const cJSON *it = obj->child; it; it = it->next) {
+		if (cJSON_GetObjectItemCaseSensitive(obj, it->string) != it)
+			return perr(c, "%s: duplicate key '%s'",
+				    *path ? path : "(root)", it->string);
+		if (allowed && !in_list(allowed, it->string))
+			return perr(c, "%s%s%s: unknown key", path,
+				    *path ? "." : "", it->string);
+	}
+	return 0;
+}
+
+/* Optional string member: NULL when absent (or null, if nullable). */
+static int get_str(struct pctx *c, const cJSON *obj, const char *path,
+		   const char *key, bool required, bool nullable,
+		   const char **out)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const char *dot = *path ? "." : "";
+
+	*out = NULL;
+	if (!it) {
+		if (required)
+			return perr(c, "%s%s%s: missing", path, dot, key);
+		return 0;
+	}
+	if (cJSON_IsNull(it) && nullable)
+		return 0;
+	if (!cJSON_IsString(it))
+		return perr(c, "%s%s%s: expected a string%s", path, dot, key,
+			    nullable ? " or null" : "");
+	*out = it->valuestring;
+	return 0;
+}
+
+static int get_uint(struct pctx *c, const cJSON *it, const char *path,
+		    uint64_t *out)
+{
+	double v;
+
+	if (!cJSON_IsNumber(it))
+		return perr(c, "%s: expected a non-negative integer", path);
+	v = it->valuedouble;
+	if (!(v >= 0 && v <= MAX_EXACT_COUNT) || (double)(uint64_t)v != v)
+		return perr(c, "%s: expected a non-negative integer (at most "
+			    "2^53)", path);
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* Resolve one name at path, with the error contract of policy files. */
+static int resolve_at(struct pctx *c, const cJSON *it, const char *path,
+		      uint32_t *nrs, size_t cap)
+{
+	char msg[192];
+	int n;
+
+	if (!cJSON_IsString(it))
+		return perr(c, "%s: expected a string", path);
+	n = policy__resolve_name(it->valuestring, nrs, cap, msg, sizeof(msg));
+	if (n >= 0)
+		return n;
+	if (it->valuestring[0] == '@') {
+		const char *hint = groups__suggest(it->valuestring);
+
+		if (hint)
+			return perr(c, "unknown group '%s' at %s; did you mean "
+				    "'%s'?", it->valuestring, path, hint);
+		return perr(c, "unknown group '%s' at %s", it->valuestring, path);
+	}
+	{
+		const char *hint = syscall__suggest(it->valuestring);
+
+		if (hint)
+			return perr(c, "unknown syscall name '%s' at %s; did you "
+				    "mean '%s'?", it->valuestring, path, hint);
+	}
+	return perr(c, "unknown syscall name '%s' at %s", it->valuestring,
+		    path);
+}
+
+/* A non-negative integer up to 2^64-1, exactly (from the text). */
+static int get_u64(struct pctx *c, const cJSON *it, const char *path,
+		   uint64_t *out)
+{
+	const struct vnode *v = vnode_of(c, it);
+	uint64_t x = 0;
+	const char *d;
+
+	if (!cJSON_IsNumber(it))
+		return perr_at(c, it, "%s: expected a non-negative integer", path);
+	if (!v) { /* no index: doubles are exact up to 2^53 */
+		uint64_t u;
+		int rc = get_uint(c, it, path, &u);
+
+		*out = u;
+		return rc;
+	}
+	d = v->start;
+	if (*d < '0' || *d > '9')
+		return perr_at(c, it, "%s: expected a non-negative integer", path);
+	for (; *d >= '0' && *d <= '9'; d++) {
+		if (x > (UINT64_MAX - (uint64_t)(*d - '0')) / 10)
+			return perr_at(c, it, "%s: integer larger than 2^64-1",
+				       path);
+		x = x * 10 + (uint64_t)(*d - '0');
+	}
+	if (*d == '.' || *d == 'e' || *d == 'E')
+		return perr_at(c, it, "%s: expected a non-negative integer", path);
+	*out = x;
+	return 0;
+}
+
+/* Argument conditions collected per syscall of one library. */
+struct sc_alts {
+	struct arg_alt *v;
+	size_t n, cap;
+	unsigned widened;   /* argument indexes marked widened */
+	bool uncond;        /* also in an entry without conditions */
+	const cJSON *where; /* first conditional entry (for messages) */
+};
+
+static const char *const known_ops[] = {
+	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+	"SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
+};
+
+/* "args" and (library rules) "widened" of one rule.  *alt gets the
+ * conditions (strict only), *widened the widened argument mask;
+ * *cond = the rule has conditions or widened arguments. */
+static int parse_args(struct pctx *c, const cJSON *rule, const char *p,
+		      bool strict, struct arg_alt *alt, unsigned *widened,
+		      bool *cond)
+{
+	static const char *const arg_keys[] = {
+		"index", "value", "valueTwo", "op", NULL,
+	};
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(rule, "args");
+	const cJSON *wid = strict ? cJSON_GetObjectItemCaseSensitive(rule, "widened")
+				  : NULL;
+	char ap[320], fp[340];
+	size_t i = 0;
+	int rc;
+
+	alt->n = 0;
+	*widened = 0;
+	*cond = false;
+	if (args && !cJSON_IsNull(args)) {
+		if (!cJSON_IsArray(args))
+			return perr_at(c, args, "%s.args: expected an array", p);
+		for (const cJSON *a = args->child; a; a = a->next, i++) {
+			const cJSON *f;
+			const char *op;
+			uint64_t idx, v1, v2 = 0;
+
+			pathf(ap, sizeof(ap), "%s.args[%zu]", p, i);
+			if (!cJSON_IsObject(a))
+				return perr_at(c, a, "%s: expected an object", ap);
+			if ((rc = check_keys(c, a, ap, arg_keys)))
+				return rc;
+			f = cJSON_GetObjectItemCaseSensitive(a, "index");
+			pathf(fp, sizeof(fp), "%s.index", ap);
+			if (!f)
+				return perr_at(c, a, "%s: missing", fp);
+			if ((rc = get_u64(c, f, fp, &idx)))
+				return rc;
+			if (idx > 5)
+				return perr_at(c, f, "%s: argument index %llu is out "
+					       "of range (0..5)", fp,
+					       (unsigned long long)idx);
+			f = cJSON_GetObjectItemCaseSensitive(a, "value");
+			pathf(fp, sizeof(fp), "%s.value", ap);
+			if (!f)
+				return perr_at(c, a, "%s: missing", fp);
+			if ((rc = get_u64(c, f, fp, &v1)))
+				return rc;
+			f = cJSON_GetObjectItemCaseSensitive(a, "valueTwo");
+			pathf(fp, sizeof(fp), "%s.valueTwo", ap);
+			if (f && (rc = get_u64(c, f, fp, &v2)))
+				return rc;
+			f = cJSON_GetObjectItemCaseSensitive(a, "op");
+			pathf(fp, sizeof(fp), "%s.op", ap);
+			if (!f)
+				return perr_at(c, a, "%s: missing", fp);
+			if (!cJSON_IsString(f))
+				return perr_at(c, f, "%s: expected a string", fp);
+			op = f->valuestring;
+			if (!in_list(known_ops, op))
+				return perr_at(c, f, "%s: unknown op '%s' (expected "
+					       "SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, "
+					       "SCMP_CMP_NE, _LT, _LE, _GE or _GT)",
+					       fp, op);
+			if (!strcmp(op, "SCMP_CMP_MASKED_EQ") && (v2 & ~v1))
+				return perr_at(c, a, "%s: impossible condition: "
+					       "valueTwo 0x%llx has bits outside "
+					       "the mask (value) 0x%llx, it never "
+					       "matches", ap, (unsigned long long)v2,
+					       (unsigned long long)v1);
+			if (!strict)
+				continue;
+			if (strcmp(op, "SCMP_CMP_MASKED_EQ") &&
+			    strcmp(op, "SCMP_CMP_EQ"))
+				return perr_at(c, f, "%s: library rules use "
+					       "SCMP_CMP_EQ or SCMP_CMP_MASKED_EQ, "
+					       "not %s", fp, op);
+			if (alt->n == SF_ARG_SLOTS)
+				return perr_at(c, a, "%s: at most %d conditions "
+					       "per entry (sysfence records at "
+					       "most %d arguments of a syscall)",
+					       ap, SF_ARG_SLOTS, SF_ARG_SLOTS);
+			alt->c[alt->n++] = (struct arg_cond){
+				(uint8_t)idx,
+				!strcmp(op, "SCMP_CMP_EQ") ? ARGC_EQ : ARGC_MASKED_EQ,
+				v1, !strcmp(op, "SCMP_CMP_EQ") ? 0 : v2,
+			};
+		}
+	}
+	/* conditions sorted by argument index */
+	if (alt->n == 2 && alt->c[0].idx > alt->c[1].idx) {
+		struct arg_cond t = alt->c[0];
+
+		alt->c[0] = alt->c[1];
+		alt->c[1] = t;
+	}
+	if (wid) {
+		i = 0;
+		if (!cJSON_IsArray(wid))
+			return perr_at(c, wid, "%s.widened: expected an array of "
+				       "argument indexes", p);
+		for (const cJSON *w = wid->child; w; w = w->next, i++) {
+			uint64_t idx;
+
+			pathf(ap, sizeof(ap), "%s.widened[%zu]", p, i);
+			if ((rc = get_u64(c, w, ap, &idx)))
+				return rc;
+			if (idx > 5)
+				return perr_at(c, w, "%s: argument index %llu is out "
+					       "of range (0..5)", ap,
+					       (unsigned long long)idx);
+			*widened |= 1u << idx;
+		}
+	}
+	*cond = alt->n || *widened;
+	return 0;
+}
+
+static int alts_push(struct sc_alts *a, const struct arg_alt *alt,
+		     const cJSON *where)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 4;
+		struct arg_alt *nv;
+
+		if (a->n >= GEN_MAX_ALTS)
+			return -E2BIG;
+		nv = realloc(a->v, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		a->v = nv;
+		a->cap = cap;
+	}
+	a->v[a->n++] = *alt;
+	if (!a->where)
+		a->where = where;
+	return 0;
+}
+
+/* A seccomp rule list: [ { "names": [...], "action": "..." } ].
+ * seen (SYSCALL_NR_MAX entries) collects the numbers; when strict
+ * (library rules) names may appear once, action must be SCMP_ACT_ALLOW
+ * and no other keys are allowed. */
+static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
+		       bool strict, bool *seen, struct sc_alts *acc)
+{
+	static const char *const rule_keys[] = {
+		"names", "action", "args", "widened", NULL,
+	};
+	/* names written out (not via a group): a name twice is an error, a
+	 * name that a group also covers is not */
+	bool named[SYSCALL_NR_MAX] = { false };
+	char p[256];
+	size_t i = 0;
+
+	if (!cJSON_IsArray(arr))
+		return perr(c, "%s: expected an array", path);
+	for (const cJSON *rule = arr->child; rule; rule = rule->next, i++) {
+		const cJSON *names;
+		const char *action;
+		struct arg_alt alt;
+		unsigned widened;
+		bool cond;
+		size_t j = 0;
+		int rc;
+
+		pathf(p, sizeof(p), "%s[%zu]", path, i);
+		if (!cJSON_IsObject(rule))
+			return perr(c, "%s: expected an object", p);
+		if ((rc = check_keys(c, rule, p, strict ? rule_keys : NULL)))
+			return rc;
+		if ((rc = get_str(c, rule, p, "action", true, false, &action)))
+			return rc;
+		if (!in_list(known_actions, action))
+			return perr(c, "%s.action: unknown action '%s'", p, action);
+		if (strict && strcmp(action, ALLOW_ACTION) != 0)
+			return perr(c, "%s.action: expected %s (library rules only "
+				    "allow)", p, ALLOW_ACTION);
+		if ((rc = parse_args(c, rule, p, strict, &alt, &widened, &cond)))
+			return rc;
+		names = cJSON_GetObjectItemCaseSensitive(rule, "names");
+		if (!names)
+			return perr(c, "%s.names: missing", p);
+		if (!cJSON_IsArray(names))
+			return perr(c, "%s.names: expected an array", p);
+		for (const cJSON *nm = names->child; nm; nm = nm->next, j++) {
+			uint32_t nrs[SYSCALL_NR_MAX];
+			char np[300];
+			int n;
+
+			pathf(np, sizeof(np), "%s.names[%zu]", p, j);
+			n = resolve_at(c, nm, np, nrs, SYSCALL_NR_MAX);
+			if (n < 0)
+				return n;
+			for (int k = 0; k < n && k < SYSCALL_NR_MAX; k++) {
+				bool group = nm->valuestring[0] == '@';
+
+				/* entries with conditions repeat names:
+				 * one entry per alternative */
+				if (strict && !group && !cond && named[nrs[k]])
+					return perr(c, "duplicate syscall name "
+						    "'%s' at %s", nm->valuestring,
+						    np);
+				if (!group && !cond)
+					named[nrs[k]] = true;
+				seen[nrs[k]] = true;
+				if (!acc)
+					continue;
+				if (!cond) {
+					acc[nrs[k]].uncond = true;
+					continue;
+				}
+				acc[nrs[k]].widened |= widened;
+				rc = alts_push(&acc[nrs[k]], &alt, rule);
+				if (rc == -E2BIG)
+					return perr_at(c, rule, "%s: more than %d "
+						       "entries for '%s'", p,
+						       GEN_MAX_ALTS,
+						       nm->valuestring);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
+			  struct policy *p, size_t li, const bool *seen)
+{
+	static const char *const ev_keys[] = { "count", "site", NULL };
+	int rc;
+
+	if (!cJSON_IsObject(ev))
+		return perr(c, "%s: expected an object", path);
+	if ((rc = check_keys(c, ev, path, NULL)))
+		return rc;
+	for (const cJSON *it = ev->child; it; it = it->next) {
+		const cJSON *cnt;
+		const char *site;
+		uint64_t count = 0;
+		char ep[300], cp[320];
+		int nr = syscall__nr(it->string);
+
+		pathf(ep, sizeof(ep), "%s.%s", path, it->string);
+		if (nr < 0)
+			return perr(c, "%s: unknown syscall name '%s'", ep,
+				    it->string);
+		if (!seen[nr])
+			return perr(c, "%s: '%s' is not in this library's syscalls",
+				    ep, it->string);
+		if (!cJSON_IsObject(it))
+			return perr(c, "%s: expected an object", ep);
+		if ((rc = check_keys(c, it, ep, ev_keys)))
+			return rc;
+		cnt = cJSON_GetObjectItemCaseSensitive(it, "count");
+		pathf(cp, sizeof(cp), "%s.count", ep);
+		if (cnt && (rc = get_uint(c, cnt, cp, &count)))
+			return rc;
+		if ((rc = get_str(c, it, ep, "site", false, true, &site)))
+			return rc;
+		rc = policy__add_syscall(p, li, (uint32_t)nr, count, site);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
+			 struct policy *p)
+{
+	static const char *const lib_keys[] = {
+		"path", "buildId", "kind", "syscalls", "evidence", NULL,
+	};
+	bool seen[SYSCALL_NR_MAX] = { false };
+	struct sc_alts *acc = NULL;
+	const char *lpath, *bid, *kind;
+	const cJSON *rules, *ev, *it;
+	char sub[300];
+	uint32_t k;
+	int rc, li;
+
+	if (!cJSON_IsObject(lib))
+		return perr(c, "%s: expected an object", path);
+	if ((rc = check_keys(c, lib, path, lib_keys)) ||
+	    (rc = get_str(c, lib, path, "path", true, false, &lpath)) ||
+	    (rc = get_str(c, lib, path, "buildId", false, true, &bid)))
+		return rc;
+	if (!*lpath)
+		return perr(c, "%s.path: expected a non-empty string", path);
+	it = cJSON_GetObjectItemCaseSensitive(lib, "kind");
+	if (!it)
+		return perr(c, "%s.kind: missing", path);
+	kind = cJSON_IsString(it) ? it->valuestring : "";
+	for (k = 0; k <= LIB_KIND_BUCKET; k++)
+		if (strcmp(kind, kind_names[k]) == 0)
+			break;
+	if (k > LIB_KIND_BUCKET)
+		return perr(c, "%s.kind: expected one of executable, library, "
+			    "bucket", path);
+	li = lib_find(p, lpath, bid, k);
+	if (li >= 0)
+		return perr(c, "%s: duplicate library (same path, buildId and "
+			    "kind as sysfence.libraries[%d])", path, li);
+	li = policy__add_lib(p, lpath, bid, k);
+	if (li < 0)
+		return li;
+
+	rules = cJSON_GetObjectItemCaseSensitive(lib, "syscalls");
+	pathf(sub, sizeof(sub), "%s.syscalls", path);
+	if (!rules)
+		return perr(c, "%s: missing", sub);
+	acc = calloc(SYSCALL_NR_MAX, sizeof(*acc));
+	if (!acc)
+		return -ENOMEM;
+	rc = parse_rules(c, rules, sub, true, seen, acc);
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX && !rc; nr++) {
+		struct policy_syscall sc = { .nr = nr };
+		char msg[256];
+
+		if (!seen[nr])
+			continue;
+		/* an entry without conditions allows any arguments (seccomp:
+		 * the first matching entry allows) */
+		if (acc[nr].n && !acc[nr].uncond &&
+		    gen__rules_from_alternatives(&sc, acc[nr].v, acc[nr].n,
+						 acc[nr].widened, msg,
+						 sizeof(msg)))
+			rc = perr_at(c, acc[nr].where, "%s: %s", sub, msg);
+		else
+			rc = add_syscall_full(p, (size_t)li, nr, 0, NULL, &sc,
+					      GEN_MAX_VALUES_DEFAULT);
+	}
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
+		free(acc[nr].v);
+	free(acc);
+	if (rc)
+		return rc;
+	ev = cJSON_GetObjectItemCaseSensitive(lib, "evidence");
+	pathf(sub, sizeof(sub), "%s.evidence", path);
+	if (ev && (rc = parse_evidence(c, ev, sub, p, (size_t)li, seen)))
+		return rc;
+	return 0;
+}
+
+/* "compartments": [ { "name": "tls", "libraries": ["/abs/path", ...] } ] */
+static int parse_compartments(struct pctx *c, const cJSON *arr,
+			      struct policy *p)
+{
+	static const char *const keys[] = { "name", "libraries", NULL };
+	char path[64], lp[96];
+	size_t i = 0;
+	int rc;
+
+	if (!cJSON_IsArray(arr))
+		return perr(c, "sysfence.compartments: expected an array");
+	for (const cJSON *it = arr->child; it; it = it->next, i++) {
+		const cJSON *libs, *l;
+		const char *name;
+		size_t j = 0;
+
+		pathf(path, sizeof(path), "sysfence.compartments[%zu]", i);
+		if (!cJSON_IsObject(it))
+			return perr(c, "%s: expected an object", path);
+		if ((rc = check_keys(c, it, path, keys)) ||
+		    (rc = get_str(c, it, path, "name", true, false, &name)))
+			return rc;
+		if (!compartment_name_ok(name))
+			return perr(c, "%s.name: expected 1-64 characters of "
+				    "A-Z a-z 0-9 _ . -", path);
+		for (size_t k = 0; k < p->ncompartments; k++)
+			if (!strcmp(p->compartments[k].name, name))
+				return perr(c, "%s.name: duplicate compartment "
+					    "'%s'", path, name);
+		libs = cJSON_GetObjectItemCaseSensitive(it, "libraries");
+		if (!libs)
+			return perr(c, "%s.libraries: missing", path);
+		if (!cJSON_IsArray(libs))
+			return perr(c, "%s.libraries: expected an array", path);
+		if ((rc = policy__add_compartment(p, name, NULL, 0)))
+			return rc == -EINVAL ? perr(c, "%s: invalid", path) : rc;
+		for (l = libs->child; l; l = l->next, j++) {
+			const char *lpath = cJSON_IsString(l) ? l->valuestring
+							       : NULL;
+			int o;
+
+			pathf(lp, sizeof(lp), "%s.libraries[%zu]", path, j);
+			if (!lpath || lpath[0] != '/')
+				return perr(c, "%s: expected an absolute path (a "
+					    "library is named by its full path, "
+					    "never its basename)", lp);
+			o = policy__compartment_of(p, lpath);
+			if (o >= 0 && !strcmp(p->compartments[o].name, name))
+				return perr(c, "%s: duplicate library '%s'", lp,
+					    lpath);
+			if (o >= 0)
+				return perr(c, "%s: '%s' is already in compartment "
+					    "'%s'", lp, lpath,
+					    p->compartments[o].name);
+			rc = policy__add_compartment(p, name, &lpath, 1);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
+{
+	static const char *const sf_keys[] = {
+		"version", "binary", "transparent", "runtimeBuckets",
+		"libraries", "compartments", NULL,
+	};
+	static const char *const bin_keys[] = { "path", "buildId", NULL };
+	const cJSON *it;
+	uint64_t version;
+	char path[64];
+	size_t i;
+	int rc;
+
+	if (!cJSON_IsObject(sf))
+		return perr(c, "sysfence: expected an object");
+	if ((rc = check_keys(c, sf, "sysfence", sf_keys)))
+		return rc;
+	it = cJSON_GetObjectItemCaseSensitive(sf, "version");
+	if (!it)
+		return perr(c, "sysfence.version: missing");
+	if ((rc = get_uint(c, it, "sysfence.version", &version)))
+		return rc;
+	if (version > POLICY_VERSION)
+		return perr(c, "sysfence.version: policy version %llu is newer "
+			    "than this sysfence supports (%u)",
+			    (unsigned long long)version, POLICY_VERSION);
+	if (version == 0)
+		return perr(c, "sysfence.version: invalid version 0");
+	p->version = (uint32_t)version;
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "binary");
+	if (it && !cJSON_IsNull(it)) {
+		const char *bpath, *bid;
+
+		if (!cJSON_IsObject(it))
+			return perr(c, "sysfence.binary: expected an object or null");
+		if ((rc = check_keys(c, it, "sysfence.binary", bin_keys)) ||
+		    (rc = get_str(c, it, "sysfence.binary", "path", false, true,
+				  &bpath)) ||
+		    (rc = get_str(c, it, "sysfence.binary", "buildId", false,
+				  true, &bid)))
+			return rc;
+		if (util__dup(&p->binary, bpath) ||
+		    util__dup(&p->binary_build_id, bid))
+			return -ENOMEM;
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "runtimeBuckets");
+	if (it) {
+		if (!cJSON_IsBool(it))
+			return perr(c, "sysfence.runtimeBuckets: expected true or false");
+		p->runtime_buckets = cJSON_IsTrue(it);
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "transparent");
+	if (it) {
+		const cJSON *s;
+
+		if (!cJSON_IsArray(it))
+			return perr(c, "sysfence.transparent: expected an array");
+		i = 0;
+		for (s = it->child; s; s = s->next, i++) {
+			pathf(path, sizeof(path), "sysfence.transparent[%zu]", i);
+			if (!cJSON_IsString(s) || !*s->valuestring)
+				return perr(c, "%s: expected a non-empty string",
+					    path);
+			if (strv_has(p->transparent, p->ntransparent,
+				     s->valuestring))
+				return perr(c, "%s: duplicate path '%s'", path,
+					    s->valuestring);
+			if (strv_push(&p->transparent, &p->ntransparent,
+				      s->valuestring))
+				return -ENOMEM;
+		}
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(sf, "libraries");
+	if (!it)
+		return perr(c, "sysfence.libraries: missing");
+	if (!cJSON_IsArray(it))
+		return perr(c, "sysfence.libraries: expected an array");
+	i = 0;
+	for (const cJSON *lib = it->child; lib; lib = lib->next, i++) {
+		pathf(path, sizeof(path), "sysfence.libraries[%zu]", i);
+		if ((rc = parse_library(c, lib, path, p)))
+			return rc;
+	}
+	it = cJSON_GetObjectItemCaseSensitive(sf, "compartments");
+	if (it && (rc = parse_compartments(c, it, p)))
+		return rc;
+	return 0;
+}
+
+static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
+{
+	bool seen[SYSCALL_NR_MAX] = { false };
+	const char *action;
+	const cJSON *it;
+	size_t i;
+	int rc;
+
+	if (!cJSON_IsObject(root))
+		return perr(c, "(root): expected an object");
+	if ((rc = check_keys(c, root, "", NULL)))
+		return rc;
+	if ((rc = get_str(c, root, "", "defaultAction", true, false, &action)))
+		return rc;
+	if (!in_list(known_actions, action))
+		return perr(c, "defaultAction: unknown action '%s'", action);
+	free(p->default_action);
+	p->default_action = strdup(action);
+	if (!p->default_action)
+		return -ENOMEM;
+
+	it = cJSON_GetObjectItemCaseSensitive(root, "architectures");
+	if (it) {
+		const char *foreign = NULL;
+		bool native = false;
+		char path[64];
+
+		if (!cJSON_IsArray(it))
+			return perr(c, "architectures: expected an array");
+		strv_free(p->architectures, p->narchitectures);
+		p->architectures = NULL;
+		p->narchitectures = 0;
+		i = 0;
+		for (const cJSON *a = it->child; a; a = a->next, i++) {
+			pathf(path, sizeof(path), "architectures[%zu]", i);
+			if (!cJSON_IsString(a))
+				return perr(c, "%s: expected a string", path);
+			if (!in_list(known_archs, a->valuestring))
+				return perr(c, "%s: unknown architecture '%s'",
+					    path, a->valuestring);
+			if (strv_has(p->architectures, p->narchitectures,
+				     a->valuestring))
+				return perr(c, "%s: duplicate architecture '%s'",
+					    path, a->valuestring);
+			if (strcmp(a->valuestring, NATIVE_ARCH) == 0)
+				native = true;
+			else if (!in_list(native_archs, a->valuestring) &&
+				 !foreign)
+				foreign = a->valuestring;
+			if (strv_push(&p->architectures, &p->narchitectures,
+				      a->valuestring))
+				return -ENOMEM;
+		}
+		if (foreign || !native) {
+			if (!foreign)
+				foreign = p->narchitectures ? p->architectures[0]
+							    : "no architecture";
+			return perr(c, "policy is for %s; this machine is x86_64",
+				    foreign);
+		}
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
+	if (it && (rc = parse_rules(c, it, "syscalls", false, seen, NULL)))
+		return rc;
+
+	it = cJSON_GetObjectItemCaseSensitive(root, "sysfence");
+	if (it && (rc = parse_sysfence(c, it, p)))
+		return rc;
+	return 0;
+}
+
+/* 1-based line and column (in bytes) of offset in s. */
+static void line_col(const char *s, size_t off, unsigned *line, unsigned *col)
+{
+	size_t bol = 0;
+
+	*line = 1;
+	for (size_t i = 0; i < off; i++)
+		if (s[i] == '\n') {
+			(*line)++;
+			bol = i + 1;
+		}
+	*col = (unsigned)(off - bol + 1);
+}
+
+int policy__parse(const char *json, size_t len, const char *name,
+		  struct policy **out, char *err, size_t errlen)
+{
+	struct pctx c = { name ? name : "<policy>", err, errlen };
+	const char *end = NULL, *nul;
+	struct policy *p = NULL;
+	cJSON *root = NULL;
+	char *copy = NULL;
+	unsigned line, col;
+	int rc;
+
+	if (!out || (!json && len)) {
+		util__errf(err, errlen, "%s: invalid argument", c.name);
+		return -EINVAL;
+	}
+	if (!len) {
+		util__errf(err, errlen, "%s: empty file", c.name);
+		return -ENODATA;
+	}
+	nul = memchr(json, 0, len);
+	if (nul) {
+		line_col(json, (size_t)(nul - json), &line, &col);
+		util__errf(err, errlen, "%s:%u:%u: invalid JSON: NUL byte",
+			   c.name, line, col);
+		return -EINVAL;
+	}
+	/* cJSON wants the terminating NUL inside the length to insist on
+	 * nothing but whitespace after the value */
+	copy = malloc(len + 1);
+	if (!copy) {
+		rc = -ENOMEM;
+		goto nomem;
+	}
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
+	if (!root) {
+		size_t off = end && end >= copy ? (size_t)(end - copy) : len;
+
+		if (off > len)
+			off = len;
+		line_col(copy, off, &line, &col);
+		if (off >= len)
+			util__errf(err, errlen, "%s:%u:%u: invalid JSON: "
+				   "unexpected end of input", c.name, line, col);
+		else
+			util__errf(err, errlen, "%s:%u:%u: invalid JSON near "
+				   "'%.*s'", c.name, line, col,
+				   (int)strcspn(copy + off, "\r\n") < 12 ?
+				   (int)strcspn(copy + off, "\r\n") : 12,
+				   copy + off);
+		rc = -EINVAL;
+		goto out;
+	}
+	p = policy__new();
+	if (!p) {
+		rc = -ENOMEM;
+		goto nomem;
+	}
+	rc = index_values(&c, root, copy, len);
+	if (!rc)
+		rc = parse_root(&c, root, p);
+	if (rc == -ENOMEM)
+		goto nomem;
+	if (rc)
+		goto out;
+	rc = policy__canonicalize(p);
+	if (rc)
+		goto nomem;
+	*out = p;
+	p = NULL;
+	goto out;
+nomem:
+	util__errf(err, errlen, "%s: %s", c.name, strerror(ENOMEM));
+out:
+	policy__free(p);
+	cJSON_Delete(root);
+	free(copy);
+	free(c.vn);
+	return rc;
+}
+
+int policy__load(const char *path, struct policy **out, char *err,
+		 size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (!path || !out) {
+		util__errf(err, errlen, "cannot load policy: invalid argument");
+		return -EINVAL;
+	}
+	rc = fileio__read_all(path, POLICY_READ_CAP, &buf, &len, err, errlen);
+	if (rc)
+		return rc;
+	rc = policy__parse(buf, len, path, out, err, errlen);
+	free(buf);
+	return rc;
+}

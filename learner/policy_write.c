@@ -1,0 +1,531 @@
+/* policy_write.c - the deterministic JSON writer of policies (stable
+ * order, 2-space indent) in the OCI runtime-spec seccomp shape.  File
+ * format: docs/policy-format.md.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "generalize.h"
+#include "policy.h"
+#include "policy_internal.h"
+#include "policy_write.h"
+#include "syscalls.h"
+#include "util.h"
+
+/* ---- JSON writer -------------------------------------------------------- */
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->err)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->err = ENOMEM;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		b->err = EINVAL;
+		return;
+	}
+	sb_put(b, buf, (size_t)n);
+}
+
+static void sb_indent(struct sbuf *b, int level)
+{
+	static const char spaces[] = "                                ";
+
+	sb_put(b, spaces, (size_t)(2 * level) < sizeof(spaces) - 1 ?
+	       (size_t)(2 * level) : sizeof(spaces) - 1);
+}
+
+/* JSON string; bytes >= 0x80 pass through unchanged (UTF-8 expected). */
+static void sb_json_str(struct sbuf *b, const char *s)
+{
+	if (!s) {
+		sb_puts(b, "null");
+		return;
+	}
+	sb_put(b, "\"", 1);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		switch (*c) {
+		case '"': sb_puts(b, "\\\""); break;
+		case '\\': sb_puts(b, "\\\\"); break;
+		case '\b': sb_puts(b, "\\b"); break;
+		case '\f': sb_puts(b, "\\f"); break;
+		case '\n': sb_puts(b, "\\n"); break;
+		case '\r': sb_puts(b, "\\r"); break;
+		case '\t': sb_puts(b, "\\t"); break;
+		default:
+			if (*c < 0x20 || *c == 0x7f)
+				sb_printf(b, "\\u%04x", *c);
+			else
+				sb_put(b, (const char *)c, 1);
+		}
+	}
+	sb_put(b, "\"", 1);
+}
+
+/* "key": (after indentation) */
+static void sb_key(struct sbuf *b, int level, const char *key)
+{
+	sb_indent(b, level);
+	sb_json_str(b, key);
+	sb_puts(b, ": ");
+}
+
+/* Array of strings, one per line; "[]" when empty.  No trailing newline. */
+static void sb_str_array(struct sbuf *b, int level, const char *const *v,
+			 size_t n)
+{
+	if (!n) {
+		sb_puts(b, "[]");
+		return;
+	}
+	sb_puts(b, "[\n");
+	for (size_t i = 0; i < n; i++) {
+		sb_indent(b, level + 1);
+		sb_json_str(b, v[i]);
+		sb_puts(b, i + 1 < n ? ",\n" : "\n");
+	}
+	sb_indent(b, level);
+	sb_puts(b, "]");
+}
+
+static int cstr_qcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct named_sc {
+	const char *name;
+	const struct policy_syscall *sc;
+};
+
+static int named_qcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct named_sc *)a)->name,
+		      ((const struct named_sc *)b)->name);
+}
+
+static void sb_entry_open(struct sbuf *b, int level, const char **names,
+			  size_t n)
+{
+	sb_indent(b, level);
+	sb_puts(b, "{\n");
+	sb_key(b, level + 1, "names");
+	sb_str_array(b, level + 1, names, n);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "action");
+	sb_json_str(b, ALLOW_ACTION);
+}
+
+/* One entry per alternative of a syscall with argument conditions
+ * (docs/arguments.md); widened (library sections only) lists the argument
+ * indexes whose rule was widened to any value. */
+static void sb_arg_entries(struct sbuf *b, int level, const char *name,
+			   const struct policy_syscall *sc, bool lib_section,
+			   struct arg_alt *alts, bool *first)
+{
+	unsigned widened = lib_section ? gen__widened_mask(sc) : 0;
+	int n = gen__alternatives(sc, alts, GEN_MAX_ALTS);
+
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	for (int k = 0; k < n; k++) {
+		const struct arg_alt *a = &alts[k];
+
+		sb_puts(b, *first ? "" : ",\n");
+		*first = false;
+		sb_entry_open(b, level, &name, 1);
+		if (a->n) {
+			sb_puts(b, ",\n");
+			sb_key(b, level + 1, "args");
+			sb_puts(b, "[\n");
+			for (unsigned c = 0; c < a->n; c++) {
+				const struct arg_cond *cd = &a->c[c];
+
+				sb_indent(b, level + 2);
+				sb_puts(b, "{\n");
+				sb_key(b, level + 3, "index");
+				sb_printf(b, "%u,\n", cd->idx);
+				sb_key(b, level + 3, "value");
+				sb_printf(b, "%llu,\n", (unsigned long long)cd->a);
+				sb_key(b, level + 3, "valueTwo");
+				sb_printf(b, "%llu,\n", (unsigned long long)cd->b);
+				sb_key(b, level + 3, "op");
+				sb_json_str(b, cd->op == ARGC_EQ ? "SCMP_CMP_EQ"
+								 : "SCMP_CMP_MASKED_EQ");
+				sb_puts(b, "\n");
+				sb_indent(b, level + 2);
+				sb_puts(b, c + 1 < a->n ? "},\n" : "}\n");
+			}
+			sb_indent(b, level + 1);
+			sb_puts(b, "]");
+		}
+		if (widened) {
+			bool wfirst = true;
+
+			sb_puts(b, ",\n");
+			sb_key(b, level + 1, "widened");
+			sb_puts(b, "[\n");
+			for (unsigned i = 0; i < 6; i++) {
+				if (!(widened & (1u << i)))
+					continue;
+				sb_puts(b, wfirst ? "" : ",\n");
+				wfirst = false;
+				sb_indent(b, level + 2);
+				sb_printf(b, "%u", i);
+			}
+			sb_puts(b, "\n");
+			sb_indent(b, level + 1);
+			sb_puts(b, "]");
+		}
+		sb_puts(b, "\n");
+		sb_indent(b, level);
+		sb_puts(b, "}");
+	}
+}
+
+/* "syscalls": [...] or [].  ev: the syscalls sorted by name; names:
+ * scratch for n names.  Syscalls without conditions share one entry
+ * (first); each syscall with conditions (or, in library sections, a
+ * widened argument) gets its own entries, in name order. */
+static void sb_rules(struct sbuf *b, int level, const struct named_sc *ev,
+		     size_t n, const char **names, bool lib_section)
+{
+	struct arg_alt *alts = NULL;
+	size_t nplain = 0;
+	bool first = true;
+
+	for (size_t k = 0; k < n; k++)
+		if (!gen__has_conditions(ev[k].sc) &&
+		    !(lib_section && gen__widened_mask(ev[k].sc)))
+			names[nplain++] = ev[k].name;
+	sb_key(b, level, "syscalls");
+	if (!n) {
+		sb_puts(b, "[]");
+		return;
+	}
+	sb_puts(b, "[\n");
+	if (nplain) {
+		sb_entry_open(b, level + 1, names, nplain);
+		sb_puts(b, "\n");
+		sb_indent(b, level + 1);
+		sb_puts(b, "}");
+		first = false;
+	}
+	if (nplain < n) {
+		alts = malloc(GEN_MAX_ALTS * sizeof(*alts));
+		if (!alts) {
+			b->err = ENOMEM;
+			return;
+		}
+	}
+	for (size_t k = 0; k < n && nplain < n; k++)
+		if (gen__has_conditions(ev[k].sc) ||
+		    (lib_section && gen__widened_mask(ev[k].sc)))
+			sb_arg_entries(b, level + 1, ev[k].name, ev[k].sc,
+				       lib_section, alts, &first);
+	free(alts);
+	sb_puts(b, "\n");
+	sb_indent(b, level);
+	sb_puts(b, "]");
+}
+
+static int lib_pqcmp(const void *a, const void *b)
+{
+	return lib_cmp(*(const struct policy_lib *const *)a,
+		       *(const struct policy_lib *const *)b);
+}
+
+static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
+		   const char **names, struct named_sc *ev)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < l->nsyscalls; k++) {
+		const char *name = syscall__name(l->syscalls[k].nr);
+
+		if (!name) {
+			b->err = EINVAL;
+			return;
+		}
+		ev[n].name = name;
+		ev[n].sc = &l->syscalls[k];
+		n++;
+	}
+	sort_n(ev, n, sizeof(*ev), named_qcmp);
+
+	sb_indent(b, level);
+	sb_puts(b, "{\n");
+	sb_key(b, level + 1, "path");
+	sb_json_str(b, l->path);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "buildId");
+	sb_json_str(b, l->build_id);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "kind");
+	sb_json_str(b, kind_names[l->kind]);
+	sb_puts(b, ",\n");
+	sb_rules(b, level + 1, ev, n, names, true);
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "evidence");
+	{
+		size_t nev = 0;
+
+		for (size_t k = 0; k < n; k++)
+			nev += ev[k].sc->count || ev[k].sc->site;
+		if (!nev) {
+			sb_puts(b, "{}\n");
+		} else {
+			sb_puts(b, "{\n");
+			for (size_t k = 0; k < n; k++) {
+				const struct policy_syscall *s = ev[k].sc;
+
+				if (!s->count && !s->site)
+					continue;
+				sb_key(b, level + 2, ev[k].name);
+				sb_puts(b, "{\n");
+				sb_key(b, level + 3, "count");
+				/* JSON numbers are doubles: saturate where they
+				 * stop being exact, so the file stays loadable */
+				sb_printf(b, "%llu,\n", (unsigned long long)
+					  (s->count > MAX_EXACT_COUNT_U ?
+					   MAX_EXACT_COUNT_U : s->count));
+				sb_key(b, level + 3, "site");
+				sb_json_str(b, s->site);
+				sb_puts(b, "\n");
+				sb_indent(b, level + 2);
+				sb_puts(b, --nev ? "},\n" : "}\n");
+			}
+			sb_indent(b, level + 1);
+			sb_puts(b, "}\n");
+		}
+	}
+	sb_indent(b, level);
+	sb_puts(b, "}");
+}
+
+/* with_sysfence false: the plain OCI profile (union only). */
+static char *to_json(const struct policy *p, bool with_sysfence)
+{
+	const struct policy_lib **libs = NULL;
+	const char **names = NULL, **trans = NULL;
+	struct named_sc *ev = NULL, *uev = NULL;
+	struct policy_syscall *uni = NULL;
+	struct sbuf b = { 0 };
+	size_t maxsc = 0, n = 0;
+
+	if (!p || !p->default_action) {
+		errno = EINVAL;
+		return NULL;
+	}
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+
+		if (!l->path || l->kind > LIB_KIND_BUCKET) {
+			errno = EINVAL;
+			return NULL;
+		}
+		if (l->nsyscalls > maxsc)
+			maxsc = l->nsyscalls;
+		for (size_t k = 0; k < l->nsyscalls; k++) {
+			if (!syscall__name(l->syscalls[k].nr)) {
+				errno = EINVAL;
+				return NULL;
+			}
+		}
+	}
+	libs = malloc((p->nlibs + 1) * sizeof(*libs));
+	names = malloc((maxsc > SYSCALL_NR_MAX ? maxsc : SYSCALL_NR_MAX) *
+		       sizeof(*names));
+	ev = malloc((maxsc + 1) * sizeof(*ev));
+	trans = malloc((p->ntransparent + 1) * sizeof(*trans));
+	uni = malloc(SYSCALL_NR_MAX * sizeof(*uni));
+	uev = malloc(SYSCALL_NR_MAX * sizeof(*uev));
+	if (!libs || !names || !ev || !trans || !uni || !uev ||
+	    policy__union(p, uni, SYSCALL_NR_MAX)) {
+		b.err = ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < p->nlibs; i++)
+		libs[i] = &p->libs[i];
+	sort_n(libs, p->nlibs, sizeof(*libs), lib_pqcmp);
+	for (size_t i = 0; i < p->ntransparent; i++)
+		trans[i] = p->transparent[i];
+	sort_n(trans, p->ntransparent, sizeof(*trans), cstr_qcmp);
+
+	sb_puts(&b, "{\n");
+	sb_key(&b, 1, "defaultAction");
+	sb_json_str(&b, p->default_action);
+	sb_puts(&b, ",\n");
+	sb_key(&b, 1, "architectures");
+	sb_str_array(&b, 1, (const char *const *)p->architectures,
+		     p->narchitectures);
+	sb_puts(&b, ",\n");
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
+		if (uni[nr].count) {
+			uev[n].name = syscall__name(nr);
+			uev[n++].sc = &uni[nr];
+		}
+	sort_n(uev, n, sizeof(*uev), named_qcmp);
+	sb_rules(&b, 1, uev, n, names, false);
+	if (!with_sysfence) {
+		sb_puts(&b, "\n}\n");
+		goto out;
+	}
+	sb_puts(&b, ",\n");
+
+	sb_key(&b, 1, "sysfence");
+	sb_puts(&b, "{\n");
+	sb_key(&b, 2, "version");
+	sb_printf(&b, "%u,\n", POLICY_VERSION);
+	sb_key(&b, 2, "binary");
+	if (!p->binary && !p->binary_build_id) {
+		sb_puts(&b, "null,\n");
+	} else {
+		sb_puts(&b, "{\n");
+		sb_key(&b, 3, "path");
+		sb_json_str(&b, p->binary);
+		sb_puts(&b, ",\n");
+		sb_key(&b, 3, "buildId");
+		sb_json_str(&b, p->binary_build_id);
+		sb_puts(&b, "\n");
+		sb_indent(&b, 2);
+		sb_puts(&b, "},\n");
+	}
+	sb_key(&b, 2, "transparent");
+	sb_str_array(&b, 2, trans, p->ntransparent);
+	sb_puts(&b, ",\n");
+	if (p->runtime_buckets) {
+		/* written only when set: policies learned before the runtime
+		 * buckets read back (and write) unchanged */
+		sb_key(&b, 2, "runtimeBuckets");
+		sb_puts(&b, "true,\n");
+	}
+	sb_key(&b, 2, "libraries");
+	if (!p->nlibs) {
+		sb_puts(&b, "[]\n");
+	} else {
+		sb_puts(&b, "[\n");
+		for (size_t i = 0; i < p->nlibs; i++) {
+			sb_lib(&b, libs[i], 3, names, ev);
+			sb_puts(&b, i + 1 < p->nlibs ? ",\n" : "\n");
+		}
+		sb_indent(&b, 2);
+		sb_puts(&b, p->ncompartments ? "],\n" : "]\n");
+	}
+	if (p->ncompartments) { /* only when present: older files unchanged */
+		sb_key(&b, 2, "compartments");
+		sb_puts(&b, "[\n");
+		for (size_t i = 0; i < p->ncompartments; i++) {
+			const struct policy_compartment *c = &p->compartments[i];
+
+			sb_indent(&b, 3);
+			sb_puts(&b, "{\n");
+			sb_key(&b, 4, "name");
+			sb_json_str(&b, c->name);
+			sb_puts(&b, ",\n");
+			sb_key(&b, 4, "libraries");
+			sb_str_array(&b, 4, (const char *const *)c->libs,
+				     c->nlibs);
+			sb_puts(&b, "\n");
+			sb_indent(&b, 3);
+			sb_puts(&b, i + 1 < p->ncompartments ? "},\n" : "}\n");
+		}
+		sb_indent(&b, 2);
+		sb_puts(&b, "]\n");
+	}
+	sb_indent(&b, 1);
+	sb_puts(&b, "}\n");
+	sb_puts(&b, "}\n");
+out:
+	free(libs);
+	free(names);
+	free(ev);
+	free(trans);
+	free(uni);
+	free(uev);
+	if (b.err) {
+		free(b.p);
+		errno = b.err;
+		return NULL;
+	}
+	return b.p;
+}
+
+char *policy__to_json(const struct policy *p)
+{
+	return to_json(p, true);
+}
+
+char *policy__to_oci_json(const struct policy *p)
+{
+	return to_json(p, false);
+}
+
+int policy__write(const struct policy *p, const char *path, char *err,
+		  size_t errlen)
+{
+	char *json;
+	int rc;
+
+	if (!path) {
+		util__errf(err, errlen, "cannot write policy: invalid argument");
+		return -EINVAL;
+	}
+	json = policy__to_json(p);
+	if (!json) {
+		rc = -errno;
+		util__errf(err, errlen, "cannot write %s: %s", path,
+			   rc == -EINVAL ? "invalid policy (missing path, bad "
+					   "kind or unnamed syscall)"
+					 : strerror(-rc));
+		return rc;
+	}
+	rc = fileio__write_atomic(path, json, strlen(json), err, errlen);
+	free(json);
+	return rc;
+}
