@@ -158,32 +158,6 @@ int policy__add_compartment(struct policy *p, const char *name,
 	return 0;
 }
 
-int policy__compartment_rules(const struct policy *p, size_t lib,
-			      bool *allowed)
-{
-	int ci, n = 0;
-
-	if (!p || lib >= p->nlibs || !allowed)
-		return -EINVAL;
-	memset(allowed, 0, SYSCALL_NR_MAX * sizeof(*allowed));
-	ci = p->libs[lib].kind == LIB_KIND_BUCKET ? -1 :
-	     policy__compartment_of(p, p->libs[lib].path);
-	for (size_t i = 0; i < p->nlibs; i++) {
-		const struct policy_lib *l = &p->libs[i];
-
-		if (i != lib && (ci < 0 || l->kind == LIB_KIND_BUCKET ||
-				 policy__compartment_of(p, l->path) != ci))
-			continue;
-		for (size_t k = 0; k < l->nsyscalls; k++)
-			if (l->syscalls[k].nr < SYSCALL_NR_MAX &&
-			    !allowed[l->syscalls[k].nr]) {
-				allowed[l->syscalls[k].nr] = true;
-				n++;
-			}
-	}
-	return n;
-}
-
 struct policy *policy__new(void)
 {
 	struct policy *p = calloc(1, sizeof(*p));

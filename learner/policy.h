@@ -134,12 +134,7 @@ int policy__add_compartment(struct policy *p, const char *name,
 			    const char *const *paths, size_t npaths);
 /* Index of the compartment that lists path, or -1. */
 int policy__compartment_of(const struct policy *p, const char *path);
-/* The rules library p->libs[lib] gets under enforcement: allowed
- * (SYSCALL_NR_MAX entries, cleared first) = the union of the syscalls of
- * every library in its compartment, or its own syscalls when it is in
- * none.  Returns the number of syscalls set, or -EINVAL. */
-int policy__compartment_rules(const struct policy *p, size_t lib,
-			      bool *allowed);
+/* The rules a library gets under enforcement: rules__lib (rules.h). */
 
 /* Resolve a name as written in a policy file to syscall numbers: a syscall
  * name gives one number; "@group" names expand to the group's members

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
 #include "score.h"
 #include "syscalls.h"
 
@@ -306,16 +307,18 @@ int score__policy(const struct policy *p, struct score_report **out)
 	bool buckets[SYSCALL_NR_MAX] = { false }, all[SYSCALL_NR_MAX] = { false };
 	bool own[SYSCALL_NR_MAX];
 	struct score_report *r;
+	struct rules_set *set;
 	bool any_nonbucket = false;
 
 	if (!p || !out)
 		return -EINVAL;
 	r = calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	r->units = calloc(p->nlibs + p->ncompartments + 1, sizeof(*r->units));
-	if (!r->units) {
-		free(r);
+	set = malloc(sizeof(*set));
+	if (r)
+		r->units = calloc(p->nlibs + p->ncompartments + 1, sizeof(*r->units));
+	if (!r || !r->units || !set) {
+		free(set);
+		score__free(r);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < p->nlibs; i++) {
@@ -338,20 +341,24 @@ int score__policy(const struct policy *p, struct score_report **out)
 		unit_fill(u, own, buckets);
 		r->nunits++;
 	}
-	/* compartments: the union of their members present in the policy */
+	/* compartments: the union of their members present in the policy,
+	 * the set enforce loads for each member (rules.h) */
 	for (size_t c = 0; c < p->ncompartments; c++) {
 		struct score_unit *u = &r->units[r->nunits];
+		int rc = rules__compartment(p, c, set);
 
-		memset(own, 0, sizeof(own));
-		for (size_t i = 0; i < p->nlibs; i++)
-			if (p->libs[i].kind != LIB_KIND_BUCKET &&
-			    policy__compartment_of(p, p->libs[i].path) == (int)c)
-				set_add_lib(own, &p->libs[i]);
+		if (rc) {
+			free(set);
+			score__free(r);
+			return rc;
+		}
+		memcpy(own, set->allowed, sizeof(own));
 		u->name = p->compartments[c].name;
 		u->kind = SCORE_UNIT_COMPARTMENT;
 		unit_fill(u, own, buckets);
 		r->nunits++;
 	}
+	free(set);
 	r->union_score = score__set(all);
 	r->nunion = set_count(all);
 	r->none = score__none(&r->nnone);

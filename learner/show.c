@@ -15,6 +15,7 @@
 #include "argnames.h"
 #include "generalize.h"
 #include "groups.h"
+#include "rules.h"
 #include "score.h"
 #include "show.h"
 #include "syscalls.h"
@@ -104,48 +105,30 @@ static int row_cmp(const void *x, const void *y)
 }
 
 /* Rows of one unit into rows[SYSCALL_NR_MAX]; returns how many.  comp >= 0:
- * the members of that compartment; else the single library lib. */
+ * the members of that compartment; else the library lib.  The rule set is
+ * the one enforce loads (rules.h); set is scratch space. */
 static size_t unit_rows(const struct policy *p, long comp, size_t lib,
-			struct row *rows)
+			struct rules_set *set, struct row *rows)
 {
-	long at[SYSCALL_NR_MAX];
 	size_t n = 0;
 
-	for (size_t i = 0; i < SYSCALL_NR_MAX; i++)
-		at[i] = -1;
-	for (size_t i = 0; i < p->nlibs; i++) {
-		const struct policy_lib *l = &p->libs[i];
+	if ((comp >= 0 ? rules__compartment(p, (size_t)comp, set) :
+			 rules__lib(p, lib, set)) < 0)
+		return 0;
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++) {
+		const struct policy_syscall *s = &set->sc[nr];
+		struct row *r;
 
-		if (comp < 0 ? i != lib :
-		    (l->kind == LIB_KIND_BUCKET ||
-		     policy__compartment_of(p, l->path) != comp))
+		if (!set->allowed[nr] || !syscall__name(nr))
 			continue;
-		for (size_t k = 0; k < l->nsyscalls; k++) {
-			const struct policy_syscall *s = &l->syscalls[k];
-			struct row *r;
-
-			if (s->nr >= SYSCALL_NR_MAX || !syscall__name(s->nr))
-				continue;
-			if (at[s->nr] < 0) {
-				at[s->nr] = (long)n;
-				r = &rows[n++];
-				r->nr = s->nr;
-				r->name = syscall__name(s->nr);
-				r->group = groups__primary(s->nr);
-				r->count = 0;
-				r->site = NULL;
-				r->args = *s;
-				r->args.site = NULL;
-			} else {
-				gen__join_args(&rows[at[s->nr]].args, s,
-					       gen__max_values(NULL));
-			}
-			r = &rows[at[s->nr]];
-			r->count = r->count + s->count < r->count ? UINT64_MAX :
-				   r->count + s->count;
-			if (!r->site)
-				r->site = s->site;
-		}
+		r = &rows[n++];
+		r->nr = nr;
+		r->name = syscall__name(nr);
+		r->group = groups__primary(nr);
+		r->count = s->count;
+		r->site = s->site;
+		r->args = *s;
+		r->args.site = NULL;
 	}
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), row_cmp);
@@ -237,16 +220,17 @@ int show__print(FILE *f, const struct policy *p)
 {
 	struct score_report *r = NULL;
 	struct row *rows;
+	struct rules_set *set;
 	int rc;
 
 	if (!f || !p)
 		return -EINVAL;
 	rows = malloc(SYSCALL_NR_MAX * sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	rc = score__policy(p, &r);
+	set = malloc(sizeof(*set));
+	rc = rows && set ? score__policy(p, &r) : -ENOMEM;
 	if (rc) {
 		free(rows);
+		free(set);
 		return rc;
 	}
 	if (p->binary)
@@ -265,11 +249,12 @@ int show__print(FILE *f, const struct policy *p)
 			continue;
 		fputc('\n', f);
 		print_unit_header(f, p, u, comp, l);
-		n = unit_rows(p, comp, lib, rows);
+		n = unit_rows(p, comp, lib, set, rows);
 		if (n)
 			print_rows(f, rows, n);
 	}
 	free(rows);
+	free(set);
 	score__free(r);
 	return 0;
 }
@@ -279,6 +264,7 @@ char *show__to_json(const struct policy *p)
 	struct score_report *r = NULL;
 	cJSON *root = NULL, *units, *sc;
 	struct row *rows = NULL;
+	struct rules_set *set = NULL;
 	char *s = NULL, *out = NULL;
 	int rc;
 
@@ -287,7 +273,8 @@ char *show__to_json(const struct policy *p)
 		return NULL;
 	}
 	rows = malloc(SYSCALL_NR_MAX * sizeof(*rows));
-	rc = rows ? score__policy(p, &r) : -ENOMEM;
+	set = malloc(sizeof(*set));
+	rc = rows && set ? score__policy(p, &r) : -ENOMEM;
 	if (rc)
 		goto fail;
 	rc = -ENOMEM;
@@ -326,7 +313,7 @@ char *show__to_json(const struct policy *p)
 		arr = cJSON_AddArrayToObject(o, "syscalls");
 		if (!arr)
 			goto fail;
-		n = unit_rows(p, comp, lib, rows);
+		n = unit_rows(p, comp, lib, set, rows);
 		for (size_t k = 0; k < n; k++) {
 			cJSON *e = cJSON_CreateObject();
 
@@ -371,6 +358,7 @@ fail:
 	cJSON_Delete(root);
 	score__free(r);
 	free(rows);
+	free(set);
 	if (rc) {
 		free(out);
 		errno = -rc;

@@ -22,6 +22,7 @@
 #include "policyedit.h"
 #include "log.h"
 #include "rt.h"
+#include "rules.h"
 #include "seccomp_build.h"
 #include "syscalls.h"
 
@@ -382,9 +383,13 @@ static int lib_identity(const struct policy_lib *l, const struct enforce_opts *o
 int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_id,
 			 const struct enforce_opts *o)
 {
-	struct policy_lib *u = NULL;
-	int ret;
+	struct rules_set *set = malloc(sizeof(*set));
+	int ret = 0;
 
+	if (!set) {
+		log_err("cannot build the rules: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < p->nlibs; i++) {
 		const struct policy_lib *l = &p->libs[i];
 		uint64_t ino;
@@ -392,43 +397,48 @@ int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_
 
 		ret = lib_identity(l, o, &ino, &dev);
 		if (ret < 0)
-			return ret;
-		if (ret > 0)
+			goto cleanup;
+		if (ret > 0) {
+			ret = 0;
 			continue;
-		ret = enforce__lib_rules(p, i, &u);
+		}
+		ret = rules__lib(p, i, set);
 		if (!ret)
 			ret = rt__add_policy_lib(rt, ino, dev, policy_id,
 						 lib_action_for(o, l->path));
-		for (size_t k = 0; !ret && k < u->nsyscalls; k++) {
+		for (uint32_t nr = 0; !ret && nr < SYSCALL_NR_MAX; nr++) {
 			struct sf_rule r;
 
-			enforce__rule_of(&u->syscalls[k], &r);
-			ret = rt__add_rule(rt, ino, dev, u->syscalls[k].nr, policy_id, &r);
+			if (!set->allowed[nr])
+				continue;
+			rules__kernel_rule(&set->sc[nr], &r);
+			ret = rt__add_rule(rt, ino, dev, nr, policy_id, &r);
 		}
-		policy_lib__free(u);
-		u = NULL;
 		if (ret) {
 			log_err("cannot load the rules of %s: %s (map full?)", l->path,
 				strerror(-ret));
-			return ret;
+			goto cleanup;
 		}
 	}
 	/* Unattributed calls are judged against the process-wide union. */
-	ret = policy__union_lib(p, &u);
+	ret = rules__union(p, set);
 	if (ret) {
 		log_err("cannot build the process-wide union: %s", strerror(-ret));
-		return ret;
+		goto cleanup;
 	}
 	ret = rt__add_policy_lib(rt, SF_UNION_INO, 0, policy_id, SF_ACT_DEFAULT);
-	for (size_t k = 0; !ret && k < u->nsyscalls; k++) {
+	for (uint32_t nr = 0; !ret && nr < SYSCALL_NR_MAX; nr++) {
 		struct sf_rule r;
 
-		enforce__rule_of(&u->syscalls[k], &r);
-		ret = rt__add_rule(rt, SF_UNION_INO, 0, u->syscalls[k].nr, policy_id, &r);
+		if (!set->allowed[nr])
+			continue;
+		rules__kernel_rule(&set->sc[nr], &r);
+		ret = rt__add_rule(rt, SF_UNION_INO, 0, nr, policy_id, &r);
 	}
-	policy_lib__free(u);
 	if (ret)
 		log_err("cannot load the union rules: %s", strerror(-ret));
+cleanup:
+	free(set);
 	return ret;
 }
 
@@ -471,7 +481,7 @@ static void report_violation(void *ctx, const struct sf_event_violation *ev)
 	{
 		uint64_t a[SF_NARGS] = { ev->arg[0], ev->arg[1] };
 
-		enforce__format_args(ev->nr, a, args, sizeof(args));
+		rules__format_args(ev->nr, a, args, sizeof(args));
 	}
 	gmtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);

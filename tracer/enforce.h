@@ -28,13 +28,10 @@ int parse_action(const char *s, uint32_t *out);
 int enforce__configure(struct rt *rt, uint32_t action, int strict, uint32_t report_limit,
 		       const uint32_t *nr_action);
 /* Resolve the policy's libraries on this machine (stat + build-id) and
- * load their rules and the process-wide union under policy_id. */
+ * load their rules and the process-wide union (learner/rules.h) under
+ * policy_id. */
 int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_id,
 			 const struct enforce_opts *o);
-/* Kernel rule of one policy syscall entry. */
-void enforce__rule_of(const struct policy_syscall *ps, struct sf_rule *out);
-/* Symbolic rendering of a call's recorded arguments ("" when none). */
-void enforce__format_args(uint32_t nr, const uint64_t arg[SF_NARGS], char *buf, size_t len);
 
 /* Violation reporting: one line on stderr, JSON lines to log (optional). */
 struct enforce_report {
@@ -45,12 +42,5 @@ struct enforce_report {
 	uint64_t mono_to_real_ns; /* bpf_ktime_get_ns() -> wall clock */
 };
 void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log);
-
-/* The process-wide union as one pseudo-library (syscalls merged). */
-int policy__union_lib(const struct policy *p, struct policy_lib **out);
-void policy_lib__free(struct policy_lib *l);
-/* The rules p->libs[lib] gets under enforcement: its own, or the join of
- * its compartment's members. */
-int enforce__lib_rules(const struct policy *p, size_t lib, struct policy_lib **out);
 
 #endif
