@@ -81,10 +81,19 @@ $(O)/vmlinux.h: | $(O)/.deps-ok
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(O)/sysfence.bpf.o: bpf/sysfence.bpf.c bpf/sysfence.h $(O)/vmlinux.h
+# Every header the object includes (bpf/sf_args.h, ...) comes from the
+# compiler's dependency file (-MMD), listed under the object's own name.
+# An object built before that file existed is rebuilt once to write it.
+BPF_DEPFILE := $(O)/sysfence.bpf.d
+$(O)/sysfence.bpf.o: bpf/sysfence.bpf.c $(O)/vmlinux.h \
+		     $(if $(wildcard $(BPF_DEPFILE)),,bpf-depfile-missing)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) $(BPF_EXTRA) -c $< -o $@.tmp
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(BPF_EXTRA) -MMD -MP -MF $(BPF_DEPFILE) \
+		-MT $@ -c $< -o $@.tmp
 	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@
+
+.PHONY: bpf-depfile-missing
+bpf-depfile-missing:
 
 $(SKEL): $(O)/sysfence.bpf.o
 	$(call msg,SKEL,$@)
@@ -147,4 +156,5 @@ install: $(SYSFENCE)
 clean:
 	rm -rf $(O)
 
--include $(LEARNER_OBJS:.o=.d) $(TRACER_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(LEARNER_OBJS:.o=.d) $(TRACER_OBJS:.o=.d) $(UNIT_BINS:=.d) \
+	 $(BPF_DEPFILE)

@@ -32,7 +32,7 @@ $(BENCH_DIR)/sf-bench-seccomp-exec: bench/seccomp-exec.c $(LEARNER_LIB) | $(O)/.
 $(BENCH_DIR)/empty.bpf.o: bench/empty.bpf.c $(O)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
 	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@
 	$(Q)rm -f $@.tmp
 
@@ -58,4 +58,4 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run.sh --build $(O) $(if $(filter 1,$(QUICK)),--quick --out $(BENCH_DIR)/quick)
 
--include $(BENCH_BINS:=.d)
+-include $(BENCH_BINS:=.d) $(BENCH_DIR)/empty.bpf.d
