@@ -9,6 +9,7 @@
 #include "argnames.h"
 #include "gate_set.h"
 #include "generalize.h"
+#include "syscalls.h"
 #include "util.h"
 
 /* open flags that write: O_WRONLY, O_RDWR, O_CREAT, O_TRUNC (O_TMPFILE and

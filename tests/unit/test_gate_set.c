@@ -12,6 +12,7 @@
 
 #include "gate_set.h"
 #include "policy.h"
+#include "syscalls.h"
 
 #define O_WR 01ULL
 #define O_RW 02ULL
