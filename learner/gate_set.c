@@ -192,7 +192,7 @@ static const struct policy_syscall *find_syscall(const struct policy_lib *l, uin
  * of it.  ANY: 1.  FLAGS: the dangerous bits its rule allows.  NONZERO on
  * an enumerated argument: the set of non-zero values it allows (bit v, v
  * >= 64 -> bit 0); otherwise 1.  The rule semantics are enforce's
- * (enforce__rule_of): no condition = any value; a widened slot = any. */
+ * (rules__kernel_rule): no condition = any value; a widened slot = any. */
 static uint64_t allowance(const struct gate_case *c, const struct policy_syscall *ps)
 {
 	const struct policy_argrule *r = NULL;

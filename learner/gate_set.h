@@ -85,7 +85,7 @@ int gate__parse(const char *spec, uint32_t *classes, uint64_t *rows, char *err,
 		size_t errlen);
 
 /* The split cases among the selected rows, given every unit's rules (for
- * enforce: enforce__lib_rules() of each policy library).  0 or -errno. */
+ * enforce: rules__lib() of each policy library, rules__to_lib()).  0 or -errno. */
 int gate__compute(const struct policy_lib *const *units, size_t nunits, uint64_t rows,
 		  struct gate_set *out);
 

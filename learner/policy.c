@@ -49,6 +49,14 @@ void strv_free(char **v, size_t n)
 	free(v);
 }
 
+void policy_lib__free(struct policy_lib *l)
+{
+	if (!l)
+		return;
+	lib_clear(l);
+	free(l);
+}
+
 void policy__free(struct policy *p)
 {
 	if (!p)

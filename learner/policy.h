@@ -86,6 +86,8 @@ struct policy {
 
 struct policy *policy__new(void);
 void policy__free(struct policy *p);
+/* Free a library allocated on its own (rules__to_lib); NULL is a no-op. */
+void policy_lib__free(struct policy_lib *l);
 
 /* Build from a (merged) trace.  Result is canonical.  Argument rules are
  * generalised from the tuples' argument slots (docs/arguments.md); opts

@@ -90,6 +90,34 @@ int rules__union(const struct policy *p, struct rules_set *out)
 	return 0;
 }
 
+int rules__to_lib(const struct rules_set *s, const char *name,
+		  struct policy_lib **out)
+{
+	struct policy_lib *u;
+
+	if (!s || !name || !out)
+		return -EINVAL;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->syscalls = calloc(s->n ? s->n : 1, sizeof(*u->syscalls));
+	u->path = strdup(name);
+	if (!u->syscalls || !u->path) {
+		policy_lib__free(u);
+		return -ENOMEM;
+	}
+	u->kind = LIB_KIND_BUCKET;
+	for (size_t nr = 0; nr < SYSCALL_NR_MAX && u->nsyscalls < s->n; nr++) {
+		if (!s->allowed[nr])
+			continue;
+		u->syscalls[u->nsyscalls] = s->sc[nr];
+		u->syscalls[u->nsyscalls].site = NULL;
+		u->nsyscalls++;
+	}
+	*out = u;
+	return 0;
+}
+
 void rules__kernel_rule(const struct policy_syscall *ps, struct sf_rule *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -42,6 +42,13 @@ int rules__lib(const struct policy *p, size_t lib, struct rules_set *out);
  * included); count = number of libraries allowing nr.  0 or -errno. */
 int rules__union(const struct policy *p, struct rules_set *out);
 
+/* The set as a pseudo-library for code that takes policy libraries
+ * (gate__compute): path name, kind bucket, the allowed syscalls in number
+ * order with their rules and counts, sites NULL.  0 or -errno; *out to
+ * policy_lib__free(). */
+int rules__to_lib(const struct rules_set *s, const char *name,
+		  struct policy_lib **out);
+
 /* Kernel rule of one policy syscall entry: SF_RULE_ANY_ARGS when it has
  * no condition, else the argument rules slot by slot. */
 void rules__kernel_rule(const struct policy_syscall *ps, struct sf_rule *out);

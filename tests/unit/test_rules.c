@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "generalize.h"
 #include "policy.h"
 #include "rules.h"
 #include "trace.h"
@@ -128,6 +129,20 @@ static void test_compartment_union(void **state)
 	/* argument rules joined: both families, both types */
 	rules__kernel_rule(&t->sc[NR_SOCKET], &r);
 	assert_int_equal(r.flags, 0);
+	{
+		struct policy_lib *l = NULL;
+
+		assert_int_equal(rules__to_lib(t, "ab", &l), 0);
+		assert_string_equal(l->path, "ab");
+		assert_int_equal(l->nsyscalls, 3);
+		assert_int_equal(l->syscalls[0].nr, NR_WRITE);
+		assert_int_equal(l->syscalls[1].nr, NR_SOCKET);
+		assert_int_equal(l->syscalls[2].nr, NR_PTRACE);
+		assert_int_equal(l->syscalls[1].count, 6);
+		assert_null(l->syscalls[0].site);
+		assert_true(gen__args_equal(&l->syscalls[1], &t->sc[NR_SOCKET]));
+		policy_lib__free(l);
+	}
 	assert_int_equal(r.arg[0].nvals, 2);
 	assert_int_equal(r.arg[0].values[0], AF_INET);
 	assert_int_equal(r.arg[0].values[1], AF_INET6);

@@ -19,6 +19,7 @@
 
 #include "generalize.h"
 #include "policy.h"
+#include "policy_read.h"
 #include "seccomp_build.h"
 #include "syscalls.h"
 
