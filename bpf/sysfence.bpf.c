@@ -898,8 +898,21 @@ static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid
 	uc = bpf_task_storage_get(&ucache, bpf_get_current_task_btf(), 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (uc) {
-		e = &uc->e[(u.ip >> 1) & (SF_UC_WAYS - 1)];
+		/* multiplicative hash of ip and sp: the same site reached
+		 * from two depths keeps two entries */
+		__u64 h = (u.ip ^ (u.sp >> 3)) * 0x9E3779B97F4A7C15ULL;
+		__u32 set = (h >> 60) & (SF_UC_SETS - 1);
+		__u32 way = uc->last[set] & 1;
+
+		e = &uc->e[set][way];
 		hit = uc_match(e, &u);
+		if (!hit) {
+			way ^= 1;
+			e = &uc->e[set][way];
+			hit = uc_match(e, &u);
+			/* on a miss, e is the entry not used last: replaced */
+		}
+		uc->last[set] = way;
 	}
 	if (!hit) {
 		bpf_loop(SF_MAX_FRAMES, unwind_step, &u, 0);
