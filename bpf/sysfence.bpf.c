@@ -923,9 +923,7 @@ static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid
 		}
 		if (e)
 			uc_store(e, &u);
-#ifdef SF_PROFILE
-		stat_inc(SF_STAT_PROF_UNWIND_MISS);
-#endif
+		stat_inc(SF_STAT_UNWIND_MISS);
 	}
 	PROF_STAMP(t_unwind);
 

@@ -272,7 +272,9 @@ enum sf_stat {
 	SF_STAT_PROF_UNWIND_NS,  /* -> caller known (cache or unwinder) */
 	SF_STAT_PROF_RECORD_NS,  /* -> counted (learn) or judged (enforce) */
 	SF_STAT_PROF_SAMPLES,
-	SF_STAT_PROF_UNWIND_MISS, /* samples that ran the full unwinder */
+	SF_STAT_UNWIND_MISS,     /* tracked calls that ran the full unwinder
+				  * (the others were answered by the per-thread
+				  * unwind cache); counted in every build */
 	SF_STAT__COUNT,
 };
 

@@ -758,6 +758,12 @@ out:
 					(unsigned long long)st[SF_STAT_VIOLATIONS],
 					(unsigned long long)st[SF_STAT_VIOL_UNREPORTED],
 					(unsigned long long)st[SF_STAT_KILLS]);
+			if (st[SF_STAT_SYSCALLS])
+				log_info("%llu tracked calls, %.1f%% answered by the unwind cache",
+					 (unsigned long long)st[SF_STAT_SYSCALLS],
+					 100.0 * (double)(st[SF_STAT_SYSCALLS] -
+							  st[SF_STAT_UNWIND_MISS]) /
+						 (double)st[SF_STAT_SYSCALLS]);
 		}
 	}
 	rt__close(s.rt);

@@ -574,12 +574,16 @@ static void report_stats(const struct trace *t)
 		"find-vma-fail", "vma-cache-hit", "vma-cache-miss", "unwind-failed",
 		"depth-limit", "events-dropped", "new-tuples", "violations",
 		"violations-unreported", "kills", "prof-filter-ns", "prof-unwind-ns",
-		"prof-record-ns", "prof-samples", "prof-unwind-miss",
+		"prof-record-ns", "prof-samples", "unwind-miss",
 	};
 
 	for (uint32_t i = 0; i < t->nstats && i < SF_STAT__COUNT; i++)
 		log_info("stat %s: %llu", names[i] ? names[i] : "?",
 			 (unsigned long long)t->stats[i]);
+	if (SF_STAT_UNWIND_MISS < t->nstats && t->stats[SF_STAT_SYSCALLS])
+		log_info("%.1f%% of the tracked calls answered by the unwind cache",
+			 100.0 * (double)(t->stats[SF_STAT_SYSCALLS] - t->stats[SF_STAT_UNWIND_MISS]) /
+				 (double)t->stats[SF_STAT_SYSCALLS]);
 	if (SF_STAT_UNWIND_FAILED < t->nstats && t->stats[SF_STAT_UNWIND_FAILED])
 		log_info("%llu calls could not be unwound (bucket [unwind-failed])",
 			 (unsigned long long)t->stats[SF_STAT_UNWIND_FAILED]);
