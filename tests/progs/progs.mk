@@ -130,3 +130,22 @@ $(TP_DIR)/seccomp-try: tests/progs/seccomp-try.c
 
 PROGS += $(TP_ARGS_LIBS) $(TP_ARGS_BINS)
 -include $(patsubst %,%.d,$(basename $(TP_ARGS_LIBS)) $(TP_ARGS_BINS))
+
+# Generalisation matrix (tests/integration/t100-matrix.t, tests/matrix/):
+#   libmx_agent.so      preloaded "monitoring agent": learned benign, then
+#                       turned malicious by $SF_MX_ATTACK (see its header)
+#   mx_sqlite_evil.so   sqlite3 extension whose entry point execs /bin/sh
+TP_MX_LIBS := $(TP_DIR)/libmx_agent.so $(TP_DIR)/mx_sqlite_evil.so
+
+$(TP_DIR)/libmx_agent.so: tests/progs/mx_agent.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,libmx_agent.so -o $@ $<
+
+$(TP_DIR)/mx_sqlite_evil.so: tests/progs/mx_sqlite_evil.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,mx_sqlite_evil.so -o $@ $<
+
+PROGS += $(TP_MX_LIBS)
+-include $(patsubst %,%.d,$(basename $(TP_MX_LIBS)))
