@@ -1,49 +1,78 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# scripts/matrix-table.sh RESULTS.tsv [--kills] - the README's matrix table
-# from the results file of tests/integration/t100-matrix.t (columns: PROG
-# KIND ID STATUS DETAIL DESC; see tests/matrix/engine.sh).  One row per
-# program: variations clean / run, attacks caught / tried, rules and
-# privilege score (most privileged unit / process-wide union) with
-# --generalize none and standard (or "as learned" when the build has no
-# --generalize).  --kills adds the list of false kills (first violation
-# of each killed row) and missed attacks.
+# scripts/matrix-table.sh [--before OLD.tsv] [--kills] RESULTS.tsv
+#
+# The README's matrix table from the results file of
+# tests/integration/t100-matrix.t (SF_MATRIX_OUT; columns PROG KIND ID
+# STATUS DETAIL DESC SECONDS, see tests/matrix/engine.sh).  One row per
+# program: variations clean / run, attacks caught / tried, rules (the sum
+# of every unit's own syscalls) and privilege score (most privileged unit /
+# process-wide union, `sysfence score`) with --generalize none and
+# standard, or "as learned" when the build had no --generalize.
+#   --before OLD.tsv  adds the variations clean / run of an older run
+#   --kills           lists each false kill (its first violation) and
+#                     each missed attack under the table
 set -u
-f=${1:?usage: matrix-table.sh RESULTS.tsv [--kills]}
-[[ -r $f ]] || { echo "sysfence: error: cannot read $f" >&2; exit 1; }
-awk -F'\t' -v kills="${2:-}" '
-function kv(s, k,   m) { return match(s, k "=[0-9]+") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) : "?" }
+before=
+kills=
+while [[ $# -gt 1 ]]; do
+	case $1 in
+	--before) before=$2; shift 2 ;;
+	--kills) kills=1; shift ;;
+	*) break ;;
+	esac
+done
+f=${1:?usage: matrix-table.sh [--before OLD.tsv] [--kills] RESULTS.tsv}
+for x in "$f" ${before:+"$before"}; do
+	[[ -r $x ]] || { echo "sysfence: error: cannot read $x" >&2; exit 1; }
+done
+awk -F'\t' -v kills="$kills" -v hasbefore="${before:+1}" '
+function kv(s, k) { return match(s, k "=[0-9]+") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) : "?" }
+function add(l, x) { return l (l ? ", " : "") x }
+FILENAME != ARGV[ARGC - 1] {   # the older run
+	if ($2 == "var") { brun[$1]++; if ($4 == "clean") bclean[$1]++ }
+	if ($2 == "attack") { btried[$1]++; if ($4 == "caught") bcaught[$1]++ }
+	next
+}
 !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
-$2 == "var" { run[$1]++; if ($4 == "clean") clean[$1]++; else if ($4 == "killed") bad[$1] = bad[$1] (bad[$1] ? ", " : "") $3 }
-$2 == "var" && $4 == "error" { err[$1] = err[$1] (err[$1] ? ", " : "") $3 }
-$2 == "attack" { tried[$1]++; if ($4 == "caught") caught[$1]++; else missed[$1] = missed[$1] (missed[$1] ? ", " : "") $3 }
-$2 == "learn" && $4 != "ok" { err[$1] = err[$1] (err[$1] ? ", " : "") "learn" }
+$2 == "var" { run[$1]++; if ($4 == "clean") clean[$1]++; else if ($4 == "killed") bad[$1] = add(bad[$1], $3); else err[$1] = add(err[$1], $3) }
+$2 == "attack" { tried[$1]++; if ($4 == "caught") caught[$1]++ }
+$2 == "learn" && $4 != "ok" { err[$1] = add(err[$1], "learn") }
 $2 == "score" { sc[$1, $3] = $4; if ($3 == "current") cur = 1 }
 $2 == "var" && $4 == "killed" { kl[++nk] = $1 " / " $3 ": " $5 }
-$2 == "attack" && $4 != "caught" { kl[++nk] = $1 " / " $3 " (attack missed): " $5 }
+$2 == "attack" && $4 != "caught" { kl[++nk] = $1 " / " $3 " (attack not caught): " $5 }
+{ secs += $7 }
 END {
-	if (cur) {
-		print "| program | variations clean / run | attacks caught / tried | rules (as learned) | score max / union | false kills in | errors |"
-		print "|---|---:|---:|---:|---:|---|---|"
-	} else {
-		print "| program | variations clean / run | attacks caught / tried | rules none → standard | score max / union, none → standard | false kills in | errors |"
-		print "|---|---:|---:|---:|---:|---|---|"
-	}
+	h = "| program | variations clean / run |"; s = "|---|---:|"
+	if (hasbefore) { h = h " before |"; s = s "---:|" }
+	h = h " attacks caught / tried |"; s = s "---:|"
+	if (cur) { h = h " rules | score max / union |" }
+	else { h = h " rules none → standard | score max / union, none → standard |" }
+	s = s "---:|---:|"
+	h = h " false kills in |"; s = s "---|"
+	print h; print s
 	for (i = 1; i <= n; i++) {
 		p = order[i]
 		if (cur) {
-			r = kv(sc[p, "current"], "rules"); s = kv(sc[p, "current"], "max") " / " kv(sc[p, "current"], "union")
+			r = kv(sc[p, "current"], "rules"); q = kv(sc[p, "current"], "max") " / " kv(sc[p, "current"], "union")
 		} else {
 			r = kv(sc[p, "none"], "rules") " → " kv(sc[p, "standard"], "rules")
-			s = kv(sc[p, "none"], "max") " / " kv(sc[p, "none"], "union") " → " kv(sc[p, "standard"], "max") " / " kv(sc[p, "standard"], "union")
+			q = kv(sc[p, "none"], "max") " / " kv(sc[p, "none"], "union") " → " kv(sc[p, "standard"], "max") " / " kv(sc[p, "standard"], "union")
 		}
-		printf "| %s | %d / %d | %d / %d | %s | %s | %s | %s |\n", p, clean[p], run[p], caught[p], tried[p], r, s, bad[p] ? bad[p] : "—", err[p] ? err[p] : "—"
-		tc += clean[p]; tr += run[p]; ta += caught[p]; tt += tried[p]
+		line = sprintf("| %s | %d / %d |", p, clean[p], run[p])
+		if (hasbefore) line = line sprintf(" %d / %d |", bclean[p], brun[p])
+		e = bad[p] ? bad[p] : "—"
+		if (err[p]) e = e "; errors: " err[p]
+		line = line sprintf(" %d / %d | %s | %s | %s |", caught[p], tried[p], r, q, e)
+		print line
+		tc += clean[p]; tr += run[p]; ta += caught[p]; tt += tried[p]; btc += bclean[p]; btr += brun[p]
 	}
-	printf "| **all** | **%d / %d** | **%d / %d** | | | | |\n", tc, tr, ta, tt
-	if (kills == "--kills" && nk) {
+	line = sprintf("| **all** | **%d / %d** |", tc, tr)
+	if (hasbefore) line = line sprintf(" %d / %d |", btc, btr)
+	print line sprintf(" **%d / %d** | | | |", ta, tt)
+	if (kills && nk) {
 		print ""
 		for (i = 1; i <= nk; i++) print "* " kl[i]
 	}
-}' "$f"
+}' ${before:+"$before"} "$f"
