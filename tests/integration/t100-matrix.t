@@ -17,6 +17,9 @@
 #   SF_MATRIX_PROGS="sqlite3 redis"   only these programs
 #   SF_MATRIX_OUT=FILE                keep the results (default: in the temp dir)
 #   SF_MATRIX_GENERALIZE=none         enforce `merge --generalize none` policies
+#   SF_MATRIX_DIAG=1                  enforce with --action log --no-seccomp: each
+#                                     row lists every call it would need (attacks
+#                                     are then not stopped: a diagnosis, not a verdict)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

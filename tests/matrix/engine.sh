@@ -128,6 +128,11 @@ mx_victim_stop() {
 _mx_sfargs() {
 	if [[ $2 == learn ]]; then
 		MX_SFARGS=(learn -t "$MX_TRACE" -o "$MX_POLICY")
+	elif [[ ${SF_MATRIX_DIAG:-} == 1 ]]; then
+		# Diagnosis: every call outside the policy is logged, nothing is
+		# killed (no floor), so a row shows all it would need, not just
+		# the first kill.  Attacks then "survive": not a verdict run.
+		MX_SFARGS=(enforce --action log --no-seccomp --report-limit 64 -l "$MXD/$1.jsonl" "$MX_EPOLICY")
 	else
 		MX_SFARGS=(enforce -l "$MXD/$1.jsonl" "$MX_EPOLICY")
 	fi
@@ -275,7 +280,7 @@ _mx_violations() {
 	local j=$MXD/$1.jsonl
 	[[ -s $j ]] || return 0
 	jq -r '"\(.library): \(.syscall)(\(.args // "" | tostring)) [\(.reason)] comm \(.comm)"' "$j" 2>/dev/null |
-		sort | uniq -c | sort -rn | head -n 8 | while IFS= read -r l; do
+		sort | uniq -c | sort -rn | head -n 30 | while IFS= read -r l; do
 		diag "    $l"
 		echo "$MX_PROG $1: $l" >>"$SF_TMP/violations.txt"
 	done
