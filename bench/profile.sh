@@ -58,7 +58,8 @@ build_variant() { # NAME
 	if [[ -n $re ]]; then
 		# Insert "return 0;" at the first match inside sf_sys_enter.
 		awk -v re="$re" -v where="$where" '
-			/^int BPF_PROG\(sf_sys_enter/ { inside = 1 }
+			# the tracked path lives in on_tracked_call (defined first)
+			/^(int BPF_PROG\(sf_sys_enter|static __noinline int on_tracked_call)/ { inside = 1 }
 			inside && !done && $0 ~ re {
 				if (where == "before") print "\treturn 0; /* bench/profile.sh cut */"
 				print
