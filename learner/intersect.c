@@ -8,12 +8,14 @@
  * from whichever side has one).  A syscall whose value sets do not meet
  * allows nothing and is dropped.  Evidence: counts summed, first site
  * kept.  Compartments and transparent libraries are configuration, not
- * observations: their union is kept.
+ * observations: their union is kept.  Inferred rules (capability.c): what
+ * both inputs observed stays observed, the rest of the meet is inferred.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capability.h"
 #include "generalize.h"
 #include "intersect.h"
 #include "policy.h"
@@ -99,6 +101,24 @@ static bool meet_args(struct policy_syscall *d, const struct policy_syscall *s)
 		gen__canon_rule(&d->arg[i], slot ? slot->mask : 0);
 	}
 	return true;
+}
+
+/* A syscall that either input allows only partly by inference: what
+ * both observed stays observed, the rest of the meet is inferred (from
+ * both inputs' sources). */
+static void mark_inferred(struct policy_syscall *w, const struct policy_syscall *sa,
+			  const struct policy_syscall *sb,
+			  const struct policy_syscall *m)
+{
+	struct policy_syscall oa, ob;
+	uint64_t from[POLICY_FROM_WORDS];
+	bool obs = capability__observed_part(sa, &oa) &&
+		   capability__observed_part(sb, &ob) && meet_args(&oa, &ob);
+
+	for (unsigned k = 0; k < POLICY_FROM_WORDS; k++)
+		from[k] = sa->from[k] | sb->from[k];
+	capability__set_parts(w, obs ? &oa : NULL, m, from,
+			      sa->from_any || sb->from_any);
 }
 
 int policy__intersect(const struct policy *a, const struct policy *b,
@@ -189,6 +209,8 @@ int policy__intersect(const struct policy *a, const struct policy *b,
 
 				w->nargs = m.nargs;
 				memcpy(w->arg, m.arg, sizeof(w->arg));
+				if (sa->inferred || sb->inferred)
+					mark_inferred(w, sa, sb, &m);
 			}
 		}
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capability.h"
 #include "generalize.h"
 #include "groups.h"
 #include "policy.h"
@@ -269,7 +270,7 @@ int add_syscall_full(struct policy *p, size_t lib, uint32_t nr,
 
 		s->count = sat_add(s->count, count);
 		if (args)
-			gen__join_args(s, args, max_values);
+			capability__join(s, args, max_values);
 		if (!s->site && site)
 			return util__dup(&s->site, site);
 		return 0;
@@ -280,12 +281,12 @@ int add_syscall_full(struct policy *p, size_t lib, uint32_t nr,
 	l->syscalls = ns;
 	memmove(&ns[lo + 1], &ns[lo], (l->nsyscalls - lo) * sizeof(*ns));
 	memset(&ns[lo], 0, sizeof(*ns));
+	if (args) {
+		ns[lo] = *args;
+		ns[lo].site = NULL;
+	}
 	ns[lo].nr = nr;
 	ns[lo].count = count;
-	if (args) {
-		ns[lo].nargs = args->nargs;
-		memcpy(ns[lo].arg, args->arg, sizeof(ns[lo].arg));
-	}
 	l->nsyscalls++;
 	return util__dup(&ns[lo].site, site);
 }
@@ -294,6 +295,14 @@ int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
 			uint64_t count, const char *site)
 {
 	return add_syscall_full(p, lib, nr, count, site, NULL, 0);
+}
+
+int policy__add_rule(struct policy *p, size_t lib,
+		     const struct policy_syscall *sc, unsigned max_values)
+{
+	if (!sc)
+		return -EINVAL;
+	return add_syscall_full(p, lib, sc->nr, 0, NULL, sc, max_values);
 }
 
 int policy__add_observation(struct policy *p, size_t lib, uint32_t nr,
@@ -401,7 +410,7 @@ int policy__canonicalize(struct policy *p)
 				struct policy_syscall *d = &l->syscalls[w - 1];
 
 				d->count = sat_add(d->count, s->count);
-				gen__join_args(d, s, GEN_MAX_VALUES_DEFAULT);
+				capability__join(d, s, GEN_MAX_VALUES_DEFAULT);
 				if (!d->site) {
 					d->site = s->site;
 				} else {

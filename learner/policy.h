@@ -16,6 +16,8 @@
 #include "trace.h"
 
 #define POLICY_VERSION 1
+/* words of a syscall-number bitmap (SYSCALL_NR_MAX = 512 numbers) */
+#define POLICY_FROM_WORDS 8
 
 /* One argument rule (docs/arguments.md).  Mirrors struct sf_argrule of
  * bpf/sf_args.h, the kernel-side form.  idx/kind/sym come from the argument
@@ -39,12 +41,27 @@ struct policy_syscall {
 	 * belongs to slot i */
 	uint32_t nargs;
 	struct policy_argrule arg[SF_ARG_SLOTS];
+	/* Capability generalisation (learner/capability.c,
+	 * docs/generalize.md).  inferred = 0: nargs/arg[] was observed (or
+	 * written by hand) and the fields below are zero.  inferred = 1:
+	 * nargs/arg[] (what is enforced) is the join of the observed rule
+	 * obs_* (only when observed = 1) and the inferred rule inf_*, which
+	 * allows something obs_* does not; from/from_any name the observed
+	 * syscalls of the same library it was inferred from ("*": any). */
+	uint8_t inferred;
+	uint8_t observed;
+	uint8_t from_any;
+	uint32_t obs_nargs, inf_nargs;
+	struct policy_argrule obs_arg[SF_ARG_SLOTS];
+	struct policy_argrule inf_arg[SF_ARG_SLOTS];
+	uint64_t from[POLICY_FROM_WORDS]; /* bit nr = syscall nr */
 };
 
-/* Generalisation options (learner/generalize.c). */
+/* Generalisation options (learner/generalize.c, learner/capability.c). */
 #define GEN_MAX_VALUES_DEFAULT SF_RULE_MAX_VALUES
 struct gen_opts {
 	unsigned max_values;  /* 1..SF_RULE_MAX_VALUES; 0 = default */
+	unsigned level;       /* enum gen_level (capability.h); 0 = standard */
 };
 
 struct policy_lib {
@@ -122,6 +139,11 @@ int policy__add_lib(struct policy *p, const char *path, const char *build_id,
  * (kept sorted by nr); count is summed, site kept if one is already set. */
 int policy__add_syscall(struct policy *p, size_t lib, uint32_t nr,
 			uint64_t count, const char *site);
+/* Add rule sc (its nr, arguments and inferred parts; count and site
+ * ignored) to p->libs[lib]: created, or joined with the existing rule
+ * (capability__join).  0 or -errno. */
+int policy__add_rule(struct policy *p, size_t lib,
+		     const struct policy_syscall *sc, unsigned max_values);
 /* Add count calls of nr with normalised argument slots arg (as recorded in
  * trace tuples) to p->libs[lib]: a new syscall gets the rules of this one
  * observation, an existing one joins them (gen__join_args). */

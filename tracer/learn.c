@@ -23,6 +23,7 @@
 #include "diff.h"
 #include "elfinfo.h"
 #include "enforce.h"
+#include "capability.h"
 #include "fuzzlearn.h"
 #include "launch.h"
 #include "log.h"
@@ -50,7 +51,7 @@ struct env {
 	int stop_sig;           /* --stop-signal (default SIGTERM) */
 	uint64_t stop_timeout_ms; /* --stop-timeout (default 10 s) */
 	struct fuzz_opts fuzz;  /* --fuzz DIR and its options (fuzzlearn.c) */
-	struct gen_opts gen;    /* --max-values */
+	struct gen_opts gen;    /* --max-values, --generalize */
 	char **argv;            /* target command */
 	int argc;
 };
@@ -82,6 +83,7 @@ static const char usage_text[] =
 	"      --transparent LIB  also unwind through LIB (libc and ld.so always are)\n"
 	"      --max-values N     an argument seen with more than N values (1..16,\n"
 	"                         default 16) is allowed with any value (widened)\n"
+	CAPABILITY_HELP
 	"      --fuzz DIR         fuzz COMMAND with afl-fuzz (AFL++), seeds in DIR; only\n"
 	"                         processes that exec COMMAND are recorded; then replay\n"
 	"                         afl-fuzz's queue and crashes (default --duration 10m)\n"
@@ -153,6 +155,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "max-values", required_argument, NULL, 'M' },
 		{ "stop-signal", required_argument, NULL, 'S' },
 		{ "stop-timeout", required_argument, NULL, 'W' },
+		{ "generalize", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -238,6 +241,17 @@ static int parse_args(int argc, char **argv, struct env *env)
 			if (opt_duration(optarg, &env->stop_timeout_ms))
 				return EXIT_USAGE;
 			break;
+		case 'G': {
+			enum gen_level lv;
+
+			if (capability__parse_level(optarg, &lv)) {
+				log_err("invalid --generalize '%s': expected none, standard "
+					"or broad", optarg);
+				return EXIT_USAGE;
+			}
+			env->gen.level = lv;
+			break;
+		}
 		case 'q':
 			env->quiet = 1;
 			break;
@@ -531,6 +545,13 @@ static int write_policy(struct session *s, const struct trace *t)
 			log_err("cannot merge into %s: %s", s->policy_path, strerror(-ret));
 			goto out;
 		}
+	}
+	/* after the union: inferred rules follow from everything observed,
+	 * this run's calls and the previous policy's */
+	ret = capability__generalize(p, (enum gen_level)s->env->gen.level);
+	if (ret) {
+		log_err("cannot generalise the policy: %s", strerror(-ret));
+		goto out;
 	}
 	ret = mkdir_parent(s->policy_path);
 	if (ret) {

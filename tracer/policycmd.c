@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capability.h"
 #include "cliparse.h"
 #include "cmd.h"
 #include "fileio.h"
@@ -189,18 +190,24 @@ static const char merge_usage[] =
 	"      --max-values N  an argument with more than N values (1..16, default\n"
 	"                      16) is allowed with any value (widened)\n"
 	"      --intersect     keep only what every input allows\n"
+	CAPABILITY_HELP
+	"                         generalisation runs on the merged result, before\n"
+	"                         --allow/--deny; inferred rules of the inputs are\n"
+	"                         kept (also with --generalize none)\n"
 	"  -q, --quiet         do not print the summary\n"
 	"  -h, --help          this help\n"
 	"\n"
 	"Examples:\n"
 	"  sysfence merge traces/a.trace.zst traces/b.trace.zst -o policies/redis.json\n"
-	"  sysfence merge --intersect a.json b.json -o common.json\n";
+	"  sysfence merge --intersect a.json b.json -o common.json\n"
+	"  sysfence merge --generalize none old.json -o same-rules.json\n";
 
 int cmd_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "max-values", required_argument, NULL, 'M' },
+		{ "generalize", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "intersect", no_argument, NULL, 'I' },
 		{ "allow", required_argument, NULL, 'A' },
@@ -231,6 +238,17 @@ int cmd_merge(int argc, char **argv)
 			}
 			gen.max_values = (unsigned)mv;
 			break;
+		case 'G': {
+			enum gen_level lv;
+
+			if (capability__parse_level(optarg, &lv)) {
+				log_err("invalid --generalize '%s': expected none, standard "
+					"or broad", optarg);
+				return EXIT_USAGE;
+			}
+			gen.level = lv;
+			break;
+		}
 		case 'q':
 			quiet = 1;
 			break;
@@ -280,6 +298,11 @@ int cmd_merge(int argc, char **argv)
 			log_err("cannot merge %s: %s", argv[i], strerror(-ret));
 			goto fail;
 		}
+	}
+	ret = capability__generalize(acc, (enum gen_level)gen.level);
+	if (ret) {
+		log_err("cannot generalise the policy: %s", strerror(-ret));
+		goto fail;
 	}
 	if (policy_edits__apply(&edits, acc))
 		goto fail;

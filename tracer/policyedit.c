@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capability.h"
 #include "log.h"
 #include "policyedit.h"
 #include "syscalls.h"
@@ -55,8 +56,12 @@ static int allow_syscall(struct policy *p, size_t lib, uint32_t nr)
 		return ret;
 	l = &p->libs[lib];
 	for (size_t k = 0; k < l->nsyscalls; k++)
-		if (l->syscalls[k].nr == nr)
-			l->syscalls[k].nargs = 0; /* allowed with any arguments */
+		if (l->syscalls[k].nr == nr) {
+			struct policy_syscall any = { .nr = nr };
+
+			/* allowed with any arguments, by hand: not inferred */
+			capability__set_parts(&l->syscalls[k], &any, NULL, NULL, false);
+		}
 	return 0;
 }
 

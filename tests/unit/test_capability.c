@@ -1,0 +1,603 @@
+/* test_capability.c - generalisation by capability (learner/capability.c):
+ * the table resolves and respects the never-list, each row infers what it
+ * says (and only for the unit it names), the never-list stays untouched at
+ * standard, re-generalising is idempotent, merges are order-independent,
+ * observed beats inferred, inferred rules round-trip through JSON byte for
+ * byte, old policies still load, and docs/generalize.md holds the table. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <cmocka.h>
+
+#include "capability.h"
+#include "generalize.h"
+#include "policy.h"
+#include "syscalls.h"
+
+#define LIB "/usr/lib/libx.so"
+
+static int nr_of(const char *name)
+{
+	int nr = syscall__nr(name);
+
+	assert_true(nr >= 0);
+	return nr;
+}
+
+static struct policy *new_policy(void)
+{
+	struct policy *p = policy__new();
+
+	assert_non_null(p);
+	return p;
+}
+
+/* Observe name with argument values a0 (slot 0), a1 (slot 1). */
+static void observe(struct policy *p, const char *lib, uint32_t kind,
+		    const char *name, uint64_t a0, uint64_t a1)
+{
+	uint64_t arg[TRACE_NARGS] = { a0, a1 };
+	int li = policy__add_lib(p, lib, NULL, kind);
+
+	assert_true(li >= 0);
+	assert_int_equal(policy__add_observation(p, (size_t)li,
+						 (uint32_t)nr_of(name), 1, arg,
+						 NULL), 0);
+}
+
+static const struct policy_lib *lib_of(const struct policy *p, const char *path)
+{
+	for (size_t i = 0; i < p->nlibs; i++)
+		if (!strcmp(p->libs[i].path, path))
+			return &p->libs[i];
+	return NULL;
+}
+
+static const struct policy_syscall *sc_of(const struct policy *p,
+					  const char *lib, const char *name)
+{
+	const struct policy_lib *l = lib_of(p, lib);
+	int nr = nr_of(name);
+
+	for (size_t k = 0; l && k < l->nsyscalls; k++)
+		if (l->syscalls[k].nr == (uint32_t)nr)
+			return &l->syscalls[k];
+	return NULL;
+}
+
+static bool from_has(const struct policy_syscall *sc, const char *name)
+{
+	const char *v[64];
+	size_t n = capability__from_names(sc, v, 64);
+
+	for (size_t i = 0; i < n && i < 64; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
+}
+
+static char *json_of(const struct policy *p)
+{
+	char *j = policy__to_json(p);
+
+	assert_non_null(j);
+	return j;
+}
+
+static void test_table_valid(void **state)
+{
+	char err[512] = "";
+	size_t n;
+
+	(void)state;
+	assert_int_equal(capability__check_table(err, sizeof(err)), 0);
+	assert_true(capability__rows(&n) && n > 10);
+	assert_true(capability__never(&n) && n > 5);
+}
+
+static void test_levels(void **state)
+{
+	enum gen_level l;
+
+	(void)state;
+	assert_int_equal(capability__parse_level("none", &l), 0);
+	assert_int_equal(l, GEN_LEVEL_NONE);
+	assert_int_equal(capability__parse_level("standard", &l), 0);
+	assert_int_equal(l, GEN_LEVEL_STANDARD);
+	assert_int_equal(capability__parse_level("broad", &l), 0);
+	assert_int_equal(l, GEN_LEVEL_BROAD);
+	assert_int_equal(capability__parse_level("wide", &l), -EINVAL);
+	assert_string_equal(capability__level_name(GEN_LEVEL_DEFAULT), "standard");
+}
+
+/* Split a spec into its first token's name (no condition) list. */
+static size_t spec_names(const char *spec, char names[][32], size_t cap)
+{
+	size_t n = 0;
+	const char *s = spec;
+
+	while (*s && n < cap) {
+		size_t len;
+
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		len = strcspn(s, " (");
+		snprintf(names[n++], 32, "%.*s", (int)len, s);
+		s += len;
+		if (*s == '(')
+			s += strcspn(s, ")") + 1;
+	}
+	return n;
+}
+
+/* Every row: a unit that makes the row's first trigger (with its
+ * condition's first value) gets every implied call, inferred from it;
+ * the same unit at the level below the row's gets none of them unless
+ * another row gives it. */
+static void test_each_row(void **state)
+{
+	size_t nrows;
+	const struct cap_row *rows = capability__rows(&nrows);
+
+	(void)state;
+	for (size_t i = 0; i < nrows; i++) {
+		const struct cap_row *r = &rows[i];
+		char trig[48][32], imp[48][32];
+		size_t nt = spec_names(r->trigger, trig, 48);
+		size_t ni = spec_names(r->implies, imp, 48);
+		const char *unit = r->unit ? r->unit : LIB;
+		uint32_t kind = r->unit ? LIB_KIND_BUCKET : LIB_KIND_LIBRARY;
+		const char *first = strcmp(trig[0], "*") ? trig[0] : "getcwd";
+		uint64_t a0 = 0;
+		struct policy *p = new_policy();
+
+		assert_true(nt > 0 && ni > 0);
+		/* a condition on the first trigger: use its value */
+		if (strchr(r->trigger, '(') &&
+		    strchr(r->trigger, '(') < r->trigger + strlen(trig[0]) + 1) {
+			if (!strcmp(trig[0], "clone"))
+				a0 = 0x10000; /* CLONE_THREAD */
+			else
+				a0 = 0101; /* O_WRONLY|O_CREAT */
+		}
+		observe(p, unit, kind, first, a0, 0);
+		assert_int_equal(capability__generalize(p, r->level), 0);
+		for (size_t k = 0; k < ni; k++) {
+			const struct policy_syscall *sc = sc_of(p, unit, imp[k]);
+
+			if (!sc)
+				fail_msg("row %s: %s not inferred from %s", r->name,
+					 imp[k], first);
+			if (!strcmp(imp[k], first))
+				continue; /* observed stays observed */
+			if (!sc->inferred)
+				fail_msg("row %s: %s not marked inferred", r->name,
+					 imp[k]);
+			if (!from_has(sc, strcmp(trig[0], "*") ? first : "*"))
+				fail_msg("row %s: %s not inferred from %s", r->name,
+					 imp[k], first);
+		}
+		/* generalize none adds nothing */
+		{
+			struct policy *q = new_policy();
+
+			observe(q, unit, kind, first, a0, 0);
+			assert_int_equal(capability__generalize(q, GEN_LEVEL_NONE), 0);
+			assert_int_equal(lib_of(q, unit)->nsyscalls, 1);
+			policy__free(q);
+		}
+		/* a bucket row does not fire for another bucket */
+		if (r->unit && !strcmp(trig[0], "*")) {
+			struct policy *q = new_policy();
+
+			observe(q, "[other-bucket]", LIB_KIND_BUCKET, "getcwd", 0, 0);
+			assert_int_equal(capability__generalize(q, r->level), 0);
+			for (size_t k = 0; k < ni; k++)
+				if (strcmp(imp[k], "exit") && strcmp(imp[k], "exit_group") &&
+				    sc_of(q, "[other-bucket]", imp[k]))
+					fail_msg("row %s fired for another bucket (%s)",
+						 r->name, imp[k]);
+			policy__free(q);
+		}
+		policy__free(p);
+	}
+}
+
+/* Specific rules: W^X on inferred memory calls, TCGETS only, read-only
+ * locale opens, the thread trigger's condition. */
+static void test_row_conditions(void **state)
+{
+	struct policy *p = new_policy();
+	const struct policy_syscall *sc;
+
+	(void)state;
+	observe(p, LIB, LIB_KIND_LIBRARY, "brk", 0, 0);
+	observe(p, LIB, LIB_KIND_LIBRARY, "write", 0, 0);
+	observe(p, LIB, LIB_KIND_LIBRARY, "clone", 0x11 /* fork: SIGCHLD */, 0);
+	observe(p, "[libc-locale]", LIB_KIND_BUCKET, "read", 0, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	sc = sc_of(p, LIB, "mmap");
+	assert_non_null(sc);
+	assert_true(sc->inferred && !sc->observed);
+	assert_int_equal(sc->nargs, 1);
+	assert_int_equal(sc->arg[0].allowed, PROT_READ | PROT_WRITE);
+	sc = sc_of(p, LIB, "mprotect");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].allowed & PROT_EXEC, 0);
+	sc = sc_of(p, LIB, "ioctl");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].nvalues, 1);
+	assert_int_equal(sc->arg[0].values[0], 0x5401); /* TCGETS */
+	/* unconditional where nothing is recorded: writev */
+	sc = sc_of(p, LIB, "writev");
+	assert_non_null(sc);
+	assert_int_equal(sc->nargs, 0);
+	assert_true(from_has(sc, "write"));
+	/* fork is not thread creation: no futex from "threads"... */
+	assert_null(sc_of(p, LIB, "futex"));
+	/* ...but children are reaped */
+	assert_non_null(sc_of(p, LIB, "wait4"));
+	sc = sc_of(p, "[libc-locale]", "openat");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].allowed, 0); /* O_RDONLY only */
+	policy__free(p);
+
+	p = new_policy();
+	observe(p, LIB, LIB_KIND_LIBRARY, "clone", 0x10000 | 0x100 /* THREAD|VM */, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	sc = sc_of(p, LIB, "futex");
+	assert_non_null(sc);
+	assert_true(sc->inferred);
+	assert_int_equal(sc->arg[0].nvalues, 7); /* the non-PI family */
+	policy__free(p);
+}
+
+/* A unit that makes everything a trigger can be: at standard, no call of
+ * the never-list (except the ones it observed, unchanged) appears, and
+ * no inferred mmap/mprotect allows PROT_EXEC. */
+static void test_never_list(void **state)
+{
+	static const char *const trig[] = {
+		"write", "read", "sendto", "recvfrom", "stat", "brk", "mmap",
+		"rt_sigaction", "getpid", "clone3", "openat", "socket",
+		"accept4", "epoll_wait", "nanosleep", "dup",
+	};
+	static const char *const never_names[] = {
+		"execve", "execveat", "ptrace", "process_vm_readv",
+		"process_vm_writev", "socket", "connect", "bind", "listen",
+		"accept", "kill", "tkill", "tgkill", "pidfd_send_signal",
+		"setuid", "setresuid", "capset", "init_module",
+		"finit_module", "bpf", "mount", "keyctl", "memfd_create",
+		"pkey_mprotect", "openat2", "creat", "chown", "prctl",
+		"unshare", "setns", "io_uring_setup", "ptrace",
+	};
+	struct policy *p = new_policy();
+	const struct policy_syscall *sc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(trig) / sizeof(trig[0]); i++)
+		observe(p, LIB, LIB_KIND_LIBRARY, trig[i],
+			!strcmp(trig[i], "openat") ? 0 /* O_RDONLY */ :
+			!strcmp(trig[i], "socket") ? 2 /* AF_INET */ :
+			!strcmp(trig[i], "mmap") ? PROT_READ : 0,
+			!strcmp(trig[i], "socket") ? 1 : 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	for (size_t i = 0; i < sizeof(never_names) / sizeof(never_names[0]); i++) {
+		sc = sc_of(p, LIB, never_names[i]);
+		if (sc && sc->inferred)
+			fail_msg("%s was inferred at standard", never_names[i]);
+		if (sc && strcmp(never_names[i], "socket"))
+			fail_msg("%s appeared at standard", never_names[i]);
+	}
+	/* openat stays read-only exactly as observed */
+	sc = sc_of(p, LIB, "openat");
+	assert_non_null(sc);
+	assert_false(sc->inferred);
+	assert_int_equal(sc->arg[0].allowed, 0);
+	/* observed mmap(PROT_READ) gains PROT_WRITE by inference, never EXEC */
+	sc = sc_of(p, LIB, "mmap");
+	assert_true(sc->inferred && sc->observed);
+	assert_int_equal(sc->arg[0].allowed & PROT_EXEC, 0);
+	sc = sc_of(p, LIB, "mprotect");
+	assert_int_equal(sc->arg[0].allowed & PROT_EXEC, 0);
+	/* broad opens accept next to accept4, still no socket/connect */
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_BROAD), 0);
+	assert_non_null(sc_of(p, LIB, "accept"));
+	assert_null(sc_of(p, LIB, "connect"));
+	assert_null(sc_of(p, LIB, "execve"));
+	policy__free(p);
+}
+
+static struct policy *sample(int variant)
+{
+	struct policy *p = new_policy();
+
+	observe(p, LIB, LIB_KIND_LIBRARY, "write", 0, 0);
+	observe(p, LIB, LIB_KIND_LIBRARY, "ioctl", 0x5421 /* FIONBIO */, 0);
+	observe(p, LIB, LIB_KIND_LIBRARY, "mmap", PROT_READ | PROT_EXEC, 0);
+	if (variant & 1)
+		observe(p, LIB, LIB_KIND_LIBRARY, "writev", 0, 0);
+	if (variant & 2)
+		observe(p, LIB, LIB_KIND_LIBRARY, "rt_sigaction", 15, 0);
+	if (variant & 4)
+		observe(p, "/usr/bin/app", LIB_KIND_EXECUTABLE, "read", 0, 0);
+	assert_int_equal(policy__canonicalize(p), 0);
+	return p;
+}
+
+static void test_idempotent(void **state)
+{
+	(void)state;
+	for (int lv = GEN_LEVEL_STANDARD; lv <= GEN_LEVEL_BROAD; lv++) {
+		struct policy *p = sample(7);
+		char *a, *b;
+
+		assert_int_equal(capability__generalize(p, (enum gen_level)lv), 0);
+		a = json_of(p);
+		assert_int_equal(capability__generalize(p, (enum gen_level)lv), 0);
+		b = json_of(p);
+		assert_string_equal(a, b);
+		/* a lower level does not remove anything either */
+		assert_int_equal(capability__generalize(p, GEN_LEVEL_NONE), 0);
+		free(b);
+		b = json_of(p);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		policy__free(p);
+	}
+}
+
+/* merge(gen(A), gen(B)) in every order, with and without a final
+ * re-generalisation, gives the same bytes. */
+static void test_merge_order(void **state)
+{
+	char *ref = NULL;
+	static const int orders[6][3] = {
+		{ 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 }, { 1, 2, 0 }, { 2, 0, 1 },
+		{ 2, 1, 0 },
+	};
+
+	(void)state;
+	for (int o = 0; o < 6; o++) {
+		struct policy *in[3], *acc = new_policy();
+		char *j;
+
+		in[0] = sample(0);             /* write, FIONBIO, mmap R|X */
+		in[1] = sample(1 | 2);         /* + writev observed */
+		in[2] = sample(4);
+		assert_int_equal(capability__generalize(in[0], GEN_LEVEL_STANDARD), 0);
+		assert_int_equal(capability__generalize(in[2], GEN_LEVEL_BROAD), 0);
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(policy__merge(acc, in[orders[o][k]]), 0);
+		j = json_of(acc);
+		if (!ref)
+			ref = j;
+		else {
+			assert_string_equal(ref, j);
+			free(j);
+		}
+		for (int k = 0; k < 3; k++)
+			policy__free(in[k]);
+		policy__free(acc);
+	}
+	free(ref);
+}
+
+static void test_observed_beats_inferred(void **state)
+{
+	struct policy *a = sample(0), *b = sample(1);
+	const struct policy_syscall *sc;
+
+	(void)state;
+	assert_int_equal(capability__generalize(a, GEN_LEVEL_STANDARD), 0);
+	sc = sc_of(a, LIB, "writev");
+	assert_true(sc && sc->inferred && !sc->observed && sc->count == 0);
+	/* b observed writev: the merge says observed, evidence kept */
+	assert_int_equal(policy__merge(a, b), 0);
+	sc = sc_of(a, LIB, "writev");
+	assert_non_null(sc);
+	assert_false(sc->inferred);
+	assert_int_equal(sc->count, 1);
+	/* ioctl: observed FIONBIO stays observed; inferred TCGETS is the
+	 * inferred part only */
+	sc = sc_of(a, LIB, "ioctl");
+	assert_true(sc->inferred && sc->observed);
+	assert_int_equal(sc->obs_arg[0].nvalues, 1);
+	assert_int_equal(sc->obs_arg[0].values[0], 0x5421);
+	assert_int_equal(sc->inf_arg[0].nvalues, 1);
+	assert_int_equal(sc->inf_arg[0].values[0], 0x5401);
+	assert_int_equal(sc->arg[0].nvalues, 2);
+	/* an observed TCGETS absorbs the inferred part */
+	observe(a, LIB, LIB_KIND_LIBRARY, "ioctl", 0x5401, 0);
+	sc = sc_of(a, LIB, "ioctl");
+	assert_false(sc->inferred);
+	assert_int_equal(sc->arg[0].nvalues, 2);
+	policy__free(a);
+	policy__free(b);
+}
+
+/* --generalize none on a generalised policy keeps its inferred rules. */
+static void test_none_keeps(void **state)
+{
+	struct policy *a = sample(2), *acc = new_policy();
+	char *x, *y;
+
+	(void)state;
+	assert_int_equal(capability__generalize(a, GEN_LEVEL_STANDARD), 0);
+	x = json_of(a);
+	assert_int_equal(policy__merge(acc, a), 0);
+	assert_int_equal(capability__generalize(acc, GEN_LEVEL_NONE), 0);
+	y = json_of(acc);
+	assert_string_equal(x, y);
+	assert_non_null(strstr(y, "\"inferred_from\""));
+	free(x);
+	free(y);
+	policy__free(a);
+	policy__free(acc);
+}
+
+static void test_json_round_trip(void **state)
+{
+	struct policy *p = sample(7), *q = NULL;
+	char err[512] = "", *a, *b;
+
+	(void)state;
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_BROAD), 0);
+	a = json_of(p);
+	assert_non_null(strstr(a, "\"inferred_from\": [\n"));
+	if (policy__parse(a, strlen(a), "p.json", &q, err, sizeof(err)))
+		fail_msg("%s", err);
+	b = json_of(q);
+	assert_string_equal(a, b);
+	/* what is enforced survives: the union is the same */
+	{
+		struct policy_syscall *u1 = calloc(SYSCALL_NR_MAX, sizeof(*u1));
+		struct policy_syscall *u2 = calloc(SYSCALL_NR_MAX, sizeof(*u2));
+
+		assert_int_equal(policy__union(p, u1, SYSCALL_NR_MAX), 0);
+		assert_int_equal(policy__union(q, u2, SYSCALL_NR_MAX), 0);
+		for (int nr = 0; nr < SYSCALL_NR_MAX; nr++) {
+			assert_int_equal(!!u1[nr].count, !!u2[nr].count);
+			assert_true(gen__args_equal(&u1[nr], &u2[nr]));
+		}
+		free(u1);
+		free(u2);
+	}
+	free(a);
+	free(b);
+	policy__free(p);
+	policy__free(q);
+}
+
+static const char old_policy[] =
+	"{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"syscalls\": [],"
+	" \"sysfence\": {\"version\": 1, \"binary\": null, \"transparent\": [],"
+	" \"libraries\": [{\"path\": \"/x.so\", \"kind\": \"library\","
+	" \"syscalls\": [{\"names\": [\"read\", \"write\"],"
+	" \"action\": \"SCMP_ACT_ALLOW\"}]}]}}";
+
+static void parse_fails(const char *json, const char *want)
+{
+	struct policy *p = NULL;
+	char err[512] = "";
+
+	assert_int_not_equal(policy__parse(json, strlen(json), "p.json", &p,
+					   err, sizeof(err)), 0);
+	if (!strstr(err, want))
+		fail_msg("error '%s' does not say '%s'", err, want);
+}
+
+static void test_reader_validates(void **state)
+{
+	struct policy *p = NULL;
+	char err[512] = "";
+
+	(void)state;
+	/* an old policy (no inferred_from) loads, all observed */
+	assert_int_equal(policy__parse(old_policy, strlen(old_policy), "p.json",
+				       &p, err, sizeof(err)), 0);
+	assert_false(p->libs[0].syscalls[0].inferred);
+	policy__free(p);
+	parse_fails("{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"sysfence\":"
+		    " {\"version\": 1, \"libraries\": [{\"path\": \"/x.so\","
+		    " \"kind\": \"library\", \"syscalls\": [{\"names\": [\"writev\"],"
+		    " \"action\": \"SCMP_ACT_ALLOW\", \"inferred_from\": \"write\"}]}]}}",
+		    "inferred_from: expected an array");
+	parse_fails("{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"sysfence\":"
+		    " {\"version\": 1, \"libraries\": [{\"path\": \"/x.so\","
+		    " \"kind\": \"library\", \"syscalls\": [{\"names\": [\"writev\"],"
+		    " \"action\": \"SCMP_ACT_ALLOW\", \"inferred_from\": [\"wrte\"]}]}]}}",
+		    "unknown syscall name 'wrte'");
+	parse_fails("{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"sysfence\":"
+		    " {\"version\": 1, \"libraries\": [{\"path\": \"/x.so\","
+		    " \"kind\": \"library\", \"syscalls\": [{\"names\": [\"writev\"],"
+		    " \"action\": \"SCMP_ACT_ALLOW\", \"inferred_from\": []}]}]}}",
+		    "inferred_from: expected at least one");
+	parse_fails("{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"sysfence\":"
+		    " {\"version\": 1, \"libraries\": [{\"path\": \"/x.so\","
+		    " \"kind\": \"library\", \"syscalls\": [{\"names\": [\"writev\"],"
+		    " \"action\": \"SCMP_ACT_ALLOW\", \"inferred_from\": [\"write\"]}],"
+		    " \"evidence\": {\"writev\": {\"count\": 3, \"site\": null}}}]}}",
+		    "only inferred");
+}
+
+/* docs/generalize.md holds the table between its markers, byte for byte.
+ * SF_UPDATE_DOCS=1 rewrites it. */
+static void test_docs_agree(void **state)
+{
+	static const char begin[] = "<!-- capability-table:begin (generated by "
+				    "capability__doc_table, checked by "
+				    "tests/unit/test_capability.c) -->\n";
+	static const char end[] = "<!-- capability-table:end -->\n";
+	char path[4096], *buf = NULL, *table = capability__doc_table();
+	const char *b, *e;
+	size_t len = 0, cap = 0, n;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(table);
+	snprintf(path, sizeof(path), "%s/docs/generalize.md", SRCDIR);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	do {
+		if (len + 4096 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap + 1);
+			assert_non_null(buf);
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	buf[len] = '\0';
+	b = strstr(buf, begin);
+	e = b ? strstr(b, end) : NULL;
+	if (!b || !e)
+		fail_msg("%s: missing the capability-table markers", path);
+	b += strlen(begin);
+	if (getenv("SF_UPDATE_DOCS")) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fwrite(buf, 1, (size_t)(b - buf), f);
+		fputs(table, f);
+		fputs(e, f);
+		fclose(f);
+	} else if ((size_t)(e - b) != strlen(table) || memcmp(b, table, strlen(table))) {
+		fail_msg("docs/generalize.md and learner/capability.c disagree: "
+			 "run SF_UPDATE_DOCS=1 build/tests/unit/test_capability "
+			 "and review the change");
+	}
+	free(buf);
+	free(table);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_valid),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_each_row),
+		cmocka_unit_test(test_row_conditions),
+		cmocka_unit_test(test_never_list),
+		cmocka_unit_test(test_idempotent),
+		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_observed_beats_inferred),
+		cmocka_unit_test(test_none_keeps),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_reader_validates),
+		cmocka_unit_test(test_docs_agree),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
