@@ -33,9 +33,8 @@ _Static_assert(POLICY_FROM_WORDS * 64 == SYSCALL_NR_MAX,
 #define MEM_RW "brk mmap(PROT_READ|PROT_WRITE) munmap mremap(MREMAP_MAYMOVE) " \
 	       "madvise(MADV_DONTNEED,MADV_FREE) mprotect(PROT_READ|PROT_WRITE)"
 #define SELF_INFO "getpid gettid getppid getuid geteuid getgid getegid " \
-		  "getresuid getresgid getgroups getpgrp getpgid getsid " \
-		  "getrusage getrlimit times sysinfo uname getcpu " \
-		  "clock_gettime clock_getres gettimeofday time"
+		  "getrusage getrlimit sysinfo uname clock_gettime " \
+		  "gettimeofday"
 #define SOCKET_USE "socket connect accept accept4 bind listen sendto " \
 		   "recvfrom sendmsg recvmsg sendmmsg recvmmsg"
 #define FD_MAKERS "open openat openat2 creat socket socketpair accept " \
@@ -113,11 +112,16 @@ static const struct cap_row rows[] = {
 	  FD_MAKERS,
 	  "close",
 	  "a unit that creates descriptors closes them" },
-	{ "fd-wait", GEN_LEVEL_STANDARD, NULL,
-	  "select pselect6 poll ppoll epoll_wait epoll_pwait epoll_pwait2",
-	  "select pselect6 poll ppoll epoll_wait epoll_pwait epoll_pwait2",
-	  "waiting for descriptors the unit already holds; libraries switch "
-	  "between these by version and timeout precision" },
+	{ "poll", GEN_LEVEL_STANDARD, NULL,
+	  "select pselect6 poll ppoll",
+	  "select pselect6 poll ppoll",
+	  "waiting for descriptors the unit already holds; code switches "
+	  "between these by timeout precision and signal mask" },
+	{ "epoll-wait", GEN_LEVEL_STANDARD, NULL,
+	  "epoll_wait epoll_pwait epoll_pwait2",
+	  "epoll_wait epoll_pwait epoll_pwait2",
+	  "waiting on an epoll set the unit already has; the variants add a "
+	  "signal mask or a finer timeout" },
 	{ "sleep", GEN_LEVEL_STANDARD, NULL,
 	  "nanosleep clock_nanosleep",
 	  "nanosleep clock_nanosleep",
@@ -135,10 +139,11 @@ static const struct cap_row rows[] = {
 	  "frees their stacks: which of these a run makes depends on timing "
 	  "(a few percent of identical runs were killed)" },
 	{ "children", GEN_LEVEL_STANDARD, NULL,
-	  "clone clone3 fork vfork",
+	  "clone fork vfork",
 	  "wait4 waitid",
 	  "a unit that creates processes reaps them; wait4/waitid only act "
-	  "on the caller's own children (nginx reload: wait4 in the master)" },
+	  "on the caller's own children (nginx reload: wait4 in the master). "
+	  "clone3 is not a trigger: glibc starts threads with it" },
 	/* runtime buckets: fixed baselines, whatever the sample saw */
 	{ "libc-alloc", GEN_LEVEL_STANDARD, "[libc-alloc]",
 	  "*",
@@ -637,7 +642,7 @@ size_t capability__from_names(const struct policy_syscall *sc,
 			out[n] = name;
 		n++;
 	}
-	if (n > first)
+	if ((n < cap ? n : cap) > first)
 		qsort(out + first, (n < cap ? n : cap) - first, sizeof(*out),
 		      cstr_qcmp);
 	return n;
@@ -738,7 +743,11 @@ static int row_fires(const struct cap_row *r, const struct policy_lib *l,
 	size_t n;
 	bool fired = false;
 
-	if (r->unit && (l->kind != LIB_KIND_BUCKET || strcmp(r->unit, l->path)))
+	/* rows for every unit: executables and libraries; buckets get only
+	 * the rows that name them (fixed baselines): [ld.so-startup] is a
+	 * fixed path, [anon-exec] and [unwind-failed] must not grow */
+	if (r->unit ? l->kind != LIB_KIND_BUCKET || strcmp(r->unit, l->path)
+		    : l->kind == LIB_KIND_BUCKET)
 		return 0;
 	if (parse_spec(r->trigger, items, SPEC_MAX, &n, NULL, 0))
 		return -EINVAL;
@@ -906,7 +915,7 @@ char *capability__doc_table(void)
 		mb_puts(&b, " | ");
 		mb_puts(&b, capability__level_name(r->level));
 		mb_puts(&b, " | ");
-		mb_puts(&b, r->unit ? r->unit : "every unit");
+		mb_puts(&b, r->unit ? r->unit : "executables, libraries");
 		mb_puts(&b, " | ");
 		mb_spec(&b, r->trigger);
 		mb_puts(&b, " | ");

@@ -59,7 +59,8 @@ const char *capability__level_name(enum gen_level level);
 struct cap_row {
 	const char *name;     /* short id, shown in docs */
 	enum gen_level level; /* GEN_LEVEL_STANDARD or GEN_LEVEL_BROAD */
-	const char *unit;     /* NULL = every unit, else a bucket path */
+	const char *unit;     /* NULL = every executable and library (not
+				 buckets), else the bucket of that path */
 	const char *trigger;
 	const char *implies;
 	const char *reason;

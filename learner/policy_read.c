@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "capability.h"
 #include "fileio.h"
 #include "generalize.h"
 #include "groups.h"
@@ -347,6 +348,9 @@ struct sc_alts {
 	unsigned widened;   /* argument indexes marked widened */
 	bool uncond;        /* also in an entry without conditions */
 	const cJSON *where; /* first conditional entry (for messages) */
+	/* inferred parts (the entries with "inferred_from"): their sources */
+	uint64_t from[POLICY_FROM_WORDS];
+	bool from_any;
 };
 
 static const char *const known_ops[] = {
@@ -498,11 +502,56 @@ static int alts_push(struct sc_alts *a, const struct arg_alt *alt,
  * seen (SYSCALL_NR_MAX entries) collects the numbers; when strict
  * (library rules) names may appear once, action must be SCMP_ACT_ALLOW
  * and no other keys are allowed. */
+/* "inferred_from": ["*" | syscall name, ...] of a library rule (capability.c):
+ * the sources, as a bitmap and "*".  0 or a parse error. */
+static int parse_inferred_from(struct pctx *c, const cJSON *it, const char *p,
+			       uint64_t *from, bool *any)
+{
+	char fp[320];
+	size_t i = 0;
+
+	memset(from, 0, POLICY_FROM_WORDS * sizeof(*from));
+	*any = false;
+	if (!cJSON_IsArray(it))
+		return perr_at(c, it, "%s.inferred_from: expected an array of "
+			       "syscall names", p);
+	if (!it->child)
+		return perr_at(c, it, "%s.inferred_from: expected at least one "
+			       "syscall name (or \"*\")", p);
+	for (const cJSON *s = it->child; s; s = s->next, i++) {
+		int nr;
+
+		pathf(fp, sizeof(fp), "%s.inferred_from[%zu]", p, i);
+		if (!cJSON_IsString(s))
+			return perr_at(c, s, "%s: expected a string", fp);
+		if (!strcmp(s->valuestring, "*")) {
+			*any = true;
+			continue;
+		}
+		nr = syscall__nr(s->valuestring);
+		if (nr < 0 || nr >= SYSCALL_NR_MAX) {
+			const char *hint = syscall__suggest(s->valuestring);
+
+			if (hint)
+				return perr_at(c, s, "%s: unknown syscall name '%s'; "
+					       "did you mean '%s'?", fp,
+					       s->valuestring, hint);
+			return perr_at(c, s, "%s: unknown syscall name '%s'", fp,
+				       s->valuestring);
+		}
+		from[nr / 64] |= 1ULL << (nr % 64);
+	}
+	return 0;
+}
+
+/* acc (library rules): SYSCALL_NR_MAX entries for the observed parts,
+ * then SYSCALL_NR_MAX for the inferred parts (entries with
+ * "inferred_from"). */
 static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 		       bool strict, bool *seen, struct sc_alts *acc)
 {
 	static const char *const rule_keys[] = {
-		"names", "action", "args", "widened", NULL,
+		"names", "action", "args", "widened", "inferred_from", NULL,
 	};
 	/* names written out (not via a group): a name twice is an error, a
 	 * name that a group also covers is not */
@@ -517,7 +566,8 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 		const char *action;
 		struct arg_alt alt;
 		unsigned widened;
-		bool cond;
+		bool cond, inferred = false, from_any = false;
+		uint64_t from[POLICY_FROM_WORDS];
 		size_t j = 0;
 		int rc;
 
@@ -535,6 +585,15 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 				    "allow)", p, ALLOW_ACTION);
 		if ((rc = parse_args(c, rule, p, strict, &alt, &widened, &cond)))
 			return rc;
+		{
+			const cJSON *inf = strict ? cJSON_GetObjectItemCaseSensitive(
+					rule, "inferred_from") : NULL;
+
+			inferred = inf != NULL;
+			if (inf && (rc = parse_inferred_from(c, inf, p, from,
+							     &from_any)))
+				return rc;
+		}
 		names = cJSON_GetObjectItemCaseSensitive(rule, "names");
 		if (!names)
 			return perr(c, "%s.names: missing", p);
@@ -551,6 +610,7 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 				return n;
 			for (int k = 0; k < n && k < SYSCALL_NR_MAX; k++) {
 				bool group = nm->valuestring[0] == '@';
+				struct sc_alts *a;
 
 				/* entries with conditions repeat names:
 				 * one entry per alternative */
@@ -563,12 +623,18 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 				seen[nrs[k]] = true;
 				if (!acc)
 					continue;
+				a = &acc[nrs[k] + (inferred ? SYSCALL_NR_MAX : 0)];
+				if (inferred) {
+					for (unsigned w = 0; w < POLICY_FROM_WORDS; w++)
+						a->from[w] |= from[w];
+					a->from_any |= from_any;
+				}
 				if (!cond) {
-					acc[nrs[k]].uncond = true;
+					a->uncond = true;
 					continue;
 				}
-				acc[nrs[k]].widened |= widened;
-				rc = alts_push(&acc[nrs[k]], &alt, rule);
+				a->widened |= widened;
+				rc = alts_push(a, &alt, rule);
 				if (rc == -E2BIG)
 					return perr_at(c, rule, "%s: more than %d "
 						       "entries for '%s'", p,
@@ -583,7 +649,8 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 }
 
 static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
-			  struct policy *p, size_t li, const bool *seen)
+			  struct policy *p, size_t li, const bool *seen,
+			  const bool *inferred_only)
 {
 	static const char *const ev_keys[] = { "count", "site", NULL };
 	int rc;
@@ -616,6 +683,10 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 			return rc;
 		if ((rc = get_str(c, it, ep, "site", false, true, &site)))
 			return rc;
+		if (inferred_only[nr] && (count || site))
+			return perr(c, "%s: '%s' has only inferred rules "
+				    "(inferred_from); evidence is for observed "
+				    "calls", ep, it->string);
 		rc = policy__add_syscall(p, li, (uint32_t)nr, count, site);
 		if (rc)
 			return rc;
@@ -630,6 +701,7 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 		"path", "buildId", "kind", "syscalls", "evidence", NULL,
 	};
 	bool seen[SYSCALL_NR_MAX] = { false };
+	bool inferred_only[SYSCALL_NR_MAX] = { false };
 	struct sc_alts *acc = NULL;
 	const char *lpath, *bid, *kind;
 	const cJSON *rules, *ev, *it;
@@ -667,35 +739,51 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 	pathf(sub, sizeof(sub), "%s.syscalls", path);
 	if (!rules)
 		return perr(c, "%s: missing", sub);
-	acc = calloc(SYSCALL_NR_MAX, sizeof(*acc));
+	acc = calloc(2 * SYSCALL_NR_MAX, sizeof(*acc));
 	if (!acc)
 		return -ENOMEM;
 	rc = parse_rules(c, rules, sub, true, seen, acc);
 	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX && !rc; nr++) {
-		struct policy_syscall sc = { .nr = nr };
+		struct policy_syscall part[2], sc = { .nr = nr };
+		bool has[2];
 		char msg[256];
 
 		if (!seen[nr])
 			continue;
-		/* an entry without conditions allows any arguments (seccomp:
-		 * the first matching entry allows) */
-		if (acc[nr].n && !acc[nr].uncond &&
-		    gen__rules_from_alternatives(&sc, acc[nr].v, acc[nr].n,
-						 acc[nr].widened, msg,
-						 sizeof(msg)))
-			rc = perr_at(c, acc[nr].where, "%s: %s", sub, msg);
-		else
-			rc = add_syscall_full(p, (size_t)li, nr, 0, NULL, &sc,
-					      GEN_MAX_VALUES_DEFAULT);
+		/* [0] observed, [1] inferred part; an entry without conditions
+		 * allows any arguments (seccomp: the first matching entry
+		 * allows) */
+		for (int pk = 0; pk < 2 && !rc; pk++) {
+			const struct sc_alts *a = &acc[nr + (pk ? SYSCALL_NR_MAX : 0)];
+
+			memset(&part[pk], 0, sizeof(part[pk]));
+			part[pk].nr = nr;
+			has[pk] = a->n || a->uncond;
+			if (a->n && !a->uncond &&
+			    gen__rules_from_alternatives(&part[pk], a->v, a->n,
+							 a->widened, msg,
+							 sizeof(msg)))
+				rc = perr_at(c, a->where, "%s: %s", sub, msg);
+		}
+		if (rc)
+			break;
+		inferred_only[nr] = !has[0];
+		capability__set_parts(&sc, has[0] ? &part[0] : NULL,
+				      has[1] ? &part[1] : NULL,
+				      acc[nr + SYSCALL_NR_MAX].from,
+				      acc[nr + SYSCALL_NR_MAX].from_any);
+		rc = add_syscall_full(p, (size_t)li, nr, 0, NULL, &sc,
+				      GEN_MAX_VALUES_DEFAULT);
 	}
-	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
+	for (uint32_t nr = 0; nr < 2 * SYSCALL_NR_MAX; nr++)
 		free(acc[nr].v);
 	free(acc);
 	if (rc)
 		return rc;
 	ev = cJSON_GetObjectItemCaseSensitive(lib, "evidence");
 	pathf(sub, sizeof(sub), "%s.evidence", path);
-	if (ev && (rc = parse_evidence(c, ev, sub, p, (size_t)li, seen)))
+	if (ev && (rc = parse_evidence(c, ev, sub, p, (size_t)li, seen,
+				       inferred_only)))
 		return rc;
 	return 0;
 }

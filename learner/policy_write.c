@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capability.h"
 #include "fileio.h"
 #include "generalize.h"
 #include "policy.h"
@@ -139,6 +140,12 @@ static int cstr_qcmp(const void *a, const void *b)
 struct named_sc {
 	const char *name;
 	const struct policy_syscall *sc;
+	/* library sections: sc is the observed or (inferred = true) the
+	 * inferred part of a rule (capability.c); from = its sources */
+	bool inferred;
+	const char **from;
+	size_t nfrom;
+	char *fromkey;      /* the sources joined by ',': groups and order */
 };
 
 static int named_qcmp(const void *a, const void *b)
@@ -162,9 +169,19 @@ static void sb_entry_open(struct sbuf *b, int level, const char **names,
 /* One entry per alternative of a syscall with argument conditions
  * (docs/arguments.md); widened (library sections only) lists the argument
  * indexes whose rule was widened to any value. */
+static void sb_inferred_from(struct sbuf *b, int level, const struct named_sc *e)
+{
+	if (!e || !e->inferred)
+		return;
+	sb_puts(b, ",\n");
+	sb_key(b, level + 1, "inferred_from");
+	sb_str_array(b, level + 1, e->from, e->nfrom);
+}
+
 static void sb_arg_entries(struct sbuf *b, int level, const char *name,
 			   const struct policy_syscall *sc, bool lib_section,
-			   struct arg_alt *alts, bool *first)
+			   struct arg_alt *alts, bool *first,
+			   const struct named_sc *e)
 {
 	unsigned widened = lib_section ? gen__widened_mask(sc) : 0;
 	int n = gen__alternatives(sc, alts, GEN_MAX_ALTS);
@@ -222,6 +239,7 @@ static void sb_arg_entries(struct sbuf *b, int level, const char *name,
 			sb_indent(b, level + 1);
 			sb_puts(b, "]");
 		}
+		sb_inferred_from(b, level, e);
 		sb_puts(b, "\n");
 		sb_indent(b, level);
 		sb_puts(b, "}");
@@ -267,11 +285,145 @@ static void sb_rules(struct sbuf *b, int level, const struct named_sc *ev,
 		if (gen__has_conditions(ev[k].sc) ||
 		    (lib_section && gen__widened_mask(ev[k].sc)))
 			sb_arg_entries(b, level + 1, ev[k].name, ev[k].sc,
-				       lib_section, alts, &first);
+				       lib_section, alts, &first, NULL);
 	free(alts);
 	sb_puts(b, "\n");
 	sb_indent(b, level);
 	sb_puts(b, "]");
+}
+
+/* Library rules with inferred parts (capability.c, docs/policy-format.md):
+ * the observed entries as sb_rules writes them; then the inferred parts
+ * without conditions, one entry per set of sources ("inferred_from"),
+ * in the order of those sets; then every part with conditions in name
+ * order, a syscall's observed entries before its inferred ones. */
+static int item_qcmp(const void *a, const void *b)
+{
+	const struct named_sc *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (int)x->inferred - (int)y->inferred;
+}
+
+static int group_qcmp(const void *a, const void *b)
+{
+	const struct named_sc *x = *(const struct named_sc *const *)a;
+	const struct named_sc *y = *(const struct named_sc *const *)b;
+	int c = strcmp(x->fromkey, y->fromkey);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static bool item_plain(const struct named_sc *e)
+{
+	return !gen__has_conditions(e->sc) && !gen__widened_mask(e->sc);
+}
+
+static void sb_lib_rules(struct sbuf *b, int level, struct named_sc *it,
+			 size_t n, const char **names)
+{
+	const struct named_sc **grp = NULL;
+	struct arg_alt *alts = NULL;
+	size_t nplain = 0, ng = 0;
+	bool first = true;
+
+	sort_n(it, n, sizeof(*it), item_qcmp);
+	sb_key(b, level, "syscalls");
+	if (!n) {
+		sb_puts(b, "[]");
+		return;
+	}
+	grp = malloc(n * sizeof(*grp));
+	alts = malloc(GEN_MAX_ALTS * sizeof(*alts));
+	if (!grp || !alts) {
+		b->err = ENOMEM;
+		goto out;
+	}
+	sb_puts(b, "[\n");
+	for (size_t k = 0; k < n; k++) {
+		if (item_plain(&it[k]) && !it[k].inferred)
+			names[nplain++] = it[k].name;
+		else if (item_plain(&it[k]))
+			grp[ng++] = &it[k];
+	}
+	if (nplain) {
+		sb_entry_open(b, level + 1, names, nplain);
+		sb_puts(b, "\n");
+		sb_indent(b, level + 1);
+		sb_puts(b, "}");
+		first = false;
+	}
+	sort_n(grp, ng, sizeof(*grp), group_qcmp);
+	for (size_t g = 0; g < ng;) {
+		size_t e = g, nn = 0;
+
+		while (e < ng && !strcmp(grp[e]->fromkey, grp[g]->fromkey))
+			names[nn++] = grp[e++]->name;
+		sb_puts(b, first ? "" : ",\n");
+		first = false;
+		sb_entry_open(b, level + 1, names, nn);
+		sb_inferred_from(b, level + 1, grp[g]);
+		sb_puts(b, "\n");
+		sb_indent(b, level + 1);
+		sb_puts(b, "}");
+		g = e;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (!item_plain(&it[k]))
+			sb_arg_entries(b, level + 1, it[k].name, it[k].sc, true,
+				       alts, &first, &it[k]);
+	sb_puts(b, "\n");
+	sb_indent(b, level);
+	sb_puts(b, "]");
+out:
+	free(grp);
+	free(alts);
+}
+
+/* Items of library l: one per rule part.  parts: 2 * nsyscalls scratch
+ * rules.  Returns the number of items, or -errno. */
+static long lib_items(const struct policy_lib *l, struct named_sc *it,
+		      struct policy_syscall *parts)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < l->nsyscalls; k++) {
+		const struct policy_syscall *sc = &l->syscalls[k];
+		const char *name = syscall__name(sc->nr);
+		size_t nf, klen = 1;
+
+		if (!name)
+			return -EINVAL;
+		if (!sc->inferred) {
+			it[n++] = (struct named_sc){ .name = name, .sc = sc };
+			continue;
+		}
+		if (capability__observed_part(sc, &parts[n]))
+			it[n] = (struct named_sc){ .name = name, .sc = &parts[n] },
+			n++;
+		capability__inferred_part(sc, &parts[n]);
+		it[n] = (struct named_sc){ .name = name, .sc = &parts[n],
+					   .inferred = true };
+		nf = capability__from_names(sc, NULL, 0);
+		it[n].from = malloc((nf + 1) * sizeof(*it[n].from));
+		if (!it[n].from)
+			return -ENOMEM;
+		it[n].nfrom = capability__from_names(sc, it[n].from, nf);
+		for (size_t f = 0; f < it[n].nfrom; f++)
+			klen += strlen(it[n].from[f]) + 1;
+		it[n].fromkey = calloc(1, klen);
+		if (!it[n].fromkey) {
+			free(it[n].from);
+			return -ENOMEM;
+		}
+		for (size_t f = 0; f < it[n].nfrom; f++) {
+			if (f)
+				strcat(it[n].fromkey, ",");
+			strcat(it[n].fromkey, it[n].from[f]);
+		}
+		n++;
+	}
+	return (long)n;
 }
 
 static int lib_pqcmp(const void *a, const void *b)
@@ -309,7 +461,23 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 	sb_key(b, level + 1, "kind");
 	sb_json_str(b, kind_names[l->kind]);
 	sb_puts(b, ",\n");
-	sb_rules(b, level + 1, ev, n, names, true);
+	{
+		struct named_sc *it = calloc(2 * l->nsyscalls + 1, sizeof(*it));
+		struct policy_syscall *parts = calloc(2 * l->nsyscalls + 1,
+						      sizeof(*parts));
+		long ni = it && parts ? lib_items(l, it, parts) : -ENOMEM;
+
+		if (ni < 0)
+			b->err = (int)-ni;
+		else
+			sb_lib_rules(b, level + 1, it, (size_t)ni, names);
+		for (size_t k = 0; it && k < 2 * l->nsyscalls + 1; k++) {
+			free(it[k].from);
+			free(it[k].fromkey);
+		}
+		free(it);
+		free(parts);
+	}
 	sb_puts(b, ",\n");
 	sb_key(b, level + 1, "evidence");
 	{
