@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "capability.h"
 #include "diff.h"
 #include "generalize.h"
 #include "syscalls.h"
@@ -119,8 +120,10 @@ static void diff_lib_syscalls(struct dbuild *b, const struct policy_lib *la,
 			i++;
 		} else if (sb && (!sa || sb->nr < sa->nr)) {
 			c = push(b, DIFF_SC_ADDED, score__risk(sb->nr), lb);
-			if (c)
+			if (c) {
 				c->nr = sb->nr;
+				c->sc = sb;
+			}
 			j++;
 		} else {
 			int k = args_compare(sa, sb);
@@ -129,8 +132,10 @@ static void diff_lib_syscalls(struct dbuild *b, const struct policy_lib *la,
 				c = push(b, (enum diff_kind)k,
 					 k == DIFF_ARGS_NARROWED ? RISK_LOW :
 					 score__risk(sb->nr), lb);
-				if (c)
+				if (c) {
 					c->nr = sb->nr;
+					c->sc = sb;
+				}
 			}
 			i++;
 			j++;
@@ -146,8 +151,10 @@ static void diff_lib_added(struct dbuild *b, const struct policy_lib *l)
 		c->count = l->nsyscalls;
 	for (size_t k = 0; k < l->nsyscalls; k++) {
 		c = push(b, DIFF_SC_ADDED, score__risk(l->syscalls[k].nr), l);
-		if (c)
+		if (c) {
 			c->nr = l->syscalls[k].nr;
+			c->sc = &l->syscalls[k];
+		}
 	}
 }
 
@@ -349,6 +356,16 @@ void diff__print(FILE *f, const struct diff *d, bool color)
 		default:
 			fputs(name ? name : "?", f);
 		}
+		if (c->sc && c->sc->inferred) {
+			const char *v[SYSCALL_NR_MAX + 1];
+			size_t nv = capability__from_names(c->sc, v, SYSCALL_NR_MAX + 1);
+
+			fputs(" (inferred from ", f);
+			for (size_t i = 0; i < nv; i++)
+				fprintf(f, "%s%s", i ? "," : "",
+					strcmp(v[i], "*") ? v[i] : "any call");
+			fputs(c->sc->observed ? "; partly observed)" : ")", f);
+		}
 		fprintf(f, "%s\n", off);
 	}
 	fprintf(f, "%zu change%s: %zu high, %zu medium, %zu low\n", d->n,
@@ -397,6 +414,15 @@ char *diff__to_json(const struct diff *d)
 			if (!cJSON_AddStringToObject(o, "syscall",
 						     syscall__name(c->nr) ?
 						     syscall__name(c->nr) : "?"))
+				goto nomem;
+		}
+		if (c->sc && c->sc->inferred) {
+			const char *v[SYSCALL_NR_MAX + 1];
+			size_t nv = capability__from_names(c->sc, v, SYSCALL_NR_MAX + 1);
+			cJSON *fa = cJSON_CreateStringArray(v, (int)nv);
+
+			if (!fa || !cJSON_AddItemToObject(o, "inferred_from", fa) ||
+			    !cJSON_AddBoolToObject(o, "observed", c->sc->observed))
 				goto nomem;
 		}
 	}

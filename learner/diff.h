@@ -34,6 +34,10 @@ struct diff_change {
 	size_t count;          /* LIB_ADDED / LIB_REMOVED: number of syscalls */
 	const char *from, *to; /* BUILD_ID: build-ids; COMPARTMENT: names
 				  (NULL = none) */
+	/* SC_ADDED, ARGS_*: the new rule (points into the new policy); when
+	 * it has an inferred part (capability.c) the change says so, with
+	 * the observed calls it was inferred from */
+	const struct policy_syscall *sc;
 };
 
 struct diff {

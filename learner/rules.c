@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "argnames.h"
+#include "capability.h"
 #include "generalize.h"
 #include "rules.h"
 #include "sysfence.h"
@@ -30,7 +31,9 @@ static void set_add_lib(struct rules_set *s, const struct policy_lib *l)
 			*d = *ps;
 			continue;
 		}
-		gen__join_args(d, ps, GEN_MAX_VALUES_DEFAULT);
+		/* keeps observed and inferred parts apart (capability.c);
+		 * what is enforced is the same join */
+		capability__join(d, ps, GEN_MAX_VALUES_DEFAULT);
 		d->count = d->count + ps->count < d->count ? UINT64_MAX :
 			   d->count + ps->count;
 		if (!d->site)

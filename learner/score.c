@@ -277,6 +277,15 @@ static void set_add_lib(bool *set, const struct policy_lib *l)
 			set[l->syscalls[k].nr] = true;
 }
 
+/* Only the syscalls with an observed rule (not inferred-only). */
+static void set_add_observed(bool *set, const struct policy_lib *l)
+{
+	for (size_t k = 0; k < l->nsyscalls; k++)
+		if (l->syscalls[k].nr < SYSCALL_NR_MAX &&
+		    (!l->syscalls[k].inferred || l->syscalls[k].observed))
+			set[l->syscalls[k].nr] = true;
+}
+
 static size_t set_dangerous(const bool *set)
 {
 	size_t n = 0;
@@ -289,9 +298,16 @@ static size_t set_dangerous(const bool *set)
 /* Fill u from its own set; buckets (the union of all bucket syscalls) are
  * added for everything but buckets. */
 static void unit_fill(struct score_unit *u, const bool *own,
-		      const bool *buckets)
+		      const bool *buckets, const bool *own_obs,
+		      const bool *buckets_obs)
 {
 	bool eff[SYSCALL_NR_MAX];
+
+	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
+		eff[nr] = own_obs[nr] ||
+			  (u->kind != SCORE_UNIT_BUCKET && buckets_obs[nr]);
+	u->nobserved = set_count(eff);
+	u->observed_score = score__set(eff);
 
 	u->nown = set_count(own);
 	u->own = score__set(own);
@@ -305,7 +321,8 @@ static void unit_fill(struct score_unit *u, const bool *own,
 int score__policy(const struct policy *p, struct score_report **out)
 {
 	bool buckets[SYSCALL_NR_MAX] = { false }, all[SYSCALL_NR_MAX] = { false };
-	bool own[SYSCALL_NR_MAX];
+	bool buckets_obs[SYSCALL_NR_MAX] = { false }, all_obs[SYSCALL_NR_MAX] = { false };
+	bool own[SYSCALL_NR_MAX], own_obs[SYSCALL_NR_MAX];
 	struct score_report *r;
 	struct rules_set *set;
 	bool any_nonbucket = false;
@@ -323,8 +340,14 @@ int score__policy(const struct policy *p, struct score_report **out)
 	}
 	for (size_t i = 0; i < p->nlibs; i++) {
 		set_add_lib(all, &p->libs[i]);
-		if (p->libs[i].kind == LIB_KIND_BUCKET)
+		set_add_observed(all_obs, &p->libs[i]);
+		if (p->libs[i].kind == LIB_KIND_BUCKET) {
 			set_add_lib(buckets, &p->libs[i]);
+			set_add_observed(buckets_obs, &p->libs[i]);
+		}
+		for (size_t k = 0; k < p->libs[i].nsyscalls; k++)
+			r->ninferred += p->libs[i].syscalls[k].inferred &&
+					!p->libs[i].syscalls[k].observed;
 	}
 	/* libraries outside any compartment, and buckets */
 	for (size_t i = 0; i < p->nlibs; i++) {
@@ -335,10 +358,12 @@ int score__policy(const struct policy *p, struct score_report **out)
 		    policy__compartment_of(p, l->path) >= 0)
 			continue;
 		memset(own, 0, sizeof(own));
+		memset(own_obs, 0, sizeof(own_obs));
 		set_add_lib(own, l);
+		set_add_observed(own_obs, l);
 		u->name = l->path;
 		u->kind = l->kind;
-		unit_fill(u, own, buckets);
+		unit_fill(u, own, buckets, own_obs, buckets_obs);
 		r->nunits++;
 	}
 	/* compartments: the union of their members present in the policy,
@@ -353,14 +378,22 @@ int score__policy(const struct policy *p, struct score_report **out)
 			return rc;
 		}
 		memcpy(own, set->allowed, sizeof(own));
+		/* observed-only: the members' syscalls that were seen */
+		memset(own_obs, 0, sizeof(own_obs));
+		for (size_t i = 0; i < p->nlibs; i++)
+			if (p->libs[i].kind != LIB_KIND_BUCKET &&
+			    policy__compartment_of(p, p->libs[i].path) == (int)c)
+				set_add_observed(own_obs, &p->libs[i]);
 		u->name = p->compartments[c].name;
 		u->kind = SCORE_UNIT_COMPARTMENT;
-		unit_fill(u, own, buckets);
+		unit_fill(u, own, buckets, own_obs, buckets_obs);
 		r->nunits++;
 	}
 	free(set);
 	r->union_score = score__set(all);
 	r->nunion = set_count(all);
+	r->union_observed = score__set(all_obs);
+	r->nunion_observed = set_count(all_obs);
 	r->none = score__none(&r->nnone);
 	r->max_unit = -1;
 	for (size_t i = 0; i < r->nunits; i++)

@@ -60,6 +60,10 @@ struct score_unit {
 				through for it); buckets: own only */
 	uint64_t score;      /* score of those */
 	size_t ndangerous;   /* of those, syscalls of medium or high risk */
+	/* the same without inferred-only syscalls (capability.c): what the
+	 * observed rules alone allow */
+	size_t nobserved;
+	uint64_t observed_score;
 };
 
 struct score_report {
@@ -69,6 +73,9 @@ struct score_report {
 	size_t nnone;
 	uint64_t union_score;      /* process-wide union (plain seccomp) */
 	size_t nunion;
+	uint64_t union_observed;   /* the union without inferred-only syscalls */
+	size_t nunion_observed;
+	size_t ninferred;          /* (library, syscall) rules only inferred */
 	uint64_t max;              /* most privileged unit (non-bucket if any) */
 	long max_unit;             /* index, -1 when there are no units */
 };

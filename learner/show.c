@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "argnames.h"
+#include "capability.h"
 #include "generalize.h"
 #include "groups.h"
 #include "rules.h"
@@ -147,10 +148,25 @@ static const char *risk_mark(uint32_t nr)
 	}
 }
 
+/* "inferred from read,write" (sources of an inferred part), or "". */
+static void from_text(const struct policy_syscall *sc, char *buf, size_t len)
+{
+	const char *v[SYSCALL_NR_MAX + 1];
+	size_t n = capability__from_names(sc, v, SYSCALL_NR_MAX + 1), o = 0;
+
+	buf[0] = '\0';
+	if (!sc->inferred)
+		return;
+	o = (size_t)snprintf(buf, len, "inferred from ");
+	for (size_t i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "",
+				      strcmp(v[i], "*") ? v[i] : "any call");
+}
+
 static void print_rows(FILE *f, const struct row *rows, size_t n)
 {
 	const struct sc_group *prev = NULL;
-	char args[100 - 19];
+	char args[100 - 19], from[256];
 
 	fprintf(f, "  %-14s %-22s %-4s %12s  %s\n", "GROUP", "SYSCALL", "RISK",
 		"COUNT", "FIRST CALL SITE");
@@ -158,8 +174,13 @@ static void print_rows(FILE *f, const struct row *rows, size_t n)
 		const struct row *r = &rows[k];
 		const char *g = r->group ? r->group->name : "(no group)";
 		const char *site = r->site ? r->site : "-";
-		int slen = (int)strlen(site);
+		int slen;
 
+		/* inferred-only: no call was seen; say where it comes from */
+		from_text(&r->args, from, sizeof(from));
+		if (r->args.inferred && !r->args.observed)
+			site = from;
+		slen = (int)strlen(site);
 		if (k && r->group == prev)
 			g = "";
 		prev = r->group;
@@ -169,6 +190,20 @@ static void print_rows(FILE *f, const struct row *rows, size_t n)
 			fprintf(f, "%.*s...\n", SITE_WIDTH - 3, site);
 		else
 			fprintf(f, "%s\n", site);
+		if (r->args.inferred && r->args.observed) {
+			struct policy_syscall part;
+
+			/* observed conditions, then what inference adds */
+			capability__observed_part(&r->args, &part);
+			args_text(&part, args, sizeof(args));
+			if (args[0])
+				fprintf(f, "  %-14s   %s\n", "", args);
+			capability__inferred_part(&r->args, &part);
+			args_text(&part, args, sizeof(args));
+			fprintf(f, "  %-14s   + %s (%s)\n", "",
+				args[0] ? args : "any arguments", from);
+			continue;
+		}
 		args_text(&r->args, args, sizeof(args));
 		if (args[0])
 			fprintf(f, "  %-14s   %s\n", "", args);
@@ -177,7 +212,7 @@ static void print_rows(FILE *f, const struct row *rows, size_t n)
 
 static void print_unit_header(FILE *f, const struct policy *p,
 			      const struct score_unit *u, long comp,
-			      const struct policy_lib *l)
+			      const struct policy_lib *l, size_t ninferred)
 {
 	fprintf(f, "%s: %s\n", unit_kind_names[u->kind], u->name);
 	if (comp >= 0) {
@@ -188,12 +223,18 @@ static void print_unit_header(FILE *f, const struct policy *p,
 	} else if (l && l->build_id) {
 		fprintf(f, "  build-id: %s\n", l->build_id);
 	}
-	fprintf(f, "  %zu syscalls, score %llu", u->nown,
-		(unsigned long long)u->own);
+	fprintf(f, "  %zu syscalls", u->nown);
+	if (ninferred)
+		fprintf(f, " (%zu inferred)", ninferred);
+	fprintf(f, ", score %llu", (unsigned long long)u->own);
 	if (u->kind != SCORE_UNIT_BUCKET && u->nsyscalls != u->nown)
 		fprintf(f, " (%llu with the buckets' syscalls)",
 			(unsigned long long)u->score);
 	fputc('\n', f);
+	if (ninferred)
+		fprintf(f, "  observed rules only: score %llu%s\n",
+			(unsigned long long)u->observed_score,
+			u->kind != SCORE_UNIT_BUCKET ? " with the buckets' syscalls" : "");
 }
 
 /* The policy library a non-compartment unit stands for. */
@@ -247,9 +288,13 @@ int show__print(FILE *f, const struct policy *p)
 
 		if (comp < 0 && !l)
 			continue;
+		size_t ninf = 0;
+
 		fputc('\n', f);
-		print_unit_header(f, p, u, comp, l);
 		n = unit_rows(p, comp, lib, set, rows);
+		for (size_t k = 0; k < n; k++)
+			ninf += rows[k].args.inferred && !rows[k].args.observed;
+		print_unit_header(f, p, u, comp, l, ninf);
 		if (n)
 			print_rows(f, rows, n);
 	}
@@ -334,12 +379,43 @@ char *show__to_json(const struct policy *p)
 				goto fail;
 			{
 				char text[1024];
+				struct policy_syscall part;
+				const struct policy_syscall *a = &rows[k].args;
 
-				args_text(&rows[k].args, text, sizeof(text));
+				/* args: the observed conditions (all of them
+				 * when nothing is inferred); inferred: what
+				 * inference adds, or null */
+				if (a->inferred && a->observed)
+					capability__observed_part(a, &part);
+				else
+					part = *a;
+				args_text(&part, text, sizeof(text));
 				if (!(text[0] ?
 				      cJSON_AddStringToObject(e, "args", text) :
 				      cJSON_AddNullToObject(e, "args")))
 					goto fail;
+				if (!cJSON_AddBoolToObject(e, "observed",
+							   !a->inferred || a->observed))
+					goto fail;
+				if (!a->inferred) {
+					if (!cJSON_AddNullToObject(e, "inferred"))
+						goto fail;
+				} else {
+					const char *v[SYSCALL_NR_MAX + 1];
+					size_t nv = capability__from_names(
+						a, v, SYSCALL_NR_MAX + 1);
+					cJSON *io = cJSON_AddObjectToObject(e, "inferred");
+					cJSON *fa = cJSON_CreateStringArray(v, (int)nv);
+
+					capability__inferred_part(a, &part);
+					args_text(&part, text, sizeof(text));
+					if (!io || !fa ||
+					    !cJSON_AddItemToObject(io, "from", fa) ||
+					    !(text[0] ?
+					      cJSON_AddStringToObject(io, "args", text) :
+					      cJSON_AddNullToObject(io, "args")))
+						goto fail;
+				}
 			}
 		}
 	}

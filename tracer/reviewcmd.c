@@ -334,6 +334,12 @@ static const char *const unit_kinds[] = {
 	"executable", "library", "bucket", "compartment",
 };
 
+/* How much more (percent) the union allows with inferred rules. */
+static double score_increase(uint64_t with, uint64_t observed)
+{
+	return observed ? 100.0 * ((double)with / (double)observed - 1.0) : 0.0;
+}
+
 static char *score_json(const struct score_report *r)
 {
 	cJSON *root = cJSON_CreateObject(), *arr = NULL;
@@ -354,6 +360,10 @@ static char *score_json(const struct score_report *r)
 		     cJSON_AddNumberToObject(o, "ownSyscalls", (double)u->nown) &&
 		     cJSON_AddNumberToObject(o, "ownScore", (double)u->own) &&
 		     cJSON_AddNumberToObject(o, "dangerous", (double)u->ndangerous) &&
+		     cJSON_AddNumberToObject(o, "observedSyscalls",
+					     (double)u->nobserved) &&
+		     cJSON_AddNumberToObject(o, "observedScore",
+					     (double)u->observed_score) &&
 		     cJSON_AddNumberToObject(o, "reductionVsNone",
 					     score__reduction(u->score, r->none)) &&
 		     cJSON_AddNumberToObject(o, "reductionVsUnion",
@@ -371,6 +381,14 @@ static char *score_json(const struct score_report *r)
 		     cJSON_AddNumberToObject(o, "max", (double)r->max) &&
 		     cJSON_AddNumberToObject(o, "union", (double)r->union_score) &&
 		     cJSON_AddNumberToObject(o, "unionSyscalls", (double)r->nunion) &&
+		     cJSON_AddNumberToObject(o, "unionObserved",
+					     (double)r->union_observed) &&
+		     cJSON_AddNumberToObject(o, "unionObservedSyscalls",
+					     (double)r->nunion_observed) &&
+		     cJSON_AddNumberToObject(o, "inferredRules", (double)r->ninferred) &&
+		     cJSON_AddNumberToObject(o, "inferredIncrease",
+					     score_increase(r->union_score,
+							    r->union_observed)) &&
 		     cJSON_AddNumberToObject(o, "none", (double)r->none) &&
 		     cJSON_AddNumberToObject(o, "noneSyscalls", (double)r->nnone) &&
 		     cJSON_AddNumberToObject(o, "maxReductionVsUnion",
@@ -415,6 +433,11 @@ static void score_print(const struct score_report *r)
 	       score__reduction(r->union_score, r->none));
 	printf("no filter           %4zu syscalls%26s score %6llu\n", r->nnone, "",
 	       (unsigned long long)r->none);
+	if (r->ninferred)
+		printf("observed only       %4zu syscalls%26s score %6llu (inferred "
+		       "rules: %zu, +%.1f%% on the union)\n", r->nunion_observed,
+		       "", (unsigned long long)r->union_observed, r->ninferred,
+		       score_increase(r->union_score, r->union_observed));
 	printf("(score counts what a unit may call under enforcement, buckets "
 	       "included;\n VS NONE = reduction against no filter)\n");
 }

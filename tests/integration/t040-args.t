@@ -39,11 +39,13 @@ learn() { # name args...: learn one run into $SF_TMP/name.{json,zst}
 		--policy "$SF_TMP/$name.json" -- "$@" >"$SF_TMP/$name.out" 2>"$SF_TMP/$name.err"
 }
 
-# entries LIB SYSCALL POLICY: that library's entries for SYSCALL, compact,
-# one per line (args only; "none" for an entry without conditions)
+# entries LIB SYSCALL POLICY: that library's observed entries for SYSCALL,
+# compact, one per line (args only; "none" for an entry without
+# conditions).  Inferred entries (docs/generalize.md) carry inferred_from.
 entries() {
 	jq -c --arg lib "$1" --arg sc "$2" '
 		.sysfence.libraries[] | select(.path == $lib) | .syscalls[]
+		| select(.inferred_from == null)
 		| select(any(.names[]; . == $sc)) | (.args // "none")
 	' "$3"
 }

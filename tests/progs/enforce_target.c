@@ -18,8 +18,13 @@
  *       Call personality(0xffffffff) (a query: it changes nothing) and print
  *       "personality returned R errno E"; --skip prints the same line
  *       without making the call (the run a policy is learned on).
+ *   enforce-target io [--writev]
+ *       Write "io: hello" to stderr with write(2), or with --writev with
+ *       writev(2) (the capability-generalisation test t091: learned with
+ *       write, enforced with writev).  Prints "io: done" after it.
  *   Exit status 0 in every mode unless something failed.
  */
+#include <sys/uio.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -145,7 +150,20 @@ int main(int argc, char **argv)
 		       e == EPERM ? "EPERM" : e ? strerror(e) : "none");
 		return 0;
 	}
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "io")) {
+		static char msg[] = "io: hello\n", done[] = "io: done\n";
+		struct iovec iov = { msg, sizeof(msg) - 1 };
+		ssize_t n;
+
+		if (argc == 3 && !strcmp(argv[2], "--writev"))
+			n = writev(2, &iov, 1);
+		else
+			n = write(2, msg, sizeof(msg) - 1);
+		if (n < 0 || write(2, done, sizeof(done) - 1) < 0)
+			return 1;
+		return 0;
+	}
 	fprintf(stderr, "usage: enforce-target poll TRIGGER SECONDS | "
-		"tree N TRIGGER SECONDS | personality [--skip]\n");
+		"tree N TRIGGER SECONDS | personality [--skip] | io [--writev]\n");
 	return 2;
 }

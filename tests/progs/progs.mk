@@ -68,7 +68,7 @@ PROGS += $(TP_LIBS) $(TP_BINS)
 -include $(patsubst %,%.d,$(basename $(TP_LIBS)) $(TP_BINS))
 
 # Enforce tests (t045-enforce.t, t046-enforce-redis.t):
-#   enforce-target          poll / fork tree / personality probe (see its header)
+#   enforce-target          poll / fork tree / personality probe / write vs writev (see its header)
 #   libpreload_evil.so      LD_PRELOAD library whose constructor makes a syscall
 #   redis_module_hello.so   harmless Redis module (optionally execs: "exec MARKER")
 #   redis_module_evil.so    Redis module whose OnLoad execs /bin/sh
