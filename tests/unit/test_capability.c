@@ -19,6 +19,8 @@
 #include "capability.h"
 #include "generalize.h"
 #include "policy.h"
+#include "policy_read.h"
+#include "policy_write.h"
 #include "syscalls.h"
 
 #define LIB "/usr/lib/libx.so"
