@@ -737,6 +737,7 @@ static int trace_select(const struct trace *src, const unsigned char *keep, stru
 	t->start_ns = src->start_ns;
 	t->end_ns = src->end_ns;
 	t->complete = src->complete;
+	t->flags = src->flags; /* runtime buckets: enforce attributes the same way */
 	t->nstats = src->nstats;
 	memcpy(t->stats, src->stats, sizeof(t->stats));
 	for (size_t i = 0; i < src->ntuples; i++) {
