@@ -144,7 +144,7 @@ static int lib_has(const struct policy_lib *l, uint32_t nr)
 
 void print_policy_summary(const struct policy *p, const struct policy *old)
 {
-	size_t total = 0;
+	size_t total = 0, inferred = 0;
 
 	printf("%-11s %5s  %s\n", "KIND", "CALLS", "LIBRARY (syscalls; + = new since the previous policy)");
 	for (size_t i = 0; i < p->nlibs; i++) {
@@ -170,8 +170,14 @@ void print_policy_summary(const struct policy *p, const struct policy *old)
 		}
 		printf("\n");
 		total += l->nsyscalls;
+		for (size_t k = 0; k < l->nsyscalls; k++)
+			inferred += l->syscalls[k].inferred && !l->syscalls[k].observed;
 	}
-	printf("%zu libraries, %zu (library, syscall) rules\n", p->nlibs, total);
+	printf("%zu libraries, %zu (library, syscall) rules", p->nlibs, total);
+	if (inferred)
+		printf(", %zu of them inferred (docs/generalize.md; 'sysfence show' "
+		       "lists them)", inferred);
+	printf("\n");
 }
 
 static const char merge_usage[] =
