@@ -9,7 +9,8 @@
 #   --build DIR  build directory (default build)
 #   --out DIR    where results.md, results.png and raw.tsv go (default bench)
 #   --reps N     repetitions (default 5; --quick: 1)
-#   --only LIST  comma-separated sections: micro,redis,nginx,learner
+#   --only LIST  comma-separated sections:
+#                micro,redis,nginx,memcached,postgres,learner
 #
 # Every repetition runs every configuration once, round-robin, the order
 # rotated by one per repetition; the tables show medians over repetitions,
@@ -23,13 +24,22 @@
 #            under `sysfence learn`), enforce (launched under `sysfence
 #            enforce` with a policy learned on the loop itself), untracked
 #            (sysfence learning `sleep`, the loop not tracked)
-#   redis    redis-benchmark -q -t set,get,incr,lpush -n 200000 -c 50 on
-#            loopback against a redis-server started per configuration:
-#            none, seccomp (the learned union with its argument conditions:
-#            `sysfence export --format bpf` when it exists, else the same
-#            union built by sf-bench-seccomp-exec --policy), learn, enforce
-#   nginx    wrk on loopback, one 4 KiB static file: none, seccomp, learn,
-#            enforce
+#   servers  each started per configuration, loaded on loopback; its
+#            policy learned first under the same load (like a user would):
+#     redis      redis-benchmark -q -t set,get,incr,lpush -n 200000 -c 50
+#     nginx      2 workers, keep-alive, one 4 KiB static file, wrk -t2 -c16
+#     memcached  2 threads, memcaslap -T 2 -c 16 (90% get, 10% set)
+#     postgres   initdb in the temporary directory, unix socket there,
+#                run as user postgres; pgbench -S -c 16 -j 2 (scale 1)
+#            configurations: none; floor (enforce's seccomp floor alone,
+#            sf-bench-seccomp-exec --policy: learner's seccomp__build_floor);
+#            seccomp (redis, nginx: the exact union with every argument
+#            condition, `sysfence export --format bpf`); learn; enforce.
+#            Then, for learn and enforce, one statistics run per server with
+#            kernel.bpf_stats_enabled=1 (restored after): BPF ns per
+#            invocation of this instance's sf_sys_enter, the tracked share
+#            of its invocations, the unwind-cache hit rate (sysfence -v).
+#            QUICK: the repetition's own learn/enforce runs give them.
 #   learner  `sysfence merge` of 100 traces (perturbed copies of the redis
 #            trace learned here, sf-bench-gen-traces): wall time, max RSS
 # A configuration whose command does not exist yet shows "n/a (...)".
@@ -41,10 +51,10 @@ QUICK=0
 BUILD=build
 OUT=
 REPS=
-ONLY=micro,redis,nginx,learner
+ONLY=micro,redis,nginx,memcached,postgres,learner
 
 usage() {
-	sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do
@@ -79,14 +89,20 @@ OUT=$(cd "$OUT" && pwd)
 if ((QUICK)); then
 	N_GETPPID=20000 N_MIXED=2000 ROUNDS=3
 	REDIS_N=2000 REDIS_PREP_N=2000
-	WRK_SEC=1
+	LOAD_SEC=1
 	MERGE_TRACES=10
 else
 	N_GETPPID=200000 N_MIXED=20000 ROUNDS=5
 	REDIS_N=200000 REDIS_PREP_N=20000
-	WRK_SEC=3
+	LOAD_SEC=5
 	MERGE_TRACES=100
 fi
+REDIS_LOAD_N=$REDIS_N
+NGINX_WORKERS=2 WRK_THREADS=2 WRK_CONNS=16
+MC_THREADS=2 MC_CLIENT_THREADS=2 MC_CONNS=16
+PG_CLIENTS=16 PG_THREADS=2
+STATS=0
+BPF_STATS_FOUND=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo '?')
 REDIS_TESTS=set,get,incr,lpush
 REDIS_CLIENTS=50
 
@@ -97,6 +113,7 @@ RAW=$TMP/raw.tsv
 PIDS=()
 
 log() { printf 'bench: %s\n' "$*" >&2; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
 # ---- processes ----------------------------------------------------------------
 # forget PID: PID has been reaped; the EXIT trap must not signal it (the
@@ -133,6 +150,7 @@ stop_pid() {
 
 cleanup() {
 	local i
+	stats_off
 	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
 		stop_pid "${PIDS[i]}" TERM
 	done
@@ -277,30 +295,44 @@ micro_rep() {
 }
 
 # ---- servers: common --------------------------------------------------------------
+# Every server section has: SEC_cmd (sets SCMD, the server's command line),
+# SEC_wait_up, SEC_load OUTFILE (one load run, its result in OUTFILE),
+# SEC_stop, and SEC_prep (ports, config, data; then learns the policy).
+#
 # start_server CONFIG POLICY BPF LOG CMD...: starts CMD under CONFIG in
 # the background; sets SERVER_PID (the process started: sysfence, the
-# launcher's exec'd command, or CMD).  Returns 2 when CONFIG is unavailable.
+# launcher's exec'd command, or CMD).  Returns 2 when CONFIG is unavailable
+# (the reason in START_NA).
+#   floor    enforce's seccomp floor alone: sf-bench-seccomp-exec --policy
+#            (learner's seccomp__build_floor, what `sysfence enforce` installs)
+#   seccomp  the exact union with every argument condition: `sysfence export
+#            --format bpf` of the policy, loaded by sf-bench-seccomp-exec --bpf
+# learn and enforce run with -v when STATS=1 (their closing statistics: the
+# tracked calls and the unwind-cache share).
 start_server() {
-	local cfg=$1 policy=$2 bpf=$3 logf=$4
+	local cfg=$1 policy=$2 bpf=$3 logf=$4 v=()
 	shift 4
-	SERVER_PID=
+	SERVER_PID='' START_NA=''
+	((STATS)) && v=(-v)
 	case $cfg in
 	none) "$@" >"$logf" 2>&1 & ;;
+	floor)
+		[[ -s $policy ]] || { START_NA="n/a (no policy learned)"; return 2; }
+		"$B/sf-bench-seccomp-exec" --policy "$policy" -- "$@" >"$logf" 2>&1 &
+		;;
 	seccomp)
-		if [[ -s $bpf ]]; then
-			"$B/sf-bench-seccomp-exec" --bpf "$bpf" -- "$@" >"$logf" 2>&1 &
-		else
-			"$B/sf-bench-seccomp-exec" --policy "$policy" -- "$@" >"$logf" 2>&1 &
-		fi
+		[[ -s $bpf ]] || { START_NA="n/a (no \`sysfence export --format bpf\`)"; return 2; }
+		"$B/sf-bench-seccomp-exec" --bpf "$bpf" -- "$@" >"$logf" 2>&1 &
 		;;
 	learn)
 		rm -f "$TMP/sl.json"
-		"$SF" learn -q --trace "$TMP/sl.trace.zst" --policy "$TMP/sl.json" -- "$@" \
+		"$SF" learn -q "${v[@]}" --trace "$TMP/sl.trace.zst" --policy "$TMP/sl.json" -- "$@" \
 			>"$logf" 2>&1 &
 		;;
 	enforce)
-		has_enforce || return 2
-		"$SF" enforce -q "$policy" -- "$@" >"$logf" 2>&1 &
+		has_enforce || { START_NA="n/a (enforce not built)"; return 2; }
+		[[ -s $policy ]] || { START_NA="n/a (no policy learned)"; return 2; }
+		"$SF" enforce -q "${v[@]}" "$policy" -- "$@" >"$logf" 2>&1 &
 		;;
 	esac
 	SERVER_PID=$!
@@ -308,40 +340,222 @@ start_server() {
 	return 0
 }
 
-# seccomp_inputs POLICY PREFIX: PREFIX.bpf when `sysfence export --format
-# bpf` exists, else the launcher builds the same union from POLICY itself
-# (learner's seccomp__build).  Prints which one start_server will use.
+# target_pid: the server process itself (sysfence's child under learn and
+# enforce; the launchers exec).
+target_pid() {
+	if [[ $(cat "/proc/$SERVER_PID/comm" 2>/dev/null) == sysfence ]]; then
+		pgrep -P "$SERVER_PID" | head -n1
+	else
+		echo "$SERVER_PID"
+	fi
+}
+
+# stop_target SIG: SIG to the server process, then wait for SERVER_PID
+# (sysfence writes its policy and statistics when its target has exited).
+stop_target() {
+	local t
+	t=$(target_pid)
+	[[ -n $t ]] && kill "-$1" "$t" 2>/dev/null
+	wait_gone "$SERVER_PID" 30 || stop_pid "$SERVER_PID" INT
+}
+
+tcp_wait_up() { # PORT
+	local i
+	for ((i = 0; i < 300; i++)); do
+		timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# seccomp_inputs POLICY PREFIX: writes PREFIX.bpf with `sysfence export
+# --format bpf` (the exact union) when it exists; prints a description of
+# the floor and of the union for results.md.
 seccomp_inputs() {
-	local policy=$1 prefix=$2
+	local policy=$1 prefix=$2 u
 	rm -f "$prefix.bpf"
+	u="n/a (\`sysfence export --format bpf\` not built)"
 	if has_export_bpf; then
 		if "$SF" export --format bpf "$policy" -o "$prefix.bpf" 2>"$prefix.export.err" &&
 			[[ -s $prefix.bpf ]]; then
-			echo "\`sysfence export --format bpf\` of the learned policy (union with argument" \
-				"conditions, $(($(stat -c %s "$prefix.bpf") / 8)) BPF instructions)"
-			return
+			u="$(($(stat -c %s "$prefix.bpf") / 8)) BPF instructions"
+		else
+			rm -f "$prefix.bpf"
+			u="n/a (export failed)"
+			log "sysfence export --format bpf failed"
+			cat "$prefix.export.err" >&2
 		fi
-		rm -f "$prefix.bpf"
-		log "sysfence export --format bpf failed; the launcher builds the union itself"
-		cat "$prefix.export.err" >&2
 	fi
-	echo "the policy's union with argument conditions, built by sf-bench-seccomp-exec --policy" \
-		"($(jq '[.syscalls[]?.names[]?] | unique | length' "$policy") syscalls," \
-		"$(jq '[.syscalls[]? | select(.args)] | length' "$policy") rules with argument conditions)"
+	echo "$(jq '[.syscalls[]?.names[]?] | unique | length' "$policy") syscalls in the learned" \
+		"union; exact union for the seccomp column: $u"
+}
+
+# ---- BPF statistics ---------------------------------------------------------------
+# The sys_enter program of one sysfence instance is found through its
+# owner: the program ids in /proc/PID/fdinfo (Debian's bpftool does not list
+# owning pids), then the one named sf_sys_enter.  Other sessions' sysfence
+# instances may be loaded at the same time; they are never counted.
+sf_enter_prog() { # SYSFENCE_PID
+	local id
+	# shellcheck disable=SC2013 # ids are words
+	for id in $(cat "/proc/$1/fdinfo/"* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -un); do
+		if bpftool -j prog show id "$id" 2>/dev/null | jq -e '.name == "sf_sys_enter"' >/dev/null; then
+			echo "$id"
+			return 0
+		fi
+	done
+	return 1
+}
+
+bpf_sample() { # SYSFENCE_PID: "run_time_ns run_cnt", or nothing
+	local id
+	id=$(sf_enter_prog "$1") || return 0
+	bpftool -j prog show id "$id" 2>/dev/null | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"'
+}
+
+# stats_on / stats_off: kernel.bpf_stats_enabled=1 for the statistics
+# runs only (the counters cost two clock reads per invocation, which the
+# throughput runs must not pay); the previous value is restored, also by
+# the EXIT trap.
+BPF_STATS_SAVED=
+stats_on() {
+	BPF_STATS_SAVED=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) || BPF_STATS_SAVED=
+	[[ -n $BPF_STATS_SAVED ]] && sysctl -q -w kernel.bpf_stats_enabled=1 >/dev/null 2>&1
+	STATS=1
+}
+stats_off() {
+	[[ -n $BPF_STATS_SAVED ]] && sysctl -q -w kernel.bpf_stats_enabled="$BPF_STATS_SAVED" >/dev/null 2>&1
+	BPF_STATS_SAVED=
+	STATS=0
+}
+
+# stats_record SEC CFG REP SAMPLE0 SAMPLE1 LOG: rows of the "bpf" table,
+#   bpf-ns      BPF ns per invocation of sf_sys_enter while the load ran
+#               (every process's syscalls run it, tracked or not)
+#   bpf-tracked tracked calls (sysfence's count over the whole run) per
+#               invocation up to the end of the load, %
+#   bpf-hit     share of the tracked calls answered by the unwind cache, %
+stats_record() {
+	local sec=$1 cfg=$2 rep=$3 t0 c0 t1 c1 ns=fail tracked='' hit='' share=fail miss
+	read -r t0 c0 <<<"$4"
+	read -r t1 c1 <<<"$5"
+	if [[ -z ${c1:-} ]]; then
+		ns="fail"
+	elif ((c1 > c0)); then
+		ns=$(calc '%.0f' "($t1 - $t0) / ($c1 - $c0)")
+	else
+		ns="n/a (bpf_stats off)"
+	fi
+	if [[ $cfg == enforce ]]; then
+		read -r tracked hit < <(sed -n 's/^sysfence: \([0-9]*\) tracked calls, \([0-9.]*\)% answered by the unwind cache.*/\1 \2/p' "$6" | tail -n1)
+	else
+		tracked=$(sed -n 's/^sysfence: stat syscalls: \([0-9]*\)$/\1/p' "$6" | tail -n1)
+		hit=$(sed -n 's/^sysfence: \([0-9.]*\)% of the tracked calls answered by the unwind cache.*/\1/p' "$6" | tail -n1)
+		if [[ -z $hit && -n $tracked ]] && ((tracked > 0)); then
+			miss=$(sed -n 's/^sysfence: stat unwind-miss: \([0-9]*\)$/\1/p' "$6" | tail -n1)
+			[[ -n $miss ]] && hit=$(calc '%.1f' "100 * ($tracked - $miss) / $tracked")
+		fi
+	fi
+	[[ -n $tracked && -n ${c1:-} ]] && ((c1 > 0)) && share=$(calc '%.1f' "100 * $tracked / $c1")
+	record bpf-ns "$sec" "$cfg" "$rep" "$ns"
+	record bpf-tracked "$sec" "$cfg" "$rep" "$share"
+	record bpf-hit "$sec" "$cfg" "$rep" "${hit:-n/a (not printed by this sysfence)}"
+	log "rep $rep $sec $cfg: BPF ns/invocation $ns, tracked share ${share}%, cache hits ${hit:-?}%"
+}
+
+# run_config SEC CFG REP: one server run under CFG with the section's
+# policy ($TMP/SEC.json) and exported union ($TMP/SEC.bpf); the load's
+# result in $TMP/SEC-load.out.  0 when the load ran, 1 when the server did
+# not start, 2 when CFG is unavailable (START_NA).  With STATS=1, learn and
+# enforce runs also record their BPF statistics.
+run_config() {
+	local sec=$1 cfg=$2 rep=$3 out=$TMP/$1-load.out logf=$TMP/$1-$2.log s0='' s1=''
+	: >"$out"
+	"${sec}_cmd"
+	start_server "$cfg" "$TMP/$sec.json" "$TMP/$sec.bpf" "$logf" "${SCMD[@]}" || return 2
+	if ! "${sec}_wait_up"; then
+		log "$sec did not start under $cfg"
+		tail -n 5 "$logf" >&2
+		"${sec}_stop"
+		return 1
+	fi
+	[[ $cfg == learn || $cfg == enforce ]] && ((STATS)) && s0=$(bpf_sample "$SERVER_PID")
+	"${sec}_load" "$out"
+	[[ $cfg == learn || $cfg == enforce ]] && ((STATS)) && s1=$(bpf_sample "$SERVER_PID")
+	"${sec}_stop"
+	if [[ $cfg == learn || $cfg == enforce ]] && ((STATS)); then
+		stats_record "$sec" "$cfg" "$rep" "$s0" "$s1" "$logf"
+	fi
+	return 0
+}
+
+# server_learn SEC: the section's policy, learned under the same load.
+# QUICK: this run is also the repetition's learn sample (one server start
+# fewer per section keeps the smoke run short).
+server_learn() {
+	local sec=$1 r rows
+	run_config "$sec" learn "$QUICK" || { log "$sec did not run under learn"; return 1; }
+	if ((QUICK)); then
+		rows="${sec^^}_ROWS[@]"
+		for r in "${!rows}"; do
+			record "$sec" "$r" learn 1 "$("${sec}_value" "$r")"
+		done
+		log "rep 1 $sec learn (the policy's run): $(for r in "${!rows}"; do printf '%s %s  ' "$r" "$("${sec}_value" "$r")"; done)"
+	fi
+	[[ -s $TMP/sl.json ]] || { log "no $sec policy learned"; tail -n 5 "$TMP/$sec-learn.log" >&2; return 1; }
+	cp "$TMP/sl.json" "$TMP/$sec.json"
+	cp "$TMP/sl.trace.zst" "$TMP/$sec.trace.zst"
+	seccomp_inputs "$TMP/$sec.json" "$TMP/$sec" >"$TMP/$sec.seccomp"
+}
+
+# server_rep SEC REP ROW...: every configuration of SEC once, order rotated;
+# SEC_value ROW prints ROW's value from the load output.
+server_rep() {
+	local sec=$1 rep=$2 cfg r v cfgs rc
+	shift 2
+	cfgs="${sec^^}_CONFIGS[@]"
+	for cfg in $(rotate "$rep" "${!cfgs}"); do
+		((QUICK)) && [[ $cfg == learn ]] && continue # server_learn's run
+		run_config "$sec" "$cfg" "$rep"
+		rc=$?
+		for r in "$@"; do
+			case $rc in
+			0) v=$("${sec}_value" "$r") ;;
+			2) v=$START_NA ;;
+			*) v= ;;
+			esac
+			record "$sec" "$r" "$cfg" "$rep" "${v:-fail}"
+		done
+		log "rep $rep $sec $cfg: $(for r in "$@"; do printf '%s %s  ' "$r" "$("${sec}_value" "$r")"; done)"
+	done
+}
+
+# server_stats SEC: the statistics runs (learn, enforce) of SEC.
+server_stats() {
+	local sec=$1 cfg
+	for cfg in learn enforce; do
+		run_config "$sec" "$cfg" 1
+		(($? == 2)) && for r in bpf-ns bpf-tracked bpf-hit; do record "$r" "$sec" "$cfg" 1 "$START_NA"; done
+	done
 }
 
 # ---- redis ---------------------------------------------------------------------------
-REDIS_CONFIGS=(none seccomp learn enforce)
+# (SEC_CONFIGS and SEC_ROWS are read by name: "${SEC^^}_CONFIGS[@]".)
+# shellcheck disable=SC2034
+REDIS_CONFIGS=(none floor seccomp learn enforce)
+# shellcheck disable=SC2034
+REDIS_ROWS=(SET GET INCR LPUSH)
 REDIS_SERVER=$(command -v redis-server || true)
 
-redis_args() {
-	echo --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-		--dir "$TMP" --logfile "$TMP/redis.log"
+redis_cmd() {
+	SCMD=("$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no
+		--daemonize no --dir "$TMP" --logfile "$TMP/redis.log")
 }
 
 redis_wait_up() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[[ $(timeout 2 redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && return 0
 		kill -0 "$SERVER_PID" 2>/dev/null || return 1
 		sleep 0.1
@@ -354,63 +568,36 @@ redis_stop() {
 	wait_gone "$SERVER_PID" 30 || stop_pid "$SERVER_PID" INT
 }
 
-# redis_bench N OUTFILE: one redis-benchmark run.
-redis_bench() {
-	timeout 300 redis-benchmark -q -p "$REDIS_PORT" -t "$REDIS_TESTS" -n "$1" \
-		-c "$REDIS_CLIENTS" 2>&1 | tr '\r' '\n' | grep 'requests per second' >"$2"
+redis_load() {
+	timeout 300 redis-benchmark -q -p "$REDIS_PORT" -t "$REDIS_TESTS" -n "$REDIS_LOAD_N" \
+		-c "$REDIS_CLIENTS" 2>&1 | tr '\r' '\n' | grep 'requests per second' >"$1"
+}
+
+redis_value() {
+	awk -v t="$1" -F'[: ]+' '$1 == t { print $2; exit }' "$TMP/redis-load.out"
 }
 
 redis_prep() {
-	[[ -n $REDIS_SERVER ]] || return 1
+	[[ -n $REDIS_SERVER ]] && command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || return 1
 	REDIS_PORT=$(pick_port) || return 1
-	# shellcheck disable=SC2046 # word splitting of redis_args is intended
-	start_server learn "" "" "$TMP/redis-prep.log" "$REDIS_SERVER" $(redis_args)
-	redis_wait_up || { log "redis did not start under learn"; cat "$TMP/redis-prep.log" >&2; return 1; }
-	redis_bench "$REDIS_PREP_N" "$TMP/redis-prep.out"
-	redis_stop
-	[[ -s $TMP/sl.json ]] || { log "no redis policy learned"; return 1; }
-	cp "$TMP/sl.json" "$TMP/redis.json"
-	cp "$TMP/sl.trace.zst" "$TMP/redis.trace.zst"
-	REDIS_SECCOMP=$(seccomp_inputs "$TMP/redis.json" "$TMP/redis")
-}
-
-redis_rep() {
-	local rep=$1 cfg t v out=$TMP/redis-bench.out
-	for cfg in $(rotate "$rep" "${REDIS_CONFIGS[@]}"); do
-		: >"$out"
-		# shellcheck disable=SC2046
-		if ! start_server "$cfg" "$TMP/redis.json" "$TMP/redis.bpf" \
-			"$TMP/redis-$cfg.log" "$REDIS_SERVER" $(redis_args); then
-			for t in SET GET INCR LPUSH; do
-				record redis "$t" "$cfg" "$rep" "n/a (enforce not built)"
-			done
-			continue
-		fi
-		if redis_wait_up; then
-			redis_bench "$REDIS_N" "$out"
-		else
-			log "redis did not start under $cfg"
-			tail -n 5 "$TMP/redis-$cfg.log" >&2
-		fi
-		redis_stop
-		for t in SET GET INCR LPUSH; do
-			v=$(awk -v t="$t" -F'[: ]+' '$1 == t { print $2; exit }' "$out")
-			record redis "$t" "$cfg" "$rep" "${v:-fail}"
-		done
-		log "rep $rep redis $cfg: $(awk -F'[: ]+' '{ printf "%s %s  ", $1, $2 }' "$out")"
-	done
+	REDIS_LOAD_N=$REDIS_PREP_N
+	server_learn redis || return 1
+	REDIS_LOAD_N=$REDIS_N
 }
 
 # ---- nginx ------------------------------------------------------------------------------
-NGINX_CONFIGS=(none seccomp learn enforce)
+# shellcheck disable=SC2034
+NGINX_CONFIGS=(none floor seccomp learn enforce)
+# shellcheck disable=SC2034
+NGINX_ROWS=("static 4 KiB")
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 nginx_conf() {
 	mkdir -p "$TMP/nginx/www"
 	head -c 4096 /dev/urandom | base64 -w 76 | head -c 4096 >"$TMP/nginx/www/index.html"
 	chmod -R a+rX "$TMP/nginx"
-	cat >"$TMP/nginx/nginx.conf" <<-EOF
-		worker_processes 1;
+	cat >"$TMP/nginx/nginx.conf" <<-CONF
+		worker_processes $NGINX_WORKERS;
 		daemon off;
 		pid $TMP/nginx/nginx.pid;
 		error_log $TMP/nginx/error.log;
@@ -418,24 +605,18 @@ nginx_conf() {
 		http {
 		    access_log off;
 		    sendfile on;
-		    keepalive_requests 100000;
+		    keepalive_timeout 65;
+		    keepalive_requests 1000000;
 		    server {
 		        listen 127.0.0.1:$NGINX_PORT;
 		        root $TMP/nginx/www;
 		    }
 		}
-	EOF
+	CONF
 }
 
-nginx_wait_up() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$NGINX_PORT" 2>/dev/null && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+nginx_cmd() { SCMD=("$NGINX" -c "$TMP/nginx/nginx.conf"); }
+nginx_wait_up() { tcp_wait_up "$NGINX_PORT"; }
 
 nginx_stop() {
 	local master
@@ -445,44 +626,111 @@ nginx_stop() {
 	rm -f "$TMP/nginx/nginx.pid"
 }
 
-# wrk_run SECONDS: requests per second, or nothing.
-wrk_run() {
-	timeout $(($1 + 30)) wrk -t1 -c32 -d"${1}s" "http://127.0.0.1:$NGINX_PORT/index.html" 2>&1 |
-		awk '/^Requests\/sec:/ { print $2 }'
+# wrk keeps its connections alive (HTTP/1.1); nginx allows 10^6 requests
+# per connection, so no connection is reopened during a run.
+nginx_load() {
+	timeout $((LOAD_SEC + 30)) wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${LOAD_SEC}s" \
+		"http://127.0.0.1:$NGINX_PORT/index.html" 2>&1 | awk '/^Requests\/sec:/ { print $2 }' >"$1"
 }
+
+nginx_value() { head -n1 "$TMP/nginx-load.out"; }
 
 nginx_prep() {
 	[[ -x $NGINX ]] && command -v wrk >/dev/null || return 1
 	NGINX_PORT=$(pick_port) || return 1
 	nginx_conf
-	start_server learn "" "" "$TMP/nginx-prep.log" "$NGINX" -c "$TMP/nginx/nginx.conf"
-	nginx_wait_up || { log "nginx did not start under learn"; cat "$TMP/nginx-prep.log" "$TMP/nginx/error.log" >&2; return 1; }
-	wrk_run 1 >/dev/null
-	nginx_stop
-	[[ -s $TMP/sl.json ]] || { log "no nginx policy learned"; return 1; }
-	cp "$TMP/sl.json" "$TMP/nginx.json"
-	NGINX_SECCOMP=$(seccomp_inputs "$TMP/nginx.json" "$TMP/nginx")
+	server_learn nginx
 }
 
-nginx_rep() {
-	local rep=$1 cfg v
-	for cfg in $(rotate "$rep" "${NGINX_CONFIGS[@]}"); do
-		if ! start_server "$cfg" "$TMP/nginx.json" "$TMP/nginx.bpf" \
-			"$TMP/nginx-$cfg.log" "$NGINX" -c "$TMP/nginx/nginx.conf"; then
-			record nginx "static 4 KiB" "$cfg" "$rep" "n/a (enforce not built)"
-			continue
-		fi
-		v=
-		if nginx_wait_up; then
-			v=$(wrk_run "$WRK_SEC")
-		else
-			log "nginx did not start under $cfg"
-			tail -n 5 "$TMP/nginx-$cfg.log" "$TMP/nginx/error.log" >&2
-		fi
-		nginx_stop
-		record nginx "static 4 KiB" "$cfg" "$rep" "${v:-fail}"
-		log "rep $rep nginx $cfg: ${v:-fail} req/s"
+# ---- memcached ---------------------------------------------------------------------------
+# shellcheck disable=SC2034
+MEMCACHED_CONFIGS=(none floor learn enforce)
+# shellcheck disable=SC2034
+MEMCACHED_ROWS=("get/set 9:1")
+MEMCACHED=$(command -v memcached || echo /usr/bin/memcached)
+
+# memcached refuses to run as root without -u; it drops to nobody itself.
+memcached_cmd() {
+	SCMD=("$MEMCACHED" -u nobody -l 127.0.0.1 -p "$MC_PORT" -U 0 -t "$MC_THREADS" -m 64 -c 1024)
+}
+memcached_wait_up() { tcp_wait_up "$MC_PORT"; }
+memcached_stop() { stop_target TERM; }
+
+# memcaslap: 90% get, 10% set (its default mix) of 1 KiB-ish values.
+memcached_load() {
+	timeout $((LOAD_SEC + 30)) memcaslap -s "127.0.0.1:$MC_PORT" -t "${LOAD_SEC}s" \
+		-T "$MC_CLIENT_THREADS" -c "$MC_CONNS" 2>&1 |
+		sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -n1 >"$1"
+}
+
+memcached_value() { head -n1 "$TMP/memcached-load.out"; }
+
+memcached_prep() {
+	[[ -x $MEMCACHED ]] && command -v memcaslap >/dev/null || return 1
+	MC_PORT=$(pick_port) || return 1
+	server_learn memcached
+}
+
+# ---- postgres ------------------------------------------------------------------------------
+# shellcheck disable=SC2034
+POSTGRES_CONFIGS=(none floor learn enforce)
+# shellcheck disable=SC2034
+POSTGRES_ROWS=("pgbench -S")
+PG_BIN=${PG_BIN:-$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)}
+
+# postgres refuses to run as root: setpriv drops to the postgres user and
+# execs it (no extra process).  Unix socket in the temporary directory,
+# no TCP listener; durability off (a read-only load writes nothing).
+postgres_cmd() {
+	SCMD=(setpriv --reuid=postgres --regid=postgres --init-groups --
+		"$PG_BIN/postgres" -D "$TMP/pg/data" -k "$TMP/pg" -p "$PG_PORT"
+		-c listen_addresses= -c fsync=off -c synchronous_commit=off
+		-c full_page_writes=off -c max_connections=40 -c shared_buffers=32MB)
+}
+
+postgres_wait_up() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		"$PG_BIN/pg_isready" -q -h "$TMP/pg" -p "$PG_PORT" -U postgres -t 2 && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		sleep 0.1
 	done
+	return 1
+}
+
+# SIGINT to the postmaster: fast shutdown (backends closed, checkpoint).
+postgres_stop() {
+	local pm
+	pm=$(head -n1 "$TMP/pg/data/postmaster.pid" 2>/dev/null)
+	[[ -n $pm ]] && kill -INT "$pm" 2>/dev/null
+	wait_gone "$SERVER_PID" 60 || stop_pid "$SERVER_PID" INT
+}
+
+postgres_load() {
+	timeout $((LOAD_SEC + 60)) "$PG_BIN/pgbench" -S -n -c "$PG_CLIENTS" -j "$PG_THREADS" \
+		-T "$LOAD_SEC" -h "$TMP/pg" -p "$PG_PORT" -U postgres postgres 2>&1 |
+		sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' >"$1"
+}
+
+postgres_value() { head -n1 "$TMP/postgres-load.out"; }
+
+# initdb and pgbench -i (scale 1: 100000 rows) with a plain server, once.
+postgres_prep() {
+	[[ -x $PG_BIN/postgres && -x $PG_BIN/initdb && -x $PG_BIN/pgbench ]] || return 1
+	id postgres >/dev/null 2>&1 && command -v setpriv >/dev/null || return 1
+	PG_PORT=$(pick_port) || return 1
+	mkdir -p "$TMP/pg/data" && chown postgres: "$TMP/pg" "$TMP/pg/data" || return 1
+	setpriv --reuid=postgres --regid=postgres --init-groups -- "$PG_BIN/initdb" -D "$TMP/pg/data" \
+		-A trust -U postgres --no-sync -E UTF8 --locale=C >"$TMP/pg/initdb.log" 2>&1 ||
+		{ log "initdb failed"; tail -n 5 "$TMP/pg/initdb.log" >&2; return 1; }
+	postgres_cmd
+	start_server none "" "" "$TMP/pg/init.log" "${SCMD[@]}"
+	postgres_wait_up || { log "postgres did not start"; tail -n 5 "$TMP/pg/init.log" >&2; postgres_stop; return 1; }
+	"$PG_BIN/pgbench" -i -q -s 1 -h "$TMP/pg" -p "$PG_PORT" -U postgres postgres >"$TMP/pg/pgbench-i.log" 2>&1
+	local rc=$?
+	postgres_stop
+	((rc == 0)) || { log "pgbench -i failed"; tail -n 5 "$TMP/pg/pgbench-i.log" >&2; return 1; }
+	server_learn postgres
 }
 
 # ---- learner -----------------------------------------------------------------------------
@@ -514,36 +762,67 @@ learner_rep() {
 # ---- run --------------------------------------------------------------------------------------
 T0=$SECONDS
 log "output: $OUT (reps $REPS$( ((QUICK)) && echo ', quick'))"
-REDIS_OK=0 NGINX_OK=0 LEARNER_OK=0 REDIS_SECCOMP='' NGINX_SECCOMP='' MERGE_SEED=
+SERVERS=(redis nginx memcached postgres)
+declare -A OK=() SECCOMP_DESC=() UNAVAILABLE=(
+	[redis]="redis-server + redis-benchmark"
+	[nginx]="nginx + wrk"
+	[memcached]="memcached + memcaslap (libmemcached-tools)"
+	[postgres]="postgresql + pgbench, user postgres"
+)
+LEARNER_OK=0 MERGE_SEED=
+# QUICK: the learn and enforce runs of the single repetition (learn: the
+# policy's own run) also give the BPF statistics, bpf_stats on throughout
+# (the numbers mean nothing there).  Full runs: throughput with bpf_stats
+# as found, then one statistics run of learn and of enforce per server with
+# bpf_stats on.
+((QUICK)) && stats_on
 if section_on micro; then
 	micro_prep
 fi
-if section_on redis || section_on learner; then
-	if redis_prep; then REDIS_OK=1; else log "redis section unavailable"; fi
-fi
-if section_on nginx; then
-	if nginx_prep; then NGINX_OK=1; else log "nginx section unavailable (nginx + wrk needed)"; fi
-fi
+for s in "${SERVERS[@]}"; do
+	section_on "$s" || { [[ $s == redis ]] && section_on learner; } || continue
+	t=$SECONDS
+	if "${s}_prep"; then
+		OK[$s]=1
+		SECCOMP_DESC[$s]=$(cat "$TMP/$s.seccomp")
+		log "$s: policy learned in $((SECONDS - t))s"
+	else
+		log "$s section unavailable (${UNAVAILABLE[$s]} needed)"
+	fi
+done
 if section_on learner; then
 	if learner_prep; then LEARNER_OK=1; else log "learner section unavailable"; fi
 fi
 
 for ((rep = 1; rep <= REPS; rep++)); do
 	section_on micro && micro_rep "$rep"
-	section_on redis && ((REDIS_OK)) && redis_rep "$rep"
-	section_on nginx && ((NGINX_OK)) && nginx_rep "$rep"
+	for s in "${SERVERS[@]}"; do
+		{ section_on "$s" && [[ -n ${OK[$s]:-} ]]; } || continue
+		rows="${s^^}_ROWS[@]"
+		server_rep "$s" "$rep" "${!rows}"
+	done
 	section_on learner && ((LEARNER_OK)) && learner_rep "$rep"
 done
-
-# Sections that could not run still get their rows.
-if section_on redis && ! ((REDIS_OK)); then
-	for t in SET GET INCR LPUSH; do
-		for c in "${REDIS_CONFIGS[@]}"; do record redis "$t" "$c" 1 "n/a (redis not available)"; done
+if ! ((QUICK)); then
+	stats_on
+	for s in "${SERVERS[@]}"; do
+		section_on "$s" && [[ -n ${OK[$s]:-} ]] && server_stats "$s"
 	done
 fi
-if section_on nginx && ! ((NGINX_OK)); then
-	for c in "${NGINX_CONFIGS[@]}"; do record nginx "static 4 KiB" "$c" 1 "n/a (nginx/wrk not available)"; done
-fi
+stats_off
+
+# Sections that could not run still get their rows.
+for s in "${SERVERS[@]}"; do
+	{ section_on "$s" && [[ -z ${OK[$s]:-} ]]; } || continue
+	rows="${s^^}_ROWS[@]"
+	cfgs="${s^^}_CONFIGS[@]"
+	for r in "${!rows}"; do
+		for c in "${!cfgs}"; do record "$s" "$r" "$c" 1 "n/a (${UNAVAILABLE[$s]} needed)"; done
+	done
+	for r in bpf-ns bpf-tracked bpf-hit; do
+		for c in learn enforce; do record "$r" "$s" "$c" 1 "n/a (${UNAVAILABLE[$s]} needed)"; done
+	done
+done
 if section_on learner && ! ((LEARNER_OK)); then
 	record learner "merge $MERGE_TRACES traces: wall s" merge 1 "n/a"
 	record learner "merge $MERGE_TRACES traces: max RSS MiB" merge 1 "n/a"
@@ -551,7 +830,12 @@ fi
 
 cp "$RAW" "$OUT/raw.tsv"
 ELAPSED=$((SECONDS - T0))
-export QUICK REPS ELAPSED REDIS_SECCOMP NGINX_SECCOMP MERGE_SEED MERGE_TRACES
-export N_GETPPID N_MIXED ROUNDS REDIS_N REDIS_CLIENTS REDIS_TESTS WRK_SEC
+REDIS_SECCOMP=${SECCOMP_DESC[redis]:-} NGINX_SECCOMP=${SECCOMP_DESC[nginx]:-}
+MEMCACHED_SECCOMP=${SECCOMP_DESC[memcached]:-} POSTGRES_SECCOMP=${SECCOMP_DESC[postgres]:-}
+export QUICK REPS ELAPSED MERGE_SEED MERGE_TRACES ONLY BPF_STATS_FOUND
+export REDIS_SECCOMP NGINX_SECCOMP MEMCACHED_SECCOMP POSTGRES_SECCOMP
+export N_GETPPID N_MIXED ROUNDS REDIS_N REDIS_CLIENTS REDIS_TESTS LOAD_SEC
+export NGINX_WORKERS WRK_THREADS WRK_CONNS MC_THREADS MC_CLIENT_THREADS MC_CONNS
+export PG_CLIENTS PG_THREADS
 "$SRC/bench/report.sh" "$OUT/raw.tsv" "$OUT" || exit 1
 log "done in ${ELAPSED}s: $OUT/results.md"

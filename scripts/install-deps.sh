@@ -11,6 +11,9 @@ PKGS=(
   nginx-light wrk time
   # tests/matrix (t100-matrix.t): real programs learned once, enforced under variations
   memcached postgresql python3 nodejs curl sqlite3 git gzip tar bsdutils
+  # make bench: memcaslap (memcached's load), pgbench and initdb (postgresql-15),
+  # pgrep (procps)
+  libmemcached-tools postgresql-15 procps
 )
 
 missing=()
@@ -29,6 +32,8 @@ echo "sysfence: installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# redis-server's package starts a system instance on 6379; tests use their own
-# ports and instances, so the packaged one is left as Debian configures it.
+# redis-server's package starts a system instance on 6379 (memcached's on 11211,
+# postgresql-15's cluster "main" on 5432); tests and the bench use their own
+# ports, data and instances, so the packaged ones are left as Debian configures
+# them.
 echo "sysfence: dependencies installed"

@@ -5,7 +5,11 @@
 # in quick mode (tiny sizes, one repetition, seconds) into a temporary
 # directory and check that results.md has every table row.  No thresholds:
 # benchmarks are not timed tests.  A configuration that cannot run here
-# (no nginx, enforce not built) still has its row, reading "n/a (...)".
+# (no nginx, enforce not built) still has its row, reading "n/a (...)";
+# but a server section whose tools are installed must have measured every
+# configuration (a number in each cell, never "fail" or "n/a") and its
+# learn/enforce BPF statistics: a broken section fails here.  Under CI=true
+# (scripts/install-deps.sh installs every tool) a missing tool fails too.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +22,7 @@ sf_tmpdir
 OUT=$SF_TMP/out
 RUN=$SF_SRC/bench/run.sh
 
-plan 8
+plan 15
 
 if timeout --kill-after=10 300 "$RUN" --quick --build "$SF_BUILD" --out "$OUT" \
 	>"$SF_TMP/run.out" 2>"$SF_TMP/run.err"; then
@@ -55,11 +59,64 @@ has_rows micro "none" \
 	"sysfence learn (tracked)" "sysfence enforce (tracked)"
 has_rows redis SET GET INCR LPUSH "all (harmonic mean)"
 has_rows nginx "static 4 KiB"
+has_rows memcached "get/set 9:1"
+has_rows postgres "pgbench -S"
+has_rows "seccomp floor" redis nginx memcached postgres
 has_rows learner "merge 10 traces: wall s" "merge 10 traces: max RSS MiB"
 has_rows targets "learn: ns added per tracked getppid" \
 	"enforce: ns added per tracked getppid" \
 	"untracked / empty raw_tp (added ns, getppid)" \
-	"redis enforce / none" "redis learn / none" "learner merges 10 traces"
+	"redis enforce / none" "redis learn / none" "nginx enforce / none" \
+	"nginx learn / none" "memcached enforce / none" "postgres learn / none" \
+	"nginx: seccomp floor's cost" "learner merges 10 traces"
+
+# measured SECTION TOOLS ROW: when TOOLS are all installed, ROW of SECTION's
+# throughput table has a number in every configuration's cell, and its
+# seccomp floor row and its BPF statistics rows (learn, enforce) a number
+# in every cell.
+measured() {
+	local sec=$1 tools=$2 row=$3 t line cells bad=() c
+	for t in $tools; do
+		if ! command -v "$t" >/dev/null 2>&1 && [[ ! -x $t ]]; then
+			if [[ ${CI:-} == true ]]; then
+				not_ok "$sec measured (CI=true: $t not installed; scripts/install-deps.sh installs it)"
+			else
+				ok "$sec measured # SKIP $t not installed"
+			fi
+			return
+		fi
+	done
+	line=$(grep -F "| $row | " "$MD" | head -n1)
+	# every cell after the row's label: "12345" or "12345 (98.7%)"
+	IFS='|' read -ra cells <<<"${line#| "$row" |}"
+	((${#cells[@]} >= 4)) || bad+=("throughput row '$line'")
+	for c in "${cells[@]}"; do
+		c=${c# }
+		c=${c% }
+		[[ -z $c ]] && continue
+		[[ $c =~ ^[0-9]+(\ \([0-9.]+%\))?$ ]] || bad+=("throughput cell '$c'")
+	done
+	grep -qE "^\| $sec \| [0-9.]+% \| [-+][0-9.]+% \|$" "$MD" ||
+		bad+=("seccomp floor row '$(grep -E "^\| $sec \| [^a-z]" "$MD" | head -n1)'")
+	for c in learn enforce; do
+		line=$(grep -E "^\| $sec \| $c \| " "$MD" | head -n1)
+		[[ $line =~ ^\|\ $sec\ \|\ $c\ \|\ [0-9]+\ \|\ [0-9.]+%\ \|\ [0-9.]+%\ \|$ ]] ||
+			bad+=("BPF statistics row '$line'")
+	done
+	if ((${#bad[@]} == 0)); then
+		ok "$sec measured in every configuration, with its BPF statistics"
+	else
+		not_ok "$sec measured in every configuration, with its BPF statistics"
+		diag "${bad[@]}"
+		diag_file "$SF_TMP/run.err" 30
+	fi
+}
+
+PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+measured redis "redis-server redis-benchmark redis-cli" "all (harmonic mean)"
+measured nginx "nginx wrk" "static 4 KiB"
+measured memcached "memcached memcaslap" "get/set 9:1"
+measured postgres "$PG_BIN/postgres $PG_BIN/initdb $PG_BIN/pgbench $PG_BIN/pg_isready setpriv" "pgbench -S"
 
 # The micro table has a number for "none" in both loops: the harness itself
 # works (everything else may legitimately be n/a on a given machine).
