@@ -1,6 +1,7 @@
 # bench/: `make bench` - every configuration side by side (bench/run.sh).
-#   make bench            full run (~10 min): writes bench/results.md + .png
+#   make bench            full run (~15 min): writes bench/results.md + .png
 #   make bench QUICK=1    seconds, tiny sizes: writes $(O)/bench/quick/
+#   make bench BENCH_ARGS="--only nginx --reps 3"   any bench/run.sh options
 #
 # Tools built here (appended to PROGS so `make` keeps them compiling):
 #   sf-bench-loop          getppid / mixed syscall loop, ns per syscall
@@ -56,6 +57,6 @@ PROGS += $(BENCH_BINS)
 .PHONY: bench
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)bench/run.sh --build $(O) $(if $(filter 1,$(QUICK)),--quick --out $(BENCH_DIR)/quick)
+	$(Q)bench/run.sh --build $(O) $(if $(filter 1,$(QUICK)),--quick --out $(BENCH_DIR)/quick) $(BENCH_ARGS)
 
 -include $(BENCH_BINS:=.d) $(BENCH_DIR)/empty.bpf.d

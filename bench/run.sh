@@ -4,6 +4,7 @@
 # bench/run.sh - `make bench`: sysfence side by side with its floors.
 #
 #   bench/run.sh [--quick] [--build DIR] [--out DIR] [--reps N] [--only LIST]
+#                [--seconds N]
 #
 #   --quick      tiny sizes, one repetition: a smoke run of seconds
 #   --build DIR  build directory (default build)
@@ -11,6 +12,8 @@
 #   --reps N     repetitions (default 5; --quick: 1)
 #   --only LIST  comma-separated sections:
 #                micro,redis,nginx,memcached,postgres,learner
+#   --seconds N  load duration of the nginx, memcached and postgres runs
+#                (default 5; --quick: 1)
 #
 # Every repetition runs every configuration once, round-robin, the order
 # rotated by one per repetition; the tables show medians over repetitions,
@@ -51,10 +54,11 @@ QUICK=0
 BUILD=build
 OUT=
 REPS=
+SECS=
 ONLY=micro,redis,nginx,memcached,postgres,learner
 
 usage() {
-	sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do
@@ -64,6 +68,7 @@ while (($#)); do
 	--out) OUT=$2; shift ;;
 	--reps) REPS=$2; shift ;;
 	--only) ONLY=$2; shift ;;
+	--seconds) SECS=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -96,6 +101,14 @@ else
 	REDIS_N=200000 REDIS_PREP_N=20000
 	LOAD_SEC=5
 	MERGE_TRACES=100
+fi
+for s in ${ONLY//,/ }; do
+	[[ $s =~ ^(micro|redis|nginx|memcached|postgres|learner)$ ]] ||
+		{ echo "bench: error: --only: unknown section '$s'" >&2; exit 2; }
+done
+if [[ -n $SECS ]]; then
+	[[ $SECS =~ ^[1-9][0-9]{0,2}$ ]] || { echo "bench: error: --seconds: 1-999" >&2; exit 2; }
+	LOAD_SEC=$SECS
 fi
 REDIS_LOAD_N=$REDIS_N
 NGINX_WORKERS=2 WRK_THREADS=2 WRK_CONNS=16
@@ -582,7 +595,11 @@ redis_prep() {
 	REDIS_PORT=$(pick_port) || return 1
 	REDIS_LOAD_N=$REDIS_PREP_N
 	server_learn redis || return 1
-	REDIS_LOAD_N=$REDIS_N
+	if [[ -n $SECS ]]; then
+	[[ $SECS =~ ^[1-9][0-9]{0,2}$ ]] || { echo "bench: error: --seconds: 1-999" >&2; exit 2; }
+	LOAD_SEC=$SECS
+fi
+REDIS_LOAD_N=$REDIS_N
 }
 
 # ---- nginx ------------------------------------------------------------------------------
