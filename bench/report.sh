@@ -232,6 +232,12 @@ enforce (the policy learned here first, under a shorter run of the same load)."
 		echo "the throughput runs (learn and enforce included)."
 		echo
 	fi
+	viol=$(awk -F'\t' '$1 == "violations" { n[$2] += $5 } END { for (s in n) printf "%s%s: %d", (k++ ? ", " : ""), s, n[s] }' "$RAW")
+	if [[ -n $viol ]]; then
+		echo "**Violations under enforce** ($viol): the policy learned first missed a path and"
+		echo "the process that took it was killed; those enforce figures are suspect."
+		echo
+	fi
 	echo "### The seccomp floor alone"
 	echo
 	echo "| server | floor / none | change |"
