@@ -149,7 +149,9 @@ static const struct cap_row rows[] = {
 	  "*",
 	  MEM_RW " futex(FUTEX_WAIT)",
 	  "malloc's own work (arenas, trimming, large blocks) depends on "
-	  "the input, not on the caller; no PROT_EXEC" },
+	  "the input, not on the caller; no PROT_EXEC. Bucket rows also add "
+	  "their bucket to a policy learned with runtime buckets that never "
+	  "saw it" },
 	{ "libc-stdio", GEN_LEVEL_STANDARD, "[libc-stdio]",
 	  "*",
 	  "fstat newfstatat statx ioctl(TCGETS)",
@@ -751,6 +753,12 @@ static int row_fires(const struct cap_row *r, const struct policy_lib *l,
 		return 0;
 	if (parse_spec(r->trigger, items, SPEC_MAX, &n, NULL, 0))
 		return -EINVAL;
+	/* a runtime bucket's baseline holds whatever the bucket was seen
+	 * doing, even nothing (capability__generalize adds the bucket) */
+	if (r->unit && n == 1 && items[0].nr < 0) {
+		src->from_any = 1;
+		return 1;
+	}
 	for (size_t k = 0; k < n; k++) {
 		if (items[k].nr < 0) {
 			for (size_t j = 0; j < l->nsyscalls && !fired; j++) {
@@ -785,6 +793,21 @@ int capability__generalize(struct policy *p, enum gen_level level)
 		level = GEN_LEVEL_STANDARD;
 	if (level == GEN_LEVEL_NONE)
 		return 0;
+	/* Runtime buckets the sample never reached: a policy learned with
+	 * libc's runtime buckets has them under enforcement as soon as libc
+	 * does that work (another LANG loads locale files in [libc-locale]),
+	 * so their fixed baselines are added, bucket included. */
+	if (p->runtime_buckets)
+		for (size_t i = 0; i < NROWS; i++) {
+			int rc;
+
+			if (!rows[i].unit || rows[i].level > level ||
+			    strcmp(rows[i].trigger, "*"))
+				continue;
+			rc = policy__add_lib(p, rows[i].unit, NULL, LIB_KIND_BUCKET);
+			if (rc < 0)
+				return rc;
+		}
 	for (size_t li = 0; li < p->nlibs; li++) {
 		for (size_t i = 0; i < NROWS; i++) {
 			struct policy_syscall src = { 0 };
@@ -826,7 +849,7 @@ int capability__generalize(struct policy *p, enum gen_level level)
 			}
 		}
 	}
-	return 0;
+	return policy__canonicalize(p); /* added buckets take their place */
 }
 
 /* ---- the docs table ------------------------------------------------------ */

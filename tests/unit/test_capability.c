@@ -263,6 +263,47 @@ static void test_row_conditions(void **state)
 	policy__free(p);
 }
 
+/* A policy learned with runtime buckets gets the runtime buckets' fixed
+ * baselines even for buckets the sample never reached (another LANG puts
+ * locale loading in [libc-locale]); an older policy does not. */
+static void test_runtime_bucket_baselines(void **state)
+{
+	static const char *const b[] = {
+		"[libc-alloc]", "[libc-stdio]", "[libc-locale]", "[libc-runtime]",
+	};
+	struct policy *p = new_policy(), *q = new_policy();
+	char *a, *c;
+
+	(void)state;
+	observe(p, LIB, LIB_KIND_LIBRARY, "read", 0, 0);
+	observe(q, LIB, LIB_KIND_LIBRARY, "read", 0, 0);
+	p->runtime_buckets = true;
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_NONE), 0);
+	assert_null(lib_of(p, "[libc-locale]"));
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	assert_int_equal(capability__generalize(q, GEN_LEVEL_STANDARD), 0);
+	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
+		const struct policy_lib *l = lib_of(p, b[i]);
+
+		if (!l || !l->nsyscalls)
+			fail_msg("%s: no baseline", b[i]);
+		for (size_t k = 0; k < l->nsyscalls; k++)
+			assert_true(l->syscalls[k].inferred && !l->syscalls[k].observed);
+		assert_null(lib_of(q, b[i]));
+	}
+	assert_non_null(sc_of(p, "[libc-locale]", "openat"));
+	assert_int_equal(sc_of(p, "[libc-locale]", "openat")->arg[0].allowed, 0);
+	/* canonical and idempotent */
+	a = json_of(p);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	c = json_of(p);
+	assert_string_equal(a, c);
+	free(a);
+	free(c);
+	policy__free(p);
+	policy__free(q);
+}
+
 /* A unit that makes everything a trigger can be: at standard, no call of
  * the never-list (except the ones it observed, unchanged) appears, and
  * no inferred mmap/mprotect allows PROT_EXEC. */
@@ -591,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_row_conditions),
+		cmocka_unit_test(test_runtime_bucket_baselines),
 		cmocka_unit_test(test_never_list),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_merge_order),
