@@ -154,15 +154,17 @@ static const struct cap_row rows[] = {
 	  "saw it" },
 	{ "libc-stdio", GEN_LEVEL_STANDARD, "[libc-stdio]",
 	  "*",
-	  "fstat newfstatat statx ioctl(TCGETS)",
+	  "fstat newfstatat statx ioctl(TCGETS) futex(FUTEX_WAIT)",
 	  "stdio's buffer set-up depends on what the descriptor is "
-	  "(terminal, pipe, file, /dev/null), not on the caller" },
+	  "(terminal, pipe, file, /dev/null), not on the caller; its stream "
+	  "locks wait on a futex when contended" },
 	{ "libc-locale", GEN_LEVEL_STANDARD, "[libc-locale]",
 	  "*",
 	  "openat(O_RDONLY) fstat newfstatat mmap(PROT_READ) munmap close "
-	  "read lseek",
+	  "read lseek futex(FUTEX_WAIT)",
 	  "locale and time-zone loading depend on LANG/TZ: read-only opens, "
-	  "read-only mappings" },
+	  "read-only mappings; libc's locale lock waits on a futex when "
+	  "contended (git under another LANG)" },
 	{ "libc-runtime", GEN_LEVEL_STANDARD, "[libc-runtime]",
 	  "*",
 	  "futex(FUTEX_WAIT) munmap madvise(MADV_DONTNEED) exit "
