@@ -18,6 +18,7 @@
 
 #include "capability.h"
 #include "generalize.h"
+#include "intersect.h"
 #include "policy.h"
 #include "policy_read.h"
 #include "policy_write.h"
@@ -469,6 +470,32 @@ static void test_observed_beats_inferred(void **state)
 	policy__free(b);
 }
 
+/* merge --intersect: what both observed stays observed, what either only
+ * inferred stays inferred. */
+static void test_intersect(void **state)
+{
+	struct policy *a = sample(0), *b = sample(1), *m = NULL;
+	const struct policy_syscall *sc;
+
+	(void)state;
+	assert_int_equal(capability__generalize(a, GEN_LEVEL_STANDARD), 0);
+	assert_int_equal(capability__generalize(b, GEN_LEVEL_STANDARD), 0);
+	assert_int_equal(policy__intersect(a, b, &m), 0);
+	sc = sc_of(m, LIB, "write");          /* observed in both */
+	assert_true(sc && !sc->inferred);
+	sc = sc_of(m, LIB, "writev");         /* inferred in a, observed in b */
+	assert_true(sc && sc->inferred && !sc->observed);
+	assert_true(from_has(sc, "write"));
+	sc = sc_of(m, LIB, "pwrite64");       /* inferred in both */
+	assert_true(sc && sc->inferred);
+	sc = sc_of(m, LIB, "ioctl");          /* FIONBIO observed, TCGETS inferred */
+	assert_true(sc && sc->inferred && sc->observed);
+	assert_int_equal(sc->arg[0].nvalues, 2);
+	policy__free(a);
+	policy__free(b);
+	policy__free(m);
+}
+
 /* --generalize none on a generalised policy keeps its inferred rules. */
 static void test_none_keeps(void **state)
 {
@@ -637,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_merge_order),
 		cmocka_unit_test(test_observed_beats_inferred),
+		cmocka_unit_test(test_intersect),
 		cmocka_unit_test(test_none_keeps),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_reader_validates),
