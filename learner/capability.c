@@ -103,6 +103,12 @@ static const struct cap_row rows[] = {
 	  "stdio probes the descriptors a unit reads or writes: fstat for "
 	  "the buffer size, ioctl(TCGETS) to ask whether it is a terminal "
 	  "(make demo was killed when stdout became /dev/null)" },
+	{ "terminal", GEN_LEVEL_STANDARD, NULL,
+	  "ioctl(TCGETS)",
+	  "ioctl(TIOCGWINSZ,TIOCGPTN)",
+	  "a unit that asks whether a descriptor is a terminal reads its "
+	  "window size and pty number when it is one (stdout on a terminal "
+	  "instead of the pipe it was learned with); both only read" },
 	{ "socket-names", GEN_LEVEL_STANDARD, NULL,
 	  SOCKET_USE,
 	  "getsockname getpeername",
@@ -199,6 +205,12 @@ static const struct cap_row rows[] = {
 	  "shutdown getsockopt",
 	  "broad: shutting down and reading options of sockets the unit "
 	  "uses" },
+	{ "terminal-modes", GEN_LEVEL_BROAD, NULL,
+	  "ioctl(TCGETS)",
+	  "ioctl(TCSETS,TCSETSW,TCSETSF)",
+	  "broad: a unit that reads terminal attributes may set them on "
+	  "the terminals it holds (node restores the tty mode at exit); "
+	  "never TIOCSTI (input injection)" },
 	{ "accept", GEN_LEVEL_BROAD, NULL,
 	  "accept accept4",
 	  "accept accept4",
@@ -248,6 +260,8 @@ static const struct cap_never never[] = {
 	  "personality)" },
 	{ "chmod fchmod fchmodat chown fchown lchown fchownat", GEN_LEVEL_NEVER,
 	  "permissions and ownership (setuid bits)" },
+	{ "ioctl(TIOCSTI,TIOCSCTTY)", GEN_LEVEL_NEVER,
+	  "terminal input injection, taking a controlling terminal" },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "argnames.h"
 #include "capability.h"
 #include "generalize.h"
 #include "intersect.h"
@@ -164,13 +165,16 @@ static void test_each_row(void **state)
 		struct policy *p = new_policy();
 
 		assert_true(nt > 0 && ni > 0);
-		/* a condition on the first trigger: use its value */
-		if (strchr(r->trigger, '(') &&
-		    strchr(r->trigger, '(') < r->trigger + strlen(trig[0]) + 1) {
-			if (!strcmp(trig[0], "clone"))
-				a0 = 0x10000; /* CLONE_THREAD */
-			else
-				a0 = 0101; /* O_WRONLY|O_CREAT */
+		/* a condition on the first trigger: use its first value */
+		if (r->trigger[strlen(trig[0])] == '(') {
+			char v[64];
+			const struct sf_argslot *sl = gen__slot((uint32_t)nr_of(first), 0);
+
+			snprintf(v, sizeof(v), "%.*s",
+				 (int)strcspn(r->trigger + strlen(trig[0]) + 1, ",)"),
+				 r->trigger + strlen(trig[0]) + 1);
+			assert_non_null(sl);
+			assert_int_equal(argname__parse(sl->sym, v, &a0), 0);
 		}
 		observe(p, unit, kind, first, a0, 0);
 		assert_int_equal(capability__generalize(p, r->level), 0);
@@ -180,8 +184,19 @@ static void test_each_row(void **state)
 			if (!sc)
 				fail_msg("row %s: %s not inferred from %s", r->name,
 					 imp[k], first);
-			if (!strcmp(imp[k], first))
-				continue; /* observed stays observed */
+			if (!strcmp(imp[k], first)) {
+				/* other values of the trigger's own call: an
+				 * inferred part next to the observed one */
+				char tok[40];
+
+				snprintf(tok, sizeof(tok), "%s(", first);
+				if (!sc->inferred && strstr(r->implies, tok) &&
+				    (strstr(r->implies, tok) == r->implies ||
+				     strstr(r->implies, tok)[-1] == ' '))
+					fail_msg("row %s: %s gained no inferred part",
+						 r->name, imp[k]);
+				continue;
+			}
 			if (!sc->inferred)
 				fail_msg("row %s: %s not marked inferred", r->name,
 					 imp[k]);
