@@ -260,16 +260,18 @@ enforce (the policy learned here first, under a shorter run of the same load)."
 	echo "(\`run_time_ns / run_cnt\` deltas; every syscall on the machine runs it, tracked or"
 	echo "not), the tracked calls as a share of its invocations (sysfence's own count of"
 	echo "tracked calls; other processes on the machine lower it), and the share of the"
-	echo "tracked calls answered by the unwind cache (\`-v\`)."
+	echo "tracked calls answered by the unwind cache (\`-v\`). BPF µs per operation: the same"
+	echo "run time over the operations the load completed (request, get/set, transaction;"
+	echo "throughput × duration), the load generator's own syscalls included."
 	echo
-	echo "| server | configuration | BPF ns per invocation | tracked share of invocations | unwind-cache hits |"
-	echo "|---|---|---:|---:|---:|"
+	echo "| server | configuration | BPF ns per invocation | BPF µs per operation | tracked share of invocations | unwind-cache hits |"
+	echo "|---|---|---:|---:|---:|---:|"
 	for s in "${SERVERS[@]}"; do
 		srv_on "$s" || continue
 		for c in learn enforce; do
 			t=$(cell bpf-tracked "$s" "$c" '%.1f'); num "$t" && t="$t%"
 			h=$(cell bpf-hit "$s" "$c" '%.1f'); num "$h" && h="$h%"
-			echo "| $s | $c | $(cell bpf-ns "$s" "$c" '%.0f') | $t | $h |"
+			echo "| $s | $c | $(cell bpf-ns "$s" "$c" '%.0f') | $(cell bpf-us-op "$s" "$c" '%.2f') | $t | $h |"
 		done
 	done
 	echo

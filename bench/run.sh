@@ -443,22 +443,27 @@ stats_off() {
 	STATS=0
 }
 
-# stats_record SEC CFG REP SAMPLE0 SAMPLE1 LOG: rows of the "bpf" table,
+# stats_record SEC CFG REP SAMPLE0 SAMPLE1 LOG OPS: rows of the "bpf" table,
 #   bpf-ns      BPF ns per invocation of sf_sys_enter while the load ran
 #               (every process's syscalls run it, tracked or not)
+#   bpf-us-op   BPF us per operation of the load (request, get/set,
+#               transaction): the same run time over OPS, the operations
+#               the load completed (the client's own syscalls included)
 #   bpf-tracked tracked calls (sysfence's count over the whole run) per
 #               invocation up to the end of the load, %
 #   bpf-hit     share of the tracked calls answered by the unwind cache, %
 stats_record() {
-	local sec=$1 cfg=$2 rep=$3 t0 c0 t1 c1 ns=fail tracked='' hit='' share=fail miss
+	local sec=$1 cfg=$2 rep=$3 ops=$7 t0 c0 t1 c1 ns=fail us=fail tracked='' hit='' share=fail miss
 	read -r t0 c0 <<<"$4"
 	read -r t1 c1 <<<"$5"
-	if [[ -z ${c1:-} ]]; then
+	if [[ -z ${c1:-} || -z ${c0:-} ]]; then
 		ns="fail"
 	elif ((c1 > c0)); then
 		ns=$(calc '%.0f' "($t1 - $t0) / ($c1 - $c0)")
+		[[ $ops =~ ^[0-9]+(\.[0-9]+)?$ ]] && [[ $ops != 0 ]] &&
+			us=$(calc '%.2f' "($t1 - $t0) / 1000 / $ops")
 	else
-		ns="n/a (bpf_stats off)"
+		ns="n/a (bpf_stats off)" us=$ns
 	fi
 	if [[ $cfg == enforce ]]; then
 		read -r tracked hit < <(sed -n 's/^sysfence: \([0-9]*\) tracked calls, \([0-9.]*\)% answered by the unwind cache.*/\1 \2/p' "$6" | tail -n1)
@@ -472,9 +477,10 @@ stats_record() {
 	fi
 	[[ -n $tracked && -n ${c1:-} ]] && ((c1 > 0)) && share=$(calc '%.1f' "100 * $tracked / $c1")
 	record bpf-ns "$sec" "$cfg" "$rep" "$ns"
+	record bpf-us-op "$sec" "$cfg" "$rep" "$us"
 	record bpf-tracked "$sec" "$cfg" "$rep" "$share"
 	record bpf-hit "$sec" "$cfg" "$rep" "${hit:-n/a (not printed by this sysfence)}"
-	log "rep $rep $sec $cfg: BPF ns/invocation $ns, tracked share ${share}%, cache hits ${hit:-?}%"
+	log "rep $rep $sec $cfg: BPF ns/invocation $ns, BPF us/operation $us, tracked share ${share}%, cache hits ${hit:-?}%"
 }
 
 # run_config SEC CFG REP: one server run under CFG with the section's
@@ -508,7 +514,7 @@ run_config() {
 		fi
 	fi
 	if [[ $cfg == learn || $cfg == enforce ]] && ((STATS)); then
-		stats_record "$sec" "$cfg" "$rep" "$s0" "$s1" "$logf"
+		stats_record "$sec" "$cfg" "$rep" "$s0" "$s1" "$logf" "$("${sec}_ops")"
 	fi
 	return 0
 }
@@ -559,7 +565,7 @@ server_stats() {
 	local sec=$1 cfg
 	for cfg in learn enforce; do
 		run_config "$sec" "$cfg" 1
-		(($? == 2)) && for r in bpf-ns bpf-tracked bpf-hit; do record "$r" "$sec" "$cfg" 1 "$START_NA"; done
+		(($? == 2)) && for r in bpf-ns bpf-us-op bpf-tracked bpf-hit; do record "$r" "$sec" "$cfg" 1 "$START_NA"; done
 	done
 }
 
@@ -599,6 +605,9 @@ redis_load() {
 redis_value() {
 	awk -v t="$1" -F'[: ]+' '$1 == t { print $2; exit }' "$TMP/redis-load.out"
 }
+
+# every test of the run sends REDIS_LOAD_N requests
+redis_ops() { echo $((REDIS_LOAD_N * $(wc -l <"$TMP/redis-load.out"))); }
 
 redis_prep() {
 	[[ -n $REDIS_SERVER ]] && command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || return 1
@@ -661,6 +670,7 @@ nginx_load() {
 }
 
 nginx_value() { head -n1 "$TMP/nginx-load.out"; }
+nginx_ops() { calc '%.0f' "0$(nginx_value) * $LOAD_SEC"; }
 
 nginx_prep() {
 	[[ -x $NGINX ]] && command -v wrk >/dev/null || return 1
@@ -691,6 +701,7 @@ memcached_load() {
 }
 
 memcached_value() { head -n1 "$TMP/memcached-load.out"; }
+memcached_ops() { calc '%.0f' "0$(memcached_value) * $LOAD_SEC"; }
 
 memcached_prep() {
 	[[ -x $MEMCACHED ]] && command -v memcaslap >/dev/null || return 1
@@ -740,6 +751,7 @@ postgres_load() {
 }
 
 postgres_value() { head -n1 "$TMP/postgres-load.out"; }
+postgres_ops() { calc '%.0f' "0$(postgres_value) * $LOAD_SEC"; }
 
 # initdb and pgbench -i (scale 1: 100000 rows) with a plain server, once.
 postgres_prep() {
@@ -846,7 +858,7 @@ for s in "${SERVERS[@]}"; do
 	for r in "${!rows}"; do
 		for c in "${!cfgs}"; do record "$s" "$r" "$c" 1 "n/a (${UNAVAILABLE[$s]} needed)"; done
 	done
-	for r in bpf-ns bpf-tracked bpf-hit; do
+	for r in bpf-ns bpf-us-op bpf-tracked bpf-hit; do
 		for c in learn enforce; do record "$r" "$s" "$c" 1 "n/a (${UNAVAILABLE[$s]} needed)"; done
 	done
 done

@@ -100,7 +100,7 @@ measured() {
 		bad+=("seccomp floor row '$(grep -E "^\| $sec \| [^a-z]" "$MD" | head -n1)'")
 	for c in learn enforce; do
 		line=$(grep -E "^\| $sec \| $c \| " "$MD" | head -n1)
-		[[ $line =~ ^\|\ $sec\ \|\ $c\ \|\ [0-9]+\ \|\ [0-9.]+%\ \|\ [0-9.]+%\ \|$ ]] ||
+		[[ $line =~ ^\|\ $sec\ \|\ $c\ \|\ [0-9]+\ \|\ [0-9.]+\ \|\ [0-9.]+%\ \|\ [0-9.]+%\ \|$ ]] ||
 			bad+=("BPF statistics row '$line'")
 	done
 	if ((${#bad[@]} == 0)); then
