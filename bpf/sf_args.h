@@ -145,4 +145,47 @@ struct sf_rule {
 	struct sf_argrule arg[SF_ARG_SLOTS];
 };
 
+/* ---- the decision (one implementation: BPF judge() and the gate's
+ * supervisor in user space, tracer/gate.c, both call these) ------------ */
+enum sf_judge_result {
+	SF_JUDGE_OK = 0,
+	SF_JUDGE_UNKNOWN_LIB = 1, /* = SF_VIOL_UNKNOWN_LIB */
+	SF_JUDGE_SYSCALL = 2,     /* = SF_VIOL_SYSCALL */
+	SF_JUDGE_ARG = 3,         /* = SF_VIOL_ARG */
+};
+
+static inline __attribute__((always_inline)) int
+sf_arg_allowed(const struct sf_argrule *r, __u64 v)
+{
+	if (r->kind == SF_ARGK_NONE || r->any)
+		return 1;
+	if (r->kind == SF_ARGK_FLAGS)
+		return !(v & ~r->allowed) &&
+		       !(r->deny_all_of && (v & r->deny_all_of) == r->deny_all_of);
+	for (int i = 0; i < SF_RULE_MAX_VALUES; i++) {
+		if (i >= r->nvals)
+			break;
+		if (r->values[i] == v)
+			return 1;
+	}
+	return 0;
+}
+
+/* Given the lookups of the caller's library (policy_libs entry, NULL = not
+ * in the policy) and of its rule for this syscall (NULL = none), and the
+ * normalised arguments: 0 = allowed, else enum sf_violation. */
+static inline __attribute__((always_inline)) __u32
+sf_decide(const void *in_policy, const struct sf_rule *rule, const __u64 arg[2])
+{
+	if (!in_policy)
+		return SF_JUDGE_UNKNOWN_LIB;
+	if (!rule)
+		return SF_JUDGE_SYSCALL;
+	if (rule->flags & SF_RULE_ANY_ARGS)
+		return SF_JUDGE_OK;
+	if (!sf_arg_allowed(&rule->arg[0], arg[0]) || !sf_arg_allowed(&rule->arg[1], arg[1]))
+		return SF_JUDGE_ARG;
+	return SF_JUDGE_OK;
+}
+
 #endif /* SF_ARGS_H */

@@ -672,22 +672,6 @@ static __always_inline void count_tuple(struct unwind *u, __u32 nr, const __u64 
 }
 
 /* ---- enforcement ------------------------------------------------------------------- */
-static __always_inline int arg_allowed(const struct sf_argrule *r, __u64 v)
-{
-	if (r->kind == SF_ARGK_NONE || r->any)
-		return 1;
-	if (r->kind == SF_ARGK_FLAGS)
-		return !(v & ~r->allowed) &&
-		       !(r->deny_all_of && (v & r->deny_all_of) == r->deny_all_of);
-	for (int i = 0; i < SF_RULE_MAX_VALUES; i++) {
-		if (i >= r->nvals)
-			break;
-		if (r->values[i] == v)
-			return 1;
-	}
-	return 0;
-}
-
 /* 0 = allowed, else enum sf_violation. */
 static __always_inline __u32 judge(struct unwind *u, __u32 nr, const __u64 arg[SF_NARGS],
 				   __u32 policy, __u32 cfg_flags, __u32 *lib_action)
@@ -708,13 +692,7 @@ static __always_inline __u32 judge(struct unwind *u, __u32 nr, const __u64 arg[S
 		return SF_VIOL_UNKNOWN_LIB;
 	*lib_action = *la;
 	rule = bpf_map_lookup_elem(&rules, &rk);
-	if (!rule)
-		return SF_VIOL_SYSCALL;
-	if (rule->flags & SF_RULE_ANY_ARGS)
-		return 0;
-	if (!arg_allowed(&rule->arg[0], arg[0]) || !arg_allowed(&rule->arg[1], arg[1]))
-		return SF_VIOL_ARG;
-	return 0;
+	return sf_decide(la, rule, arg); /* shared with the gate (sf_args.h) */
 }
 
 static __always_inline void violation(struct unwind *u, struct sf_proc *proc,
@@ -994,6 +972,35 @@ SEC("syscall")
 int sf_mark_tracked(struct sf_bit_args *args)
 {
 	mark_tracked(args->tgid, args->on);
+	return 0;
+}
+
+/* The gate's supervisor (tracer/gate.c): registers of a thread blocked in
+ * a seccomp user notification, for the same unwind as at sys_enter
+ * (/proc/TID/syscall has no rbp).  Run with BPF_PROG_TEST_RUN. */
+extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+
+SEC("syscall")
+int sf_task_regs(struct sf_task_regs *a)
+{
+	struct task_struct *t = bpf_task_from_pid(a->tid);
+	struct pt_regs *r;
+
+	a->ok = 0;
+	if (!t)
+		return 0;
+	r = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (r) {
+		a->ip = BPF_CORE_READ(r, ip);
+		a->sp = BPF_CORE_READ(r, sp);
+		a->bp = BPF_CORE_READ(r, bp);
+		a->di = BPF_CORE_READ(r, di);
+		a->nr = BPF_CORE_READ(r, orig_ax);
+		a->tgid = BPF_CORE_READ(t, tgid);
+		a->ok = 1;
+	}
+	bpf_task_release(t);
 	return 0;
 }
 

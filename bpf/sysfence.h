@@ -327,6 +327,17 @@ struct sf_event_violation {
 	char comm[SF_COMM_LEN];
 };
 
+/* Program "sf_task_regs" (BPF_PROG_TEST_RUN context): the user registers
+ * of thread tid (init pid namespace) while it is blocked in the kernel. */
+struct sf_task_regs {
+	__u32 tid;
+	__u32 ok;     /* out: 1 = filled */
+	__u32 tgid;   /* out */
+	__u32 pad;
+	__u64 nr;     /* out: orig_ax */
+	__u64 ip, sp, bp, di;
+};
+
 /* ---- x86_64 syscall numbers the BPF side needs to know ----------------- */
 #define SF_NR_MMAP 9
 #define SF_NR_MPROTECT 10

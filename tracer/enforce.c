@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 #include "cmd.h"
 #include "elfinfo.h"
 #include "enforce.h"
+#include "gate.h"
+#include "gate_set.h"
 #include "launch.h"
 #include "policyedit.h"
 #include "log.h"
@@ -63,6 +66,12 @@ static const char usage_text[] =
 	"      --allow-rebuilt     a library whose build-id differs is a warning, not an error\n"
 	"      --no-seccomp        launch without the seccomp floor\n"
 	"      --seccomp-action A  kill (default: SIGKILL before the call runs) or errno (EPERM)\n"
+	"      --gate off|default|LIST  pause the dangerous calls that some libraries may\n"
+	"                          make and others may not, and decide them before they\n"
+	"                          run (launch mode; default: default).  LIST: classes\n"
+	"                          exec, open-write, delete, rename, mkdir, link, chmod,\n"
+	"                          chown, net, signal, ptrace, exec-mem, cred, net-msg,\n"
+	"                          or syscalls of them (comma-separated)\n"
 	"  -l, --log FILE          also write violations as JSON lines to FILE\n"
 	"      --report-limit N    violation reports per process (default 16; all are counted)\n"
 	"  -p, --pid PID           protect a running process\n"
@@ -99,6 +108,7 @@ struct env {
 	int allow_rebuilt;
 	int no_seccomp;
 	int seccomp_errno;
+	const char *gate;  /* --gate spec (NULL = default) */
 	const char *log_path;
 	uint64_t report_limit;
 	pid_t pid;
@@ -177,7 +187,7 @@ static int set_nr_actions(struct env *env, const char *list, uint32_t action)
 static int parse_args(int argc, char **argv, struct env *env)
 {
 	enum { O_KILL_ON = 256, O_LOG_ON, O_LIB_ACTION, O_STRICT, O_ALLOW_REBUILT,
-	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY };
+	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY, O_GATE };
 	static const struct option opts[] = {
 		{ "action", required_argument, NULL, 'a' },
 		{ "kill-on", required_argument, NULL, O_KILL_ON },
@@ -187,6 +197,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "allow-rebuilt", no_argument, NULL, O_ALLOW_REBUILT },
 		{ "no-seccomp", no_argument, NULL, O_NO_SECCOMP },
 		{ "seccomp-action", required_argument, NULL, O_SECCOMP_ACTION },
+		{ "gate", required_argument, NULL, O_GATE },
 		{ "log", required_argument, NULL, 'l' },
 		{ "report-limit", required_argument, NULL, O_REPORT_LIMIT },
 		{ "allow", required_argument, NULL, O_ALLOW },
@@ -271,6 +282,18 @@ static int parse_args(int argc, char **argv, struct env *env)
 				return EXIT_USAGE;
 			}
 			break;
+		case O_GATE: {
+			uint32_t classes;
+			uint64_t rows;
+			char err[1024];
+
+			if (gate__parse(optarg, &classes, &rows, err, sizeof(err))) {
+				log_err("invalid --gate: %s", err);
+				return EXIT_USAGE;
+			}
+			env->gate = optarg;
+			break;
+		}
 		case 'l':
 			env->log_path = optarg;
 			break;
@@ -460,10 +483,16 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void report_violation(void *ctx, const struct sf_event_violation *ev)
+/* Reports come from the event loop and from the gate's supervisor thread. */
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* gate_lib: set (non-NULL, maybe "") for a call the gate denied before it
+ * ran; the caller's path as the supervisor found it ("" = bucket). */
+static void report_one(struct enforce_report *s, const struct sf_event_violation *ev,
+		       const char *gate_lib)
 {
-	struct enforce_report *s = ctx;
-	const char *lib = rt__lib_path(s->rt, ev->dev, ev->ino);
+	const char *lib = gate_lib && gate_lib[0] ? gate_lib
+			  : gate_lib && ev->dev ? NULL : rt__lib_path(s->rt, ev->dev, ev->ino);
 	const char *name = syscall__name(ev->nr);
 	char libbuf[96], sym[256] = "", args[192], when[64];
 	uint64_t wall = ev->hdr.ts + s->mono_to_real_ns;
@@ -476,7 +505,7 @@ static void report_violation(void *ctx, const struct sf_event_violation *ev)
 			 ev->dev & 0xfffff, (unsigned long long)ev->ino);
 		lib = libbuf;
 	}
-	if (ev->dev)
+	if (ev->dev && !gate_lib)
 		rt__lib_symbol(s->rt, ev->dev, ev->ino, ev->off, sym, sizeof(sym));
 	{
 		uint64_t a[SF_NARGS] = { ev->arg[0], ev->arg[1] };
@@ -486,9 +515,10 @@ static void report_violation(void *ctx, const struct sf_event_violation *ev)
 	gmtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s: %s(%s): %s; "
-		"site %s%s0x%llx -> %s\n", when, ev->hdr.tgid, ev->hdr.pid, ev->comm, lib,
+		"site %s%s0x%llx -> %s%s\n", when, ev->hdr.tgid, ev->hdr.pid, ev->comm, lib,
 		name ? name : "?", args, reason_name(ev->reason), sym[0] ? sym : "",
-		sym[0] ? " @ " : "", (unsigned long long)ev->off, action_name(ev->action));
+		sym[0] ? " @ " : "", (unsigned long long)ev->off, action_name(ev->action),
+		gate_lib ? " (denied before it ran: gate)" : "");
 	if (s->log) {
 		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"pid\": %u, \"tid\": %u, \"comm\": ",
 			when, (unsigned long long)(wall % 1000000000ull), ev->hdr.tgid,
@@ -510,11 +540,28 @@ static void report_violation(void *ctx, const struct sf_event_violation *ev)
 			fputs("null", s->log);
 		fprintf(s->log, "}, \"action\": ");
 		json_str(s->log, action_name(ev->action));
+		if (gate_lib)
+			fputs(", \"gate\": \"denied before it ran\"", s->log);
 		fputs("}\n", s->log);
 		fflush(s->log);
 	}
 	if (ev->action == SF_ACT_KILL_ALL)
 		s->kill_all_pending = 1;
+}
+
+static void report_violation(void *ctx, const struct sf_event_violation *ev)
+{
+	pthread_mutex_lock(&report_lock);
+	report_one(ctx, ev, NULL);
+	pthread_mutex_unlock(&report_lock);
+}
+
+void enforce__report_gate(struct enforce_report *r, const struct sf_event_violation *ev,
+			  const char *lib_path)
+{
+	pthread_mutex_lock(&report_lock);
+	report_one(r, ev, lib_path ? lib_path : "");
+	pthread_mutex_unlock(&report_lock);
 }
 
 void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log)
@@ -549,6 +596,51 @@ int enforce__configure(struct rt *rt, uint32_t action, int strict, uint32_t repo
 	return ret;
 }
 
+/* ---- the gate ----------------------------------------------------------------------------- */
+/* The split dangerous calls of p under the --gate selection, every unit
+ * with the rules enforce loads for it (compartments joined). */
+static int gate_set_of(const struct policy *p, const char *spec, struct gate_set *g)
+{
+	const struct policy_lib **units = calloc(p->nlibs ? p->nlibs : 1, sizeof(*units));
+	struct policy_lib **owned = calloc(p->nlibs ? p->nlibs : 1, sizeof(*owned));
+	uint32_t classes;
+	uint64_t rows;
+	int ret = 0;
+
+	memset(g, 0, sizeof(*g));
+	if (!units || !owned) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = gate__parse(spec ? spec : "default", &classes, &rows, NULL, 0);
+	for (size_t i = 0; !ret && i < p->nlibs; i++) {
+		ret = enforce__lib_rules(p, i, &owned[i]);
+		units[i] = owned[i];
+	}
+	if (!ret)
+		ret = gate__compute(units, p->nlibs, rows, g);
+out:
+	for (size_t i = 0; owned && i < p->nlibs; i++)
+		policy_lib__free(owned[i]);
+	free(owned);
+	free(units);
+	return ret;
+}
+
+struct gate_start {
+	struct rt *rt;
+	struct enforce_report *report;
+	struct gate *gate;
+};
+
+static int gate_ready(void *ctx, int listener)
+{
+	struct gate_start *gs = ctx;
+
+	gs->gate = gate__start(gs->rt, gs->report, listener);
+	return gs->gate ? 0 : -errno;
+}
+
 int cmd_enforce(int argc, char **argv)
 {
 	struct env env = {};
@@ -559,7 +651,10 @@ int cmd_enforce(int argc, char **argv)
 	struct policy *pols[MAX_POLICIES] = {};
 	struct launch child = { .pid = -1 };
 	struct launch_opts lo = { .die_with_parent = 1, .contain = 1 };
-	scmp_filter_ctx filter = NULL;
+	scmp_filter_ctx filter = NULL, gate_filter = NULL;
+	struct gate_set gset = {};
+	struct gate_start gstart = {};
+	struct gate_stats gst = {};
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256] = "";
 	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL, floor_kill = 0;
@@ -602,6 +697,21 @@ int cmd_enforce(int argc, char **argv)
 				goto out;
 			}
 			lo.seccomp = filter;
+			ret = gate_set_of(pols[0], env.gate, &gset);
+			if (!ret && gset.n)
+				ret = gate__build_filter(&gset, &gate_filter, err, sizeof(err));
+			if (ret) {
+				log_err("cannot build the gate: %s", err[0] ? err : strerror(-ret));
+				goto out;
+			}
+			if (gate_filter) {
+				lo.gate = gate_filter;
+				lo.gate_ready = gate_ready;
+				lo.gate_ctx = &gstart;
+			}
+		} else if (env.gate && strcmp(env.gate, "off")) {
+			log_warn("--gate needs the seccomp floor: with --no-seccomp no call is "
+				 "paused, dangerous calls are judged after they run");
 		}
 	} else if (env.pid) {
 		if (kill(env.pid, 0) && errno == ESRCH) {
@@ -609,6 +719,12 @@ int cmd_enforce(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (!env.argc && (!env.gate || strcmp(env.gate, "off")))
+		log_warn("no gate: a running process (--pid) or one started elsewhere "
+			 "(exec watch) cannot be given a seccomp filter, so dangerous calls "
+			 "are judged when they enter the kernel and may take effect before "
+			 "the kill (launch the target with 'enforce POLICY -- CMD' to gate "
+			 "them)");
 	if (env.log_path) {
 		logf = fopen(env.log_path, "ae");
 		if (!logf) {
@@ -636,6 +752,26 @@ int cmd_enforce(int argc, char **argv)
 	s.rt = rt__open(&ro);
 	if (!s.rt)
 		goto out;
+	gstart.rt = s.rt;
+	gstart.report = &s;
+	if (log_level >= LOG_INFO) {
+		char why[160];
+		int lsm = gate__probe_lsm(why, sizeof(why));
+
+		log_info("BPF-LSM: %s (%s); %s", lsm > 0 ? "available" : "refused", why,
+			 lsm > 0 ? "not used yet: the gate below decides before effect"
+				 : "dangerous calls are decided before effect by the seccomp gate");
+		for (size_t i = 0; i < gset.n; i++) {
+			char d[256];
+
+			gate__describe(&gset.e[i], d, sizeof(d));
+			log_info("gate: %s paused for a decision (%u of %u units may make it)", d,
+				 gset.e[i].nallowed, gset.e[i].nunits);
+		}
+		if (env.argc && lo.gate == NULL)
+			log_info("gate: no call paused (%s)", env.no_seccomp ? "--no-seccomp" :
+				 "no dangerous call is split between the policy's units");
+	}
 	enforce__report_init(&s, s.rt, logf);
 	if (enforce__configure(s.rt, env.action, env.strict, (uint32_t)env.report_limit,
 			       env.nr_action))
@@ -658,8 +794,8 @@ int cmd_enforce(int argc, char **argv)
 			goto out;
 		}
 		if (!env.quiet)
-			fprintf(stderr, "sysfence: enforcing %s on pid %d\n", env.policies[0],
-				child.pid);
+			fprintf(stderr, "sysfence: enforcing %s on pid %d%s\n", env.policies[0],
+				child.pid, gstart.gate ? " (gate on)" : "");
 	} else if (env.pid) {
 		ret = rt__track(s.rt, env.pid, 0);
 		if (ret) {
@@ -729,6 +865,25 @@ out:
 		if (!target_done)
 			target_done = launch__stop(&child, &status);
 		rt__poll(s.rt, 0);
+		if (gstart.gate) {
+			gate__stop(gstart.gate, &gst);
+			gstart.gate = NULL;
+			if (gst.denied && exit_code == EXIT_OK)
+				exit_code = 3;
+			if (!env.quiet || gst.denied)
+				fprintf(stderr, "sysfence: gate: %llu calls paused, %llu denied before "
+					"they ran, %llu allowed%s\n",
+					(unsigned long long)gst.notifications,
+					(unsigned long long)gst.denied,
+					(unsigned long long)(gst.allowed + gst.logged),
+					gst.failed ? " (some denied: state unreadable)" : "");
+			if (gst.gone)
+				log_info("gate: %llu paused calls abandoned: their thread was gone "
+					 "before the answer", (unsigned long long)gst.gone);
+			if (gst.notifications)
+				log_info("gate: %.1f us per paused call in the supervisor (mean)",
+					 (double)gst.ns_total / 1000.0 / (double)gst.notifications);
+		}
 		floor_kill = target_done && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS &&
 			     filter && !env.seccomp_errno;
 		if (floor_kill && exit_code == EXIT_OK)
@@ -752,12 +907,12 @@ out:
 		if (!rt__stats(s.rt, st)) {
 			if (st[SF_STAT_VIOLATIONS] > s.violations)
 				exit_code = exit_code == EXIT_OK ? 3 : exit_code;
-			if (!env.quiet || st[SF_STAT_VIOLATIONS])
+			if (!env.quiet || st[SF_STAT_VIOLATIONS] || gst.denied)
 				fprintf(stderr, "sysfence: %llu violations (%llu not reported "
 					"individually), %llu kills\n",
-					(unsigned long long)st[SF_STAT_VIOLATIONS],
+					(unsigned long long)(st[SF_STAT_VIOLATIONS] + gst.denied),
 					(unsigned long long)st[SF_STAT_VIOL_UNREPORTED],
-					(unsigned long long)st[SF_STAT_KILLS]);
+					(unsigned long long)(st[SF_STAT_KILLS] + gst.denied));
 			if (st[SF_STAT_SYSCALLS])
 				log_info("%llu tracked calls, %.1f%% answered by the unwind cache",
 					 (unsigned long long)st[SF_STAT_SYSCALLS],
@@ -769,8 +924,12 @@ out:
 	rt__close(s.rt);
 	if (logf)
 		fclose(logf);
+	if (gstart.gate)
+		gate__stop(gstart.gate, NULL);
 	if (filter)
 		seccomp_release(filter);
+	if (gate_filter)
+		seccomp_release(gate_filter);
 	for (int i = 0; i < env.npolicies; i++)
 		policy__free(pols[i]);
 	return exit_code;

@@ -42,5 +42,10 @@ struct enforce_report {
 	uint64_t mono_to_real_ns; /* bpf_ktime_get_ns() -> wall clock */
 };
 void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log);
+/* A violation the gate denied before it ran (tracer/gate.c); lib_path is the
+ * caller's file as the supervisor found it (NULL: a bucket).  Thread-safe
+ * against the event loop's reports. */
+void enforce__report_gate(struct enforce_report *r, const struct sf_event_violation *ev,
+			  const char *lib_path);
 
 #endif

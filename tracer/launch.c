@@ -11,7 +11,9 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,14 +73,55 @@ int launch__start(struct launch *l, char **argv, struct rt *rt)
 
 /* In the target, after it is tracked: fail-closed set-up, seccomp, exec.
  * Reports errno on the report pipe when it cannot exec. */
+/* The gate's hand-over: the target tells sysfence (pid, listener fd) with
+ * write() and waits for an ack; sysfence takes the fd with pidfd_getfd and
+ * starts the supervisor first.  (Not SCM_RIGHTS: sendmsg may itself be a
+ * gated call, which would wait for a supervisor that is not running yet.) */
+struct gate_handover {
+	int32_t pid;
+	int32_t fd;
+};
+
+static int load_gate(const struct launch_opts *o, int gate_sock)
+{
+	struct gate_handover h;
+	char ack;
+	int serr = seccomp_load((scmp_filter_ctx)o->gate), lfd;
+
+	if (serr)
+		return serr;
+	lfd = seccomp_notify_fd((scmp_filter_ctx)o->gate);
+	if (lfd < 0)
+		return lfd;
+	h.pid = getpid();
+	h.fd = lfd;
+	if (write(gate_sock, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    read(gate_sock, &ack, 1) != 1)
+		return -EPIPE;
+	/* The target must never hold its own listener. */
+	close(lfd);
+	close(gate_sock);
+	return 0;
+}
+
 static void __attribute__((noreturn)) exec_target(char **argv, const struct launch_opts *o,
-						  int report_fd)
+						  int report_fd, int gate_sock)
 {
 	int child_err;
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	if (o && o->gate) {
+		int serr = load_gate(o, gate_sock);
+
+		if (serr) {
+			child_err = -serr;
+			if (write(report_fd, &child_err, sizeof(child_err)) < 0)
+				_exit(127);
+			_exit(127);
+		}
+	}
 	if (o && o->seccomp) {
 		int serr = seccomp_load((scmp_filter_ctx)o->seccomp);
 
@@ -172,7 +215,8 @@ static void kill_descendants(void)
  * or sysfence goes away (EOF on the go pipe, also on SIGKILL), kills every
  * remaining descendant, then reports the target's wait status. */
 static void __attribute__((noreturn)) run_shim(char **argv, const struct launch_opts *o,
-					       int report_fd, int status_fd, int go_fd)
+					       int report_fd, int status_fd, int go_fd,
+					       int gate_sock)
 {
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	struct sigaction sa = { .sa_handler = shim_forward };
@@ -189,10 +233,12 @@ static void __attribute__((noreturn)) run_shim(char **argv, const struct launch_
 		close(go_fd);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL))
 			_exit(127);
-		exec_target(argv, o, report_fd);
+		exec_target(argv, o, report_fd, gate_sock);
 	}
 	shim_target = t;
 	close(report_fd);
+	if (gate_sock >= 0)
+		close(gate_sock); /* the target's EOF must reach sysfence */
 	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
 		sigaction(fwd[i], &sa, NULL);
 	for (;;) {
@@ -218,11 +264,45 @@ static void __attribute__((noreturn)) run_shim(char **argv, const struct launch_
 	_exit(0);
 }
 
+/* sysfence's side of the hand-over: 0 (also when the target failed before
+ * it: its error arrives on the report pipe), or -errno. */
+static int receive_gate(int gs[2], const struct launch_opts *o)
+{
+	struct gate_handover h;
+	ssize_t n;
+	int pidfd, lfd, ret;
+
+	close(gs[1]);
+	gs[1] = -1;
+	do {
+		n = read(gs[0], &h, sizeof(h));
+	} while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0; /* the target failed first */
+	if (n != (ssize_t)sizeof(h))
+		return n < 0 ? -errno : -EPROTO;
+	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)h.pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	lfd = (int)syscall(SYS_pidfd_getfd, pidfd, h.fd, 0);
+	ret = lfd < 0 ? -errno : 0;
+	close(pidfd);
+	if (ret)
+		return ret;
+	ret = o->gate_ready ? o->gate_ready(o->gate_ctx, lfd) : (close(lfd), -EINVAL);
+	if (ret)
+		return ret;
+	if (write(gs[0], "a", 1) != 1)
+		return -errno;
+	return 0;
+}
+
 int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		       const struct launch_opts *o)
 {
 	pid_t parent = getpid();
 	int go[2] = { -1, -1 }, report[2] = { -1, -1 }, status[2] = { -1, -1 };
+	int gs[2] = { -1, -1 };
 	int contain = o && o->contain;
 	int child_err = 0, ret;
 	ssize_t n;
@@ -232,7 +312,8 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 	l->go_fd = -1;
 	l->contained = contain;
 	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC) ||
-	    (contain && pipe2(status, O_CLOEXEC))) {
+	    (contain && pipe2(status, O_CLOEXEC)) ||
+	    (o && o->gate && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, gs))) {
 		ret = -errno;
 		goto fail;
 	}
@@ -248,6 +329,8 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		close(report[0]);
 		if (contain)
 			close(status[0]);
+		if (gs[0] >= 0)
+			close(gs[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
@@ -263,8 +346,8 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		if (contain)
-			run_shim(argv, o, report[1], status[1], go[0]);
-		exec_target(argv, o, report[1]);
+			run_shim(argv, o, report[1], status[1], go[0], gs[1]);
+		exec_target(argv, o, report[1], gs[1]);
 	}
 	l->pid = pid;
 	close(go[0]);
@@ -299,6 +382,15 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 		close(go[1]);
 	}
 	go[1] = -1;
+	if (gs[0] >= 0) {
+		ret = receive_gate(gs, o);
+		if (ret) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			l->pid = -1;
+			goto fail;
+		}
+	}
 	/* EOF on the report pipe = exec succeeded (close-on-exec). */
 	do {
 		n = read(report[0], &child_err, sizeof(child_err));
@@ -319,7 +411,15 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 	}
 	return 0;
 fail:
+	if (l->status_fd >= 0)
+		close(l->status_fd);
+	l->status_fd = -1;
+	if (l->go_fd >= 0)
+		close(l->go_fd);
+	l->go_fd = -1;
 	for (int i = 0; i < 2; i++) {
+		if (gs[i] >= 0)
+			close(gs[i]);
 		if (go[i] >= 0)
 			close(go[i]);
 		if (report[i] >= 0)

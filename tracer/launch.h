@@ -25,6 +25,13 @@ struct launch_opts {
 	 * shim kills every remaining descendant, so none outlives its
 	 * enforcement.  Pids are not changed. */
 	int contain;
+	/* The gate (tracer/gate.h): a scmp_filter_ctx with SCMP_ACT_NOTIFY
+	 * rules, loaded in the target before the floor.  Its listener is
+	 * handed to gate_ready (ownership passes) before the target execs,
+	 * so the supervisor runs before any gated call can be made. */
+	void *gate;
+	int (*gate_ready)(void *ctx, int listener);
+	void *gate_ctx;
 };
 
 /* PATH lookup like execvp; realpath of the result.  0 or -errno (-ENOENT

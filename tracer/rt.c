@@ -753,3 +753,23 @@ out:
 	free(vals);
 	return ret;
 }
+
+/* ---- the gate's supervisor (tracer/gate.c) ------------------------------------------ */
+int rt__task_regs(struct rt *rt, pid_t tid, struct sf_task_regs *out)
+{
+	/* A syscall program's context is copied back to ctx_in. */
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = out, .ctx_size_in = sizeof(*out));
+
+	memset(out, 0, sizeof(*out));
+	out->tid = (uint32_t)tid;
+	if (bpf_prog_test_run_opts(bpf_program__fd(rt->skel->progs.sf_task_regs), &opts))
+		return -errno;
+	return out->ok ? 0 : -ESRCH;
+}
+
+int rt__map_fd(struct rt *rt, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->skel->obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}

@@ -76,6 +76,12 @@ int rt__snapshot(struct rt *rt, struct trace *t);
 /* Paths of the transparent libraries actually loaded. */
 const char *const *rt__transparent(struct rt *rt, int *n);
 
+/* The gate's supervisor: user registers of a blocked thread (0, -ESRCH
+ * when it is gone, -errno), and the fd of a map of the object by name
+ * (-ENOENT). */
+int rt__task_regs(struct rt *rt, pid_t tid, struct sf_task_regs *out);
+int rt__map_fd(struct rt *rt, const char *name);
+
 /* Kernel s_dev (MAJOR << 20 | MINOR) of a stat() st_dev. */
 uint32_t rt__kdev(dev_t st_dev);
 

@@ -149,3 +149,22 @@ $(TP_DIR)/mx_sqlite_evil.so: tests/progs/mx_sqlite_evil.c
 
 PROGS += $(TP_MX_LIBS)
 -include $(patsubst %,%.d,$(basename $(TP_MX_LIBS)))
+
+# The pre-effect gate (tests/integration/t047-gate.t): gate-target links
+# libgate_ok.so and libgate_bad.so, one source built twice, so that one
+# dangerous call can be allowed for one library and not for the other.
+TP_GATE_LIBS := $(TP_DIR)/libgate_ok.so $(TP_DIR)/libgate_bad.so
+
+$(TP_DIR)/libgate_%.so: tests/progs/gate_lib.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_ARGS_CFLAGS) -DGATE_PFX=$* -fPIC -shared -Wl,-soname,libgate_$*.so \
+		-MF $(TP_DIR)/libgate_$*.d -o $@ $<
+
+$(TP_DIR)/gate-target: tests/progs/gate_target.c $(TP_GATE_LIBS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_ARGS_CFLAGS) -o $@ $< -L$(TP_DIR) -lgate_ok -lgate_bad -pthread $(TP_RPATH)
+
+PROGS += $(TP_GATE_LIBS) $(TP_DIR)/gate-target
+-include $(patsubst %,%.d,$(basename $(TP_GATE_LIBS)) $(TP_DIR)/gate-target)
