@@ -613,9 +613,18 @@ static int gate_set_of(const struct policy *p, const char *spec, struct gate_set
 		goto out;
 	}
 	ret = gate__parse(spec ? spec : "default", &classes, &rows, NULL, 0);
-	for (size_t i = 0; !ret && i < p->nlibs; i++) {
-		ret = enforce__lib_rules(p, i, &owned[i]);
-		units[i] = owned[i];
+	{
+		struct rules_set *set = ret ? NULL : malloc(sizeof(*set));
+
+		if (!ret && !set)
+			ret = -ENOMEM;
+		for (size_t i = 0; !ret && i < p->nlibs; i++) {
+			ret = rules__lib(p, i, set);
+			if (!ret)
+				ret = rules__to_lib(set, p->libs[i].path, &owned[i]);
+			units[i] = owned[i];
+		}
+		free(set);
 	}
 	if (!ret)
 		ret = gate__compute(units, p->nlibs, rows, g);

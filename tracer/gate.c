@@ -26,6 +26,7 @@
 #include "log.h"
 #include "rt.h"
 #include "sf_args.h"
+#include "syscalls.h"
 
 /* A transparent library: its CFI rows as loaded in the BPF maps. */
 struct gate_cfi {
