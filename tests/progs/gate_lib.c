@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define CAT2(a, b) a##b
@@ -95,6 +96,33 @@ long FN(_do)(const char *cls, const char *arg)
 			return -EINVAL;
 		*marker++ = 0;
 		return res(execl(prog, prog, "marker", marker, (char *)NULL));
+	}
+	if (!strcmp(cls, "vfork-exec") || !strcmp(cls, "vfork-noexec")) {
+		/* vfork from this library; the child execls ARG ("PROG
+		 * MARKER") from here too, or just exits (learning vfork
+		 * without the exec) */
+		char prog[4096], *marker = NULL;
+		int st = 0;
+		pid_t pid;
+
+		snprintf(prog, sizeof(prog), "%s", arg);
+		if (cls[6] == 'e') {
+			marker = strchr(prog, ' ');
+			if (!marker)
+				return -EINVAL;
+			*marker++ = 0;
+		}
+		pid = vfork();
+		if (pid < 0)
+			return -errno;
+		if (pid == 0) {
+			if (marker)
+				execl(prog, prog, "marker", marker, (char *)NULL);
+			_exit(marker ? 126 : 0);
+		}
+		if (waitpid(pid, &st, 0) < 0)
+			return -errno;
+		return WIFEXITED(st) ? WEXITSTATUS(st) : -128 - WTERMSIG(st);
 	}
 	if (!strcmp(cls, "exec-mem")) {
 		void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,

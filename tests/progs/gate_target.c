@@ -22,6 +22,10 @@
  *       through libgate_bad.so; prints "flood done" if it survives.
  *   gate-target loop N CLASS ARG
  *       N calls of CLASS through libgate_ok.so; prints "us per call X".
+ *   gate-target enosys DIR
+ *       Installs a filter that pauses mkdir/mkdirat for a listener, closes
+ *       the listener, then mkdir(DIR/enosys): prints "mkdir errno E" (the
+ *       kernel's answer when no supervisor is left: ENOSYS).
  *   gate-target orphan-call CLASS ARG
  *       A thread makes the call through libgate_ok.so while the process
  *       exits (status 7) 100 ms later: a paused call whose thread is gone
@@ -36,7 +40,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,6 +143,9 @@ static int learn(const char *dir, const char *port, const char *pid, const char 
 	}
 	snprintf(f, sizeof(f), "%s/learn-file", dir);
 	printf("learn bad read %ld\n", gate_bad_do("read", f));
+	printf("learn bad vfork %ld\n", gate_bad_do("vfork-noexec", ""));
+	snprintf(e, sizeof(e), "%s %s/vfork-marker", exec, dir);
+	printf("learn vfork-exec %ld\n", gate_ok_do("vfork-exec", e));
 	fflush(stdout);
 	return 0;
 }
@@ -207,6 +220,31 @@ struct flood {
 	long fails;
 };
 
+static int enosys_mode(const char *dir)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mkdir, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mkdirat, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	char path[4096];
+	long fd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 1;
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+		     &prog);
+	if (fd < 0)
+		return 1;
+	close((int)fd);
+	snprintf(path, sizeof(path), "%s/enosys", dir);
+	printf("mkdir errno %d\n", mkdir(path, 0755) ? errno : 0);
+	return 0;
+}
+
 static const char *orphan_cls, *orphan_arg;
 
 static void *orphan_thread(void *p)
@@ -278,6 +316,8 @@ int main(int argc, char **argv)
 		return sigwait_mode(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "flood"))
 		return flood(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5], 1);
+	if (argc == 3 && !strcmp(argv[1], "enosys"))
+		return enosys_mode(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "orphan-call")) {
 		pthread_t th;
 
