@@ -219,6 +219,12 @@ static void unwind(const struct gate *g, pid_t tid, const struct sf_task_regs *t
 			return finish(a, ldso ? SF_BUCKET_LDSO_STARTUP : SF_BUCKET_LIBC_RUNTIME);
 		case CFI_STEP_NO_CFI:
 			return finish(a, ldso ? SF_BUCKET_LDSO_STARTUP : SF_BUCKET_UNWIND_FAILED);
+		case CFI_STEP_RUNTIME:
+			/* a libc runtime function (allocator, stdio, locale):
+			 * its class's bucket, as the BPF step decides */
+			if (r.rt && r.rt < SF_RT__COUNT)
+				return finish(a, SF_RT_BUCKET(r.rt));
+			return finish(a, SF_BUCKET_UNWIND_FAILED);
 		default:
 			return finish(a, SF_BUCKET_UNWIND_FAILED);
 		}
