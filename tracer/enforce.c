@@ -515,10 +515,10 @@ static void report_one(struct enforce_report *s, const struct sf_event_violation
 	gmtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s: %s(%s): %s; "
-		"site %s%s0x%llx -> %s%s\n", when, ev->hdr.tgid, ev->hdr.pid, ev->comm, lib,
+		"site %s%s0x%llx%s -> %s\n", when, ev->hdr.tgid, ev->hdr.pid, ev->comm, lib,
 		name ? name : "?", args, reason_name(ev->reason), sym[0] ? sym : "",
-		sym[0] ? " @ " : "", (unsigned long long)ev->off, action_name(ev->action),
-		gate_lib ? " (denied before it ran: gate)" : "");
+		sym[0] ? " @ " : "", (unsigned long long)ev->off,
+		gate_lib ? "; denied before it ran (gate)" : "", action_name(ev->action));
 	if (s->log) {
 		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"pid\": %u, \"tid\": %u, \"comm\": ",
 			when, (unsigned long long)(wall % 1000000000ull), ev->hdr.tgid,

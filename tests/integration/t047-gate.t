@@ -87,7 +87,7 @@ enf() {
 denied() {
 	local name=$1
 	if [[ $rc -eq 3 ]] && ! grep -q "^result" "$SF_TMP/$name.out" &&
-		grep -q "VIOLATION .*$BAD: .*killed (denied before it ran: gate)" "$SF_TMP/$name.err" &&
+		grep -q "VIOLATION .*$BAD: .*denied before it ran (gate) -> killed" "$SF_TMP/$name.err" &&
 		jq -e --arg lib "$BAD" 'select(.library == $lib and .gate == "denied before it ran")' \
 			"$SF_TMP/$name.log" >/dev/null 2>&1; then
 		return 0
@@ -209,7 +209,7 @@ else not_ok "exec: allowed library's program ran"; fi
 enf ex-bad -- "$TGT" run bad exec "$TGT $D/ex-bad"
 # the forked child is killed at its execve; the parent prints its status
 if [[ $rc -eq 3 && ! -e $D/ex-bad ]] && grep -qx "result exec -137" "$SF_TMP/ex-bad.out" &&
-	grep -q "VIOLATION .*$BAD: execve().*killed (denied before it ran: gate)" "$SF_TMP/ex-bad.err"; then
+	grep -q "VIOLATION .*$BAD: execve().*denied before it ran (gate) -> killed" "$SF_TMP/ex-bad.err"; then
 	ok "exec: other library denied, the program never ran"
 else
 	not_ok "exec: other library denied, the program never ran"
@@ -223,7 +223,7 @@ if worked vf-ok vfork-exec && [[ -e $D/vf-ok ]]; then ok "vfork+exec: allowed li
 else not_ok "vfork+exec: allowed library's program ran"; fi
 enf vf-bad -- "$TGT" run bad vfork-exec "$TGT $D/vf-bad"
 if [[ $rc -eq 3 && ! -e $D/vf-bad ]] &&
-	grep -q "VIOLATION .*$BAD: execve().*killed (denied before it ran: gate)" "$SF_TMP/vf-bad.err"; then
+	grep -q "VIOLATION .*$BAD: execve().*denied before it ran (gate) -> killed" "$SF_TMP/vf-bad.err"; then
 	ok "vfork+exec: other library's vfork child denied at execve, the program never ran"
 else
 	not_ok "vfork+exec: other library's vfork child denied at execve, the program never ran"
