@@ -174,8 +174,8 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'log "stopped by SIGINT"; exit 130' INT
+trap 'log "stopped by SIGTERM"; exit 143' TERM
 
 # wait_line FILE REGEX SECONDS [PID]: until FILE has a line matching REGEX;
 # fails early when PID dies.
