@@ -34,8 +34,10 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-missing-field-initializers \
 	  -D_GNU_SOURCE -MMD -MP -I$(O) -Ibpf -Ilearner -Itracer
 ifeq ($(SANITIZE),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
+# no recovery: the first UBSan report ends the process (exit status set by
+# UBSAN_OPTIONS/ASAN_OPTIONS exitcode=, see scripts/run-tests.sh)
+CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 ifeq ($(CI),true)
 CFLAGS += -Werror

@@ -4,10 +4,30 @@
 # scripts/run-tests.sh O - `make test` after the build: every unit test
 # binary $O/tests/unit/test_* (cmocka), then every integration test
 # tests/integration/t*.t under prove with SF_BUILD=$O (absolute).
-# Prints "N passed, N failed" (unit binaries + integration files) last and
-# exits non-zero on any failure.  CI=true makes skipped tests fail.
+#
+# Counts test cases, not files: one per cmocka test (its "[ RUN ]" line) and
+# one per TAP result line ("ok"/"not ok").  Prints per-file figures, then
+# "N passed, N failed" (test cases) last, and exits non-zero on any failure.
+#
+# CI=true (set by .ci/run) forbids skipping: a cmocka "[  SKIPPED ]" test, a
+# TAP "# SKIP" or "# TODO" line, a "1..0 # SKIP" file each count as failed.
+# Outside CI they are counted as skipped and listed.
+#
+# Sanitizers (a SANITIZE=1 build; harmless otherwise): ASAN_OPTIONS and
+# UBSAN_OPTIONS are set here, once, for the whole pass: the first report
+# halts the process with exit status $SF_SANITIZER_EXITCODE (86: no sysfence
+# path uses it; sysfence exits 0-3) and is written to a per-test-file
+# directory as well; any report file found there after a test fails that
+# test file, whatever the test itself checked.  tests/integration/lib.sh's
+# sf_no_sanitizer_report lets a test check one command.
+#
 # SF_SKIP_TESTS="t070-bench-smoke.t ...": integration files not to run
-# (e.g. the second, SANITIZE=1 pass of CI leaves out the benchmarks).
+# (the second, SANITIZE=1 pass of CI leaves out the benchmark smoke test,
+# which ran in the first pass).  They are counted and named in the summary;
+# a name that is no test file is an error.  This is not counted as a skip
+# (decision): it leaves a whole file out of a second pass of the same suite,
+# chosen by .ci/run, which runs that file in its first pass and clears the
+# variable there; a test that could not run is a skip, and fails under CI.
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -18,12 +38,51 @@ if [[ ! -d $O ]]; then
 fi
 SF_BUILD=$(cd "$O" && pwd)
 export SF_BUILD
+CI=${CI:-}
 
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
 INTEGRATION_TIMEOUT=${INTEGRATION_TIMEOUT:-900}
-passed=0
-failed=0
+
+# ---- sanitizer options, once for the pass -------------------------------------
+SF_SANITIZER_EXITCODE=86
+SF_SAN_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/sysfence-san.XXXXXX") || exit 1
+trap 'rm -rf "$SF_SAN_ROOT"' EXIT
+export SF_SANITIZER_EXITCODE
+san_opts=halt_on_error=1:exitcode=$SF_SANITIZER_EXITCODE:print_stacktrace=1:symbolize=1
+# set_san_dir NAME: reports of the next test go to $SF_SAN_ROOT/NAME/ (as
+# well as to its stderr: log_exe_name keeps files apart per program).
+set_san_dir() {
+	SF_SAN_LOGDIR=$SF_SAN_ROOT/$1
+	mkdir -p "$SF_SAN_LOGDIR"
+	export SF_SAN_LOGDIR
+	export ASAN_OPTIONS="$san_opts:detect_leaks=1:log_path=$SF_SAN_LOGDIR/report:log_exe_name=1"
+	export UBSAN_OPTIONS="$san_opts:log_path=$SF_SAN_LOGDIR/report:log_exe_name=1"
+}
+# san_reports NAME: print the reports written during test NAME; 0 iff any.
+san_reports() {
+	local f found=1
+	for f in "$SF_SAN_ROOT/$1"/report*; do
+		[[ -s $f ]] || continue
+		found=0
+		echo "-- $1: sanitizer report ${f##*/}:"
+		sed -n '1,40p' "$f"
+	done
+	return $found
+}
+
+cases_passed=0
+cases_failed=0
+cases_skipped=0
 failures=()
+skipped_list=()
+left_out=()
+
+# record FILE PASS FAIL SKIP: add one file's test cases.
+record() {
+	cases_passed=$((cases_passed + $2))
+	cases_failed=$((cases_failed + $3))
+	cases_skipped=$((cases_skipped + $4))
+}
 
 echo "== unit tests ($SF_BUILD/tests/unit)"
 units=()
@@ -32,19 +91,49 @@ for t in "$SF_BUILD"/tests/unit/test_*; do
 done
 if [[ ${#units[@]} -eq 0 ]]; then
 	echo "sysfence: error: no unit test binaries in $SF_BUILD/tests/unit" >&2
-	failed=$((failed + 1))
+	cases_failed=$((cases_failed + 1))
 	failures+=("unit: none built")
 fi
+LOG=$SF_SAN_ROOT/out
 for t in "${units[@]}"; do
-	echo "-- ${t##*/}"
-	timeout --kill-after=10 "$UNIT_TIMEOUT" "$t" 2>&1
-	rc=$?
-	if [[ $rc -eq 0 ]]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		failures+=("${t##*/} (exit $rc)")
-		echo "-- ${t##*/}: FAILED (exit $rc)"
+	name=${t##*/}
+	echo "-- $name"
+	set_san_dir "$name"
+	timeout --kill-after=10 "$UNIT_TIMEOUT" "$t" 2>&1 | tee "$LOG"
+	rc=${PIPESTATUS[0]}
+	# cmocka: "[ RUN      ] x" then one of "[       OK ] x",
+	# "[  FAILED  ] x", "[  SKIPPED ] x"; the summary after "[==========] N
+	# test(s) run." repeats names, so only lines before it count.  A test
+	# that started and has no result line (a crash) is failed.
+	read -r run pass fail skip < <(awk '
+		/^\[==========\] [0-9]+ test\(s\) run\./ { done = 1 }
+		done { next }
+		/^\[ RUN      \] / { run++ }
+		/^\[       OK \] / { pass++ }
+		/^\[  FAILED  \] / { fail++ }
+		/^\[  SKIPPED \] / { skip++ }
+		/^\[  ERROR   \] / { fail++ }
+		END { printf "%d %d %d %d\n", run, pass, fail, skip }' "$LOG")
+	crashed=$((run - pass - fail - skip))
+	((crashed > 0)) && fail=$((fail + crashed))
+	if [[ $CI == true ]] && ((skip > 0)); then
+		echo "-- $name: $skip skipped test(s): CI=true counts them as failed"
+		fail=$((fail + skip))
+		skip=0
+	fi
+	if san_reports "$name"; then
+		fail=$((fail + 1))
+		failures+=("$name (sanitizer report)")
+	fi
+	if [[ $rc -ne 0 ]] && ((fail == 0)); then
+		fail=1 # failed outside any test case (setup, exit status)
+	fi
+	((run == 0 && fail == 0)) && { fail=1; echo "-- $name: ran no test"; }
+	record "$name" "$pass" "$fail" "$skip"
+	((skip > 0)) && skipped_list+=("$name: $skip test(s) skipped")
+	if ((fail > 0)); then
+		failures+=("$name: $fail failed (exit $rc)")
+		echo "-- $name: FAILED (exit $rc; $pass passed, $fail failed)"
 	fi
 done
 
@@ -54,26 +143,71 @@ if ! command -v prove >/dev/null; then
 	echo "sysfence: error: prove not found (perl; run scripts/install-deps.sh)" >&2
 	exit 1
 fi
+# SF_SKIP_TESTS: every name must be a test file.
+for s in ${SF_SKIP_TESTS:-}; do
+	if [[ ! -f tests/integration/$s ]]; then
+		echo "sysfence: error: SF_SKIP_TESTS names '$s', which is no file in tests/integration" >&2
+		cases_failed=$((cases_failed + 1))
+		failures+=("SF_SKIP_TESTS: no such test file '$s'")
+	fi
+done
 for t in tests/integration/t*.t; do
 	[[ -f $t ]] || continue
-	if [[ " ${SF_SKIP_TESTS:-} " == *" ${t##*/} "* ]]; then
-		echo "-- ${t##*/}: not run (listed in SF_SKIP_TESTS)"
+	name=${t##*/}
+	if [[ " ${SF_SKIP_TESTS:-} " == *" $name "* ]]; then
+		echo "-- $name: not run (listed in SF_SKIP_TESTS)"
+		left_out+=("$name")
 		continue
 	fi
-	timeout --kill-after=30 "$INTEGRATION_TIMEOUT" prove -v "$t"
-	rc=$?
-	if [[ $rc -eq 0 ]]; then
-		passed=$((passed + 1))
+	set_san_dir "$name"
+	timeout --kill-after=30 "$INTEGRATION_TIMEOUT" prove -v "$t" 2>&1 | tee "$LOG"
+	rc=${PIPESTATUS[0]}
+	# TAP result lines as prove -v echoes them (the first one may follow
+	# prove's "name .. " prefix on the same line).
+	read -r pass fail skip todo plan0 < <(sed 's/^.*\.t \.\. //' "$LOG" | awk '
+		/^ok [0-9]+/ && /# *[Ss][Kk][Ii][Pp]/ { skip++; next }
+		/^(not )?ok [0-9]+/ && /# *TODO/ { todo++; next }
+		/^ok [0-9]+/ { pass++; next }
+		/^not ok [0-9]+/ { fail++; next }
+		/^1\.\.0 *# *[Ss][Kk][Ii][Pp]/ { plan0 = 1 }
+		END { printf "%d %d %d %d %d\n", pass, fail, skip, todo, plan0 }')
+	if ((plan0)); then
+		echo "-- $name: skipped as a whole ($(grep -m1 '1\.\.0' "$LOG"))"
+		skip=$((skip + 1))
+	fi
+	if [[ $CI == true ]] && ((skip + todo > 0)); then
+		echo "-- $name: $skip skipped, $todo TODO: CI=true counts them as failed"
+		fail=$((fail + skip + todo))
+		skip=0
 	else
-		failed=$((failed + 1))
-		failures+=("${t##*/}$([[ $rc -eq 124 ]] && echo ' (timeout)')")
+		skip=$((skip + todo))
+	fi
+	if san_reports "$name"; then
+		fail=$((fail + 1))
+		failures+=("$name (sanitizer report)")
+	fi
+	if [[ $rc -ne 0 ]] && ((fail == 0)); then
+		fail=1 # bad plan, died early, timeout
+	fi
+	record "$name" "$pass" "$fail" "$skip"
+	((skip > 0)) && skipped_list+=("$name: $skip test(s) skipped")
+	if ((fail > 0)); then
+		failures+=("$name: $fail failed$([[ $rc -eq 124 ]] && echo ' (timeout)')")
 	fi
 done
 
 echo
+if [[ ${#left_out[@]} -gt 0 ]]; then
+	echo "left out by SF_SKIP_TESTS (${#left_out[@]} file(s), not run in this pass): ${left_out[*]}"
+fi
+if [[ ${#skipped_list[@]} -gt 0 ]]; then
+	echo "skipped ($cases_skipped test case(s); CI=true would fail them):"
+	printf '  %s\n' "${skipped_list[@]}"
+fi
 if [[ ${#failures[@]} -gt 0 ]]; then
 	echo "failed:"
 	printf '  %s\n' "${failures[@]}"
 fi
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+echo "test cases: ${#units[@]} unit binaries, $((cases_passed + cases_failed + cases_skipped)) cases"
+echo "$cases_passed passed, $cases_failed failed"
+[[ $cases_failed -eq 0 ]]

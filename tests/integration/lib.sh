@@ -121,6 +121,35 @@ done_testing() {
 	exit 0
 }
 
+# ---- sanitizers -----------------------------------------------------------------
+# scripts/run-tests.sh sets ASAN_OPTIONS/UBSAN_OPTIONS for a whole pass: a
+# report halts the process with status $SF_SANITIZER_EXITCODE (86) and is
+# also written under $SF_SAN_LOGDIR (any file there fails the test file).
+SF_SAN_PATTERN='ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: (Address|UndefinedBehavior|Leak)Sanitizer'
+
+# sf_no_sanitizer_report [FILE...]: true iff no FILE (a command's stderr)
+# holds a sanitizer report and none was written to $SF_SAN_LOGDIR so far.
+# For the rows that expect "exit 1 + one error line": an ASan abort after
+# the message must not pass for the documented error.
+sf_no_sanitizer_report() {
+	local f
+	for f in "$@"; do
+		grep -aqE "$SF_SAN_PATTERN" "$f" 2>/dev/null && return 1
+	done
+	if [[ -n ${SF_SAN_LOGDIR:-} ]]; then
+		for f in "$SF_SAN_LOGDIR"/report*; do
+			[[ -s $f ]] && return 1
+		done
+	fi
+	return 0
+}
+
+# sf_asan_options OPTS: ASAN_OPTIONS with OPTS appended to the pass's own
+# (never replacing halt_on_error/exitcode/log_path).
+sf_asan_options() {
+	echo "${ASAN_OPTIONS:+$ASAN_OPTIONS:}$1"
+}
+
 # ---- preconditions -------------------------------------------------------------
 need_cmd() {
 	local c

@@ -46,6 +46,11 @@ matches() {
 	rc=$?
 	lines=$(grep -c "^sysfence: $kind: " "$SF_TMP/stderr")
 	GOT="exit $rc (want $want_rc); $lines '$kind' lines (want 1) holding '$frag'"
+	# (an ASan/UBSan abort after the message is not the documented exit)
+	if ! sf_no_sanitizer_report "$SF_TMP/stderr"; then
+		GOT="$GOT; a sanitizer report was printed"
+		return 1
+	fi
 	[[ $rc -eq $want_rc && $lines -eq 1 ]] &&
 		grep "^sysfence: $kind: " "$SF_TMP/stderr" | grep -qF -- "$frag"
 }

@@ -12,7 +12,8 @@
 #       and saves the trace to $TMPDIR, saying where.
 #  6-7. read-only filesystem (tmpfs remounted ro): the same.
 #  8.   SIGKILL of `sysfence merge` at random moments while it replaces a
-#       policy: the file is always exactly the old or the new policy.
+#       policy: the file is always exactly the old or the new policy, and
+#       at least 3 kills provably landed mid-write (temp file left behind).
 # SIGKILL mid-learn (last checkpoint readable) is t030.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -55,7 +56,7 @@ diag "tmpfs filled: $avail bytes free"
 
 timeout 30 "$SF" merge -q "$SF_TMP/new.json" -o "$MNT/p.json" 2>"$SF_TMP/err"
 rc=$?
-if [[ $rc -eq 1 ]] && grep -q "^sysfence: error: cannot write $MNT/p.json: No space left on device" "$SF_TMP/err"; then
+if [[ $rc -eq 1 ]] && sf_no_sanitizer_report "$SF_TMP/err" && grep -q "^sysfence: error: cannot write $MNT/p.json: No space left on device" "$SF_TMP/err"; then
 	ok "merge into a full filesystem: exit 1, 'No space left on device'"
 else
 	not_ok "merge into a full filesystem: exit 1, 'No space left on device' (exit $rc)"
@@ -71,7 +72,7 @@ fi
 timeout 30 "$SF" learn -q -t "$SF_TMP/l.trace.zst" -o "$MNT/p.json" -- /bin/true \
 	>/dev/null 2>"$SF_TMP/err"
 rc=$?
-if [[ $rc -eq 1 ]] && grep -q "^sysfence: error: cannot write $MNT/p.json: No space left on device" "$SF_TMP/err" &&
+if [[ $rc -eq 1 ]] && sf_no_sanitizer_report "$SF_TMP/err" && grep -q "^sysfence: error: cannot write $MNT/p.json: No space left on device" "$SF_TMP/err" &&
 	"$SF" merge -q "$SF_TMP/l.trace.zst" -o "$SF_TMP/l.json" 2>/dev/null; then
 	ok "learn --policy into a full filesystem: exit 1, error named, trace kept and readable"
 else
@@ -90,7 +91,7 @@ TMPDIR=$SF_TMP/rescue timeout 30 "$SF" learn -t "$MNT/t.trace.zst" -o "$SF_TMP/t
 	>/dev/null 2>"$SF_TMP/err"
 rc=$?
 rescued=$(sed -n 's/^sysfence: warning: the trace was saved to \(.*\) instead$/\1/p' "$SF_TMP/err")
-if [[ $rc -eq 1 ]] && grep -q "cannot write $MNT/t.trace.zst: No space left on device" "$SF_TMP/err" &&
+if [[ $rc -eq 1 ]] && sf_no_sanitizer_report "$SF_TMP/err" && grep -q "cannot write $MNT/t.trace.zst: No space left on device" "$SF_TMP/err" &&
 	jq -e .sysfence "$SF_TMP/tp.json" >/dev/null 2>&1 && [[ -n $rescued ]] &&
 	"$SF" merge -q "$rescued" -o "$SF_TMP/rescued.json" 2>/dev/null; then
 	ok "learn --trace into a full filesystem: exit 1, error named, policy written, trace saved to \$TMPDIR"
@@ -104,7 +105,7 @@ rm -f "$MNT/fill"
 mount -o remount,ro "$MNT" || bail "cannot remount $MNT read-only"
 timeout 30 "$SF" merge -q "$SF_TMP/new.json" -o "$MNT/p.json" 2>"$SF_TMP/err"
 rc=$?
-if [[ $rc -eq 1 ]] && grep -q "^sysfence: error: cannot write $MNT/p.json: Read-only file system" "$SF_TMP/err" &&
+if [[ $rc -eq 1 ]] && sf_no_sanitizer_report "$SF_TMP/err" && grep -q "^sysfence: error: cannot write $MNT/p.json: Read-only file system" "$SF_TMP/err" &&
 	cmp -s "$MNT/p.json" "$SF_TMP/old.json"; then
 	ok "merge into a read-only filesystem: exit 1, 'Read-only file system', policy intact"
 else
@@ -114,7 +115,7 @@ fi
 timeout 30 "$SF" learn -q -t "$SF_TMP/l2.trace.zst" -o "$MNT/p.json" -- /bin/true \
 	>/dev/null 2>"$SF_TMP/err"
 rc=$?
-if [[ $rc -eq 1 ]] && grep -q "Read-only file system" "$SF_TMP/err" &&
+if [[ $rc -eq 1 ]] && sf_no_sanitizer_report "$SF_TMP/err" && grep -q "Read-only file system" "$SF_TMP/err" &&
 	cmp -s "$MNT/p.json" "$SF_TMP/old.json" && [[ -s $SF_TMP/l2.trace.zst ]]; then
 	ok "learn --policy into a read-only filesystem: exit 1, policy intact, trace kept"
 else
@@ -133,14 +134,28 @@ jq '.sysfence.libraries as $l | .sysfence.libraries = [range(0; 300) as $i
 	bail "cannot write the big policy"
 W=$SF_TMP/kill
 mkdir -p "$W"
-bad=0 n_old=0 n_new=0
-for ((i = 0; i < 40; i++)); do
+# How long an uninterrupted replace takes here (ms, at least 5): the kills
+# are spread over that window.
+cp "$SF_TMP/old.json" "$W/p.json"
+t0=$(date +%s%N)
+"$SF" merge -q "$SF_TMP/big.json" -o "$W/p.json" >/dev/null 2>&1
+span=$((($(date +%s%N) - t0) / 1000000))
+((span < 5)) && span=5
+diag "an uninterrupted replace takes ${span} ms"
+# Evidence that the event under test happened: a kill that lands between
+# the temp file's creation and the rename leaves that temp file behind
+# (.p.json.XXXXXX); at least 3 such mid-write kills are required (up to 300
+# tries), and every kill leaves the old or the new policy.
+bad=0 n_old=0 n_new=0 n_mid=0 n_killed=0 i=0
+while ((i < 300 && (i < 40 || n_mid < 3))); do
 	cp "$SF_TMP/old.json" "$W/p.json"
 	"$SF" merge -q "$SF_TMP/big.json" -o "$W/p.json" >/dev/null 2>&1 &
 	mpid=$!
-	sleep "0.0$((RANDOM % 4))$((RANDOM % 10))" # a merge takes ~25 ms
+	d=$((RANDOM % (span + 1)))
+	sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"
 	kill -KILL "$mpid" 2>/dev/null
 	wait "$mpid" 2>/dev/null
+	[[ $? -eq 137 ]] && n_killed=$((n_killed + 1))
 	if cmp -s "$W/p.json" "$SF_TMP/old.json"; then
 		n_old=$((n_old + 1))
 	elif cmp -s "$W/p.json" "$SF_TMP/big.json"; then
@@ -149,13 +164,19 @@ for ((i = 0; i < 40; i++)); do
 		bad=$((bad + 1))
 		diag "kill $i: $W/p.json is neither the old nor the new policy ($(stat -c %s "$W/p.json") bytes)"
 	fi
+	if [[ -n $(find "$W" -mindepth 1 -name '.p.json.*' -print -quit) ]]; then
+		n_mid=$((n_mid + 1))
+	fi
 	find "$W" -mindepth 1 -name '.p.json.*' -delete
+	i=$((i + 1))
 done
-diag "after SIGKILL: $n_old times the old policy, $n_new times the new one"
-if [[ $bad -eq 0 ]]; then
-	ok "SIGKILL of merge at 40 random moments: the policy is always the old or the new one"
+diag "after $i SIGKILLs ($n_killed landed before merge ended, $n_mid between temp file and rename): $n_old times the old policy, $n_new times the new one"
+if [[ $bad -eq 0 && $n_mid -ge 3 ]]; then
+	ok "SIGKILL of merge at $i random moments ($n_mid mid-write): the policy is always the old or the new one"
+elif [[ $bad -ne 0 ]]; then
+	not_ok "SIGKILL of merge: $bad of $i left a damaged policy"
 else
-	not_ok "SIGKILL of merge: $bad of 40 left a damaged policy"
+	not_ok "SIGKILL of merge: only $n_mid of $i kills landed while the temp file existed (want 3)"
 fi
 
 done_testing
