@@ -26,6 +26,7 @@
 #include "policy_write.h"
 #include "seccomp_build.h"
 #include "trace.h"
+#include "skip.h"
 
 #define NR_MMAP 9
 #define NR_MPROTECT 10
@@ -505,8 +506,7 @@ static void test_seccomp_build(void **state)
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx) { /* e.g. under valgrind, which has no seccomp() */
 		policy__free(p);
-		print_message("SKIP: libseccomp cannot run here\n");
-		skip();
+		SF_SKIP("libseccomp cannot run here");
 	}
 	seccomp_release(ctx);
 	assert_int_equal(seccomp__build(p, SCMP_ACT_KILL_PROCESS, &ctx, err, sizeof(err)), 0);
@@ -515,8 +515,7 @@ static void test_seccomp_build(void **state)
 	if (rc == 3) { /* e.g. under valgrind, which has no seccomp() */
 		seccomp_release(ctx);
 		policy__free(p);
-		print_message("SKIP: cannot load a seccomp filter here\n");
-		skip();
+		SF_SKIP("cannot load a seccomp filter here");
 	}
 	assert_int_equal(rc, 0);
 	assert_int_equal(try_in_child(ctx, NR_OPENAT, AT_FDCWD, (long)"/nonexistent",
