@@ -103,11 +103,10 @@ static void test_score_known_numbers(void **state)
 {
 	struct policy *p = load(FIXTURE("review-score.json"));
 	struct score_report *r = NULL;
-	uint64_t none_expect = 0;
-	size_t nnone = 0, n;
-	const struct score_weight *w = score__weights(&n);
+	size_t n;
 
 	(void)state;
+	score__weights(&n);
 	assert_int_equal(score__policy(p, &r), 0);
 	assert_int_equal(r->nunits, 4);
 	assert_string_equal(r->units[0].name, "/usr/bin/demo");
@@ -127,14 +126,14 @@ static void test_score_known_numbers(void **state)
 	assert_int_equal(r->nunion, 8);
 	assert_int_equal(r->max, 26);
 	assert_int_equal(r->max_unit, 1);
-	/* none = one per known syscall + the extra weight of listed ones */
-	for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
-		nnone += syscall__name(nr) != NULL;
-	none_expect = nnone;
-	for (size_t i = 0; i < n; i++)
-		none_expect += w[i].weight - 1;
-	assert_int_equal(r->none, none_expect);
-	assert_int_equal(r->nnone, nnone);
+	/* "no filter" = one per syscall name libseccomp knows on x86_64 (368
+	 * with Debian 12's libseccomp 2.5.4) plus the extra weight of the 97
+	 * weighted ones (703): literal numbers, not recomputed from the same
+	 * tables the code reads, so a change to either table has to change
+	 * them on purpose. */
+	assert_int_equal(n, 97);
+	assert_int_equal(r->nnone, 368);
+	assert_int_equal(r->none, 1071);
 	assert_true(score__reduction(r->max, r->union_score) > 50.9 &&
 		    score__reduction(r->max, r->union_score) < 51.0);
 	score__free(r);
