@@ -804,7 +804,7 @@ int cmd_enforce(int argc, char **argv)
 		}
 		if (!env.quiet)
 			fprintf(stderr, "sysfence: enforcing %s on pid %d%s\n", env.policies[0],
-				child.pid, gstart.gate ? " (gate on)" : "");
+				child.target_pid, gstart.gate ? " (gate on)" : "");
 	} else if (env.pid) {
 		ret = rt__track(s.rt, env.pid, 0);
 		if (ret) {
@@ -900,14 +900,14 @@ out:
 		if (target_done && (!env.quiet || floor_kill)) {
 			if (WIFEXITED(status))
 				fprintf(stderr, "sysfence: target %d exited with status %d\n",
-					child.pid, WEXITSTATUS(status));
+					child.target_pid, WEXITSTATUS(status));
 			else if (floor_kill)
 				fprintf(stderr, "sysfence: target %d was killed by the seccomp floor "
 					"(SIGSYS): it made a syscall that no library of the policy "
-					"may make\n", child.pid);
+					"may make\n", child.target_pid);
 			else if (WIFSIGNALED(status))
 				fprintf(stderr, "sysfence: target %d was killed by signal %d (%s)\n",
-					child.pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+					child.target_pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
 		}
 	}
 	if (s.rt) {

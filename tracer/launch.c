@@ -236,6 +236,10 @@ static void __attribute__((noreturn)) run_shim(char **argv, const struct launch_
 		exec_target(argv, o, report_fd, gate_sock);
 	}
 	shim_target = t;
+	/* the target's own pid first (messages name it, not the shim's);
+	 * its wait status follows at the end */
+	if (write(status_fd, &t, sizeof(t)) != (ssize_t)sizeof(t))
+		_exit(127);
 	close(report_fd);
 	if (gate_sock >= 0)
 		close(gate_sock); /* the target's EOF must reach sysfence */
@@ -349,7 +353,7 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 			run_shim(argv, o, report[1], status[1], go[0], gs[1]);
 		exec_target(argv, o, report[1], gs[1]);
 	}
-	l->pid = pid;
+	l->pid = l->target_pid = pid;
 	close(go[0]);
 	close(report[1]);
 	go[0] = report[1] = -1;
@@ -397,6 +401,16 @@ int launch__start_opts(struct launch *l, char **argv, struct rt *rt,
 	} while (n < 0 && errno == EINTR);
 	close(report[0]);
 	report[0] = -1;
+	if (n != (ssize_t)sizeof(child_err) && contain) {
+		pid_t t;
+
+		do {
+			n = read(l->status_fd, &t, sizeof(t));
+		} while (n < 0 && errno == EINTR);
+		if (n == (ssize_t)sizeof(t))
+			l->target_pid = t;
+		n = 0;
+	}
 	if (n == (ssize_t)sizeof(child_err)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -10,6 +10,7 @@ struct rt;
 
 struct launch {
 	pid_t pid;        /* our child: the target, or its namespace's init shim */
+	pid_t target_pid; /* the target itself (contained: the shim's child) */
 	int status_fd;    /* contained: the shim reports the target's status here */
 	int go_fd;        /* contained: open while we live; EOF = kill the tree */
 	int contained;
