@@ -271,18 +271,23 @@ tree_run() {
 		diag_file "$SF_TMP/$name.err"
 		return 1
 	fi
-	read -r tgt_pid _ <"/proc/$sf_pid/task/$sf_pid/children"
 	mapfile -t kids < <(sed -n 's/^child \([0-9]*\)$/\1/p' "$SF_TMP/$name.out")
 	printf '%s\n' "${kids[@]}" >"$SF_TMP/$name.children"
-	[[ -n $tgt_pid ]]
+	# The target is the children's parent (sysfence's own child is the
+	# launch shim, not the target).
+	tgt_pid=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/${kids[0]}/status" 2>/dev/null)
+	[[ -n $tgt_pid ]] && sf_pid_is "$tgt_pid" "enforce-target tree" ||
+		{ diag "$name: target pid '$tgt_pid' is not enforce-target tree"; return 1; }
 }
 
 # ---- 12: --action kill: only the offender dies ---------------------------------------------
 if tree_run act-kill 3 20; then
 	touch "$TRIG"
+	# events: the offender is gone and sysfence has reported its kill
 	wait_gone 5 "${kids[0]}"
-	sleep 0.5
-	if ! alive "${kids[0]}" && alive "${kids[1]}" && alive "${kids[2]}" && alive "$tgt_pid"; then
+	wait_grep "$SF_TMP/act-kill.err" "VIOLATION.*-> killed" 5
+	if violations "$SF_TMP/act-kill.err" | grep -q "pid ${kids[0]} .*-> killed\$" &&
+		! alive "${kids[0]}" && alive "${kids[1]}" && alive "${kids[2]}" && alive "$tgt_pid"; then
 		ok "--action kill: the violating child died, its parent and siblings run on"
 	else
 		not_ok "--action kill: the violating child died, its parent and siblings run on"
@@ -313,9 +318,12 @@ if tree_run act-killall 3 20 --action kill-all; then
 	touch "$TRIG"
 	sf_wait_pid "$sf_pid" 10
 	rc=$?
+	# The parent would also exit by itself once its children died: the
+	# evidence that kill-all killed it is its SIGKILL status.
 	if wait_gone 3 "$tgt_pid" "${kids[@]}" && [[ $rc -eq 3 ]] &&
-		violations "$SF_TMP/act-killall.err" | grep -q -- '-> killed all'; then
-		ok "--action kill-all: one child's violation kills the parent and every child"
+		violations "$SF_TMP/act-killall.err" | grep -q -- '-> killed all' &&
+		grep -q "^sysfence: target $tgt_pid was killed by signal 9" "$SF_TMP/act-killall.err"; then
+		ok "--action kill-all: one child's violation kills the parent (SIGKILL) and every child"
 	else
 		not_ok "--action kill-all: one child's violation kills the parent and every child"
 		diag "sysfence exit status $rc (want 3)"
@@ -454,7 +462,6 @@ else
 	pid_run pid-opt --pid @PID@ "$P_TGT"
 fi
 if grep -q "enforcing .* on pid $tpid" "$SF_TMP/$pid_name.err"; then
-	sleep 0.3 # a few polls under enforcement: benign, nothing happens
 	alive "$tpid" || diag "the target died before the trigger"
 	touch "$TRIG"
 	sf_wait_pid "$tpid" 5
