@@ -206,10 +206,14 @@ else
 	diag "sysfence status $rc (want 3); first violation: ${line:-none}"
 	diag_file "$SF_TMP/evil.err"
 fi
-if [[ ! -e $MARK ]]; then
-	ok "the module's shell did not run (no marker)"
+# (no marker counts only if the module really ran and tried its execve:
+# redis started, and the violation names the module's execve)
+if [[ ! -e $MARK && $rc != start && $line == *" $EVIL: execve("* ]]; then
+	ok "the module's shell did not run (no marker; its execve was attempted and stopped)"
 else
-	not_ok "the module's shell did not run (no marker)"
+	not_ok "the module's shell did not run (no marker; its execve was attempted and stopped)"
+	[[ -e $MARK ]] && diag "$MARK exists: sh ran"
+	diag "redis start: ${rc}; first violation: ${line:-none}"
 fi
 
 MARK=$SF_TMP/pwned-hello

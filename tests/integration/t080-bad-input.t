@@ -177,21 +177,36 @@ if [[ $IS_ROOT -eq 1 ]]; then
 	while [[ -e /proc/$pid ]]; do pid=$((pid - 1)); done
 	expect "PID that does not exist" 1 error "no process with pid $pid" "${LEARN[@]}" --pid "$pid"
 
-	# The target lives ~0.15 s: alive when sysfence resolves it, gone while
-	# the BPF object loads (~0.3 s).  Timing-dependent, so a few tries.
-	for try in 0.15 0.25 0.1; do
-		sleep "$try" &
-		spid=$!
-		matches 1 error "process $spid exited while attaching" "${LEARN[@]}" --pid "$spid" &&
+	# A target that exits while sysfence attaches.  sysfence checks the pid
+	# (readlink /proc/PID/exe), loads its BPF object, then checks again:
+	# the target is SIGKILLed (and reaped: a zombie still answers kill -0)
+	# at the event "sysfence holds a BPF fd" - after the first check, before
+	# the second.  Deadline 20 s for the BPF fd to appear.
+	sleep 60 &
+	spid=$!
+	"${LEARN[@]}" --pid "$spid" >"$SF_TMP/stdout" 2>"$SF_TMP/stderr" &
+	lpid=$!
+	seen=
+	for ((i = 0; i < 2000; i++)); do
+		if find "/proc/$lpid/fd" -lname 'anon_inode:bpf*' -print -quit 2>/dev/null | grep -q .; then
+			seen=1
 			break
-		diag "try with a ${try}s target: $GOT"
-		wait "$spid" 2>/dev/null
+		fi
+		kill -0 "$lpid" 2>/dev/null || break
+		sleep 0.01
 	done
-	if [[ $GOT == "exit 1 (want 1); 1 "* ]] &&
+	kill -KILL "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	sf_wait_pid "$lpid" 30
+	rc=$?
+	[[ $rc -eq 124 ]] && sf_stop_pid "$lpid" 2
+	lines=$(grep -c "^sysfence: error: " "$SF_TMP/stderr")
+	if [[ -n $seen && $rc -eq 1 && $lines -eq 1 ]] && sf_no_sanitizer_report "$SF_TMP/stderr" &&
 		grep -qF "process $spid exited while attaching" "$SF_TMP/stderr"; then
 		ok "PID that exits during attach -> exit 1, 'process $spid exited while attaching'"
 	else
 		not_ok "PID that exits during attach"
+		diag "BPF fd seen: ${seen:-no}; exit $rc (want 1); $lines error line(s) (want 1)"
 		diag_file "$SF_TMP/stderr"
 	fi
 
