@@ -22,17 +22,36 @@
  *       Write "io: hello" to stderr with write(2), or with --writev with
  *       writev(2) (the capability-generalisation test t091: learned with
  *       write, enforced with writev).  Prints "io: done" after it.
+ *   enforce-target mmaps N
+ *       N anonymous mmaps made by this executable itself, with five
+ *       different prot values in turn (up to 5 distinct violations of a
+ *       policy learned on `mmaps 0`, for --report-limit).
+ *   enforce-target anon-exec [--skip]
+ *       getppid() normally, then getppid from a stub in an anonymous
+ *       executable mapping: charged to [anon-exec].  --skip: the same
+ *       mappings, without the odd call (the run a policy is learned on).
+ *   enforce-target unwind-fail [--skip] | no-mapping [--skip]
+ *       getppid() normally, then (--skip: only the same mappings) jump into libc's getppid
+ *       with a stack that cannot be unwound: unreadable (rsp on a PROT_NONE
+ *       page) or holding a return address that no mapping covers; both
+ *       are charged to [unwind-failed] ([vma-unknown] is only bpf_find_vma
+ *       failing with EBUSY under mmap_lock contention: not reproducible on
+ *       demand).  The wrapper's `ret` then faults: the
+ *       process dies by SIGSEGV right after the call, unless it was killed
+ *       at the call.
  *   Exit status 0 in every mode unless something failed.
  */
-#include <sys/uio.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,6 +140,58 @@ static double parse_seconds(const char *s)
 	return v;
 }
 
+/* getppid from code that cannot be attributed to a file (see the header). */
+static int odd_getppid(const char *how, int skip)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	static const unsigned char stub[] = {
+		0xb8, 110, 0, 0, 0, /* mov $110 (getppid), %eax */
+		0x0f, 0x05,         /* syscall */
+		0xc3,               /* ret */
+	};
+	unsigned char *p;
+	void *fn;
+	uintptr_t sp;
+
+	if (!strcmp(how, "anon-exec")) {
+		long (*call)(void);
+
+		p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		memcpy(p, stub, sizeof(stub));
+		if (mprotect(p, page, PROT_READ | PROT_EXEC))
+			return 1;
+		call = (long (*)(void))(void *)p;
+		if (skip)
+			return 0;
+		printf("anon-exec: getppid returned %ld\n", call());
+		return 0;
+	}
+	fn = dlsym(RTLD_DEFAULT, "getppid");
+	p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!fn || p == MAP_FAILED)
+		return 1;
+	if (!strcmp(how, "unwind-fail")) {
+		/* rsp at the start of a PROT_NONE page: the return address
+		 * cannot be read */
+		if (mprotect(p + page, page, PROT_NONE))
+			return 1;
+		sp = (uintptr_t)(p + page);
+	} else {
+		/* a readable stack whose return address (0x1000) is in no
+		 * mapping */
+		sp = (uintptr_t)(p + page);
+		*(uintptr_t *)sp = 0x1000;
+	}
+	if (skip)
+		return 0;
+	printf("%s: calling getppid\n", how);
+	fflush(stdout);
+	__asm__ volatile("mov %0, %%rsp\n\tjmp *%1" : : "r"(sp), "r"(fn) : "memory");
+	__builtin_unreachable();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "poll"))
@@ -163,7 +234,30 @@ int main(int argc, char **argv)
 			return 1;
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "mmaps")) {
+		int n = atoi(argv[2]);
+
+		/* five different prot values: five different tuples (a
+		 * tuple already seen is not judged again) */
+		static const int prot[] = { PROT_READ | PROT_WRITE, PROT_READ, PROT_NONE,
+					    PROT_WRITE, PROT_READ | PROT_EXEC };
+
+		for (int i = 0; i < n; i++)
+			if (mmap(NULL, 4096, prot[i % 5], MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0) == MAP_FAILED)
+				return 1;
+		printf("mmaps: %d made\n", n);
+		return 0;
+	}
+	if ((argc == 2 || argc == 3) && (!strcmp(argv[1], "anon-exec") ||
+					 !strcmp(argv[1], "unwind-fail") ||
+					 !strcmp(argv[1], "no-mapping"))) {
+		printf("getppid returned %d\n", (int)getppid());
+		fflush(stdout);
+		return odd_getppid(argv[1], argc == 3 && !strcmp(argv[2], "--skip"));
+	}
 	fprintf(stderr, "usage: enforce-target poll TRIGGER SECONDS | "
-		"tree N TRIGGER SECONDS | personality [--skip] | io [--writev]\n");
+		"tree N TRIGGER SECONDS | personality [--skip] | io [--writev] |\n"
+		"       mmaps N | anon-exec|unwind-fail|no-mapping [--skip]\n");
 	return 2;
 }
