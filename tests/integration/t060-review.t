@@ -5,7 +5,8 @@
 # the matrix program into two policies; `sysfence diff` must name the
 # syscalls the second workload added (and exit 1), `--fail-on` must gate
 # on risk, `check` must flag a broken fixture with file:line, show and
-# score must run on the learned policy.
+# score must run on the learned policy; show --json, score --json (known
+# numbers of a fixture), score --plot (a PNG) and groups.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +16,7 @@ need_sysfence
 [[ -x $SF_PROGS/matrix ]] || bail "$SF_PROGS/matrix missing: build it first (make progs)"
 sf_tmpdir
 
-plan 10
+plan 15
 
 learn() { # name case
 	timeout --kill-after=5 30 "$SF" learn --quiet --trace "$SF_TMP/$1.zst" \
@@ -91,6 +92,60 @@ else
 	not_ok "show and score run on the learned policy"
 	diag_file "$SF_TMP/show.txt"
 	diag_file "$SF_TMP/score.txt"
+fi
+
+# show --json: the learned evidence, as the policy file records it.
+"$SF" show --json "$SF_TMP/b.json" >"$SF_TMP/show.json" 2>"$SF_TMP/show.err"
+want=$(jq --arg lib "$libsf_a" '.sysfence.libraries[] | select(.path == $lib) | .evidence.getdents64.count' "$SF_TMP/b.json")
+got=$(jq --arg lib "$libsf_a" '.units[] | select(.name == $lib) | .syscalls[] | select(.name == "getdents64") | .count' \
+	"$SF_TMP/show.json" 2>/dev/null)
+if [[ -n $got && $got == "$want" && $got -ge 1 ]]; then
+	ok "show --json: getdents64 under libsf_a.so with the policy's evidence count ($got)"
+else
+	not_ok "show --json: getdents64 under libsf_a.so with the policy's evidence count"
+	diag "show --json count '$got', policy evidence '$want'"
+	diag_file "$SF_TMP/show.err"
+fi
+
+# score --json on the fixture whose numbers are worked out by hand in
+# tests/unit/test_review.c (demo 12+5, libx 21+5, union 53, no filter 1071).
+"$SF" score --json "$SF_SRC/tests/fixtures/review-score.json" >"$SF_TMP/score.json" 2>"$SF_TMP/score.err"
+is "$(jq -c '[.summary.max, .summary.union, .summary.none, .summary.mostPrivileged,
+	(.units[] | select(.name == "/usr/bin/demo") | .score)]' "$SF_TMP/score.json" 2>/dev/null)" \
+	'[26,53,1071,"/usr/lib/libx.so",17]' "score --json: the fixture's known scores"
+
+# score --plot: a PNG (gnuplot).
+rm -f "$SF_TMP/score.png"
+if "$SF" score "$SF_TMP/b.json" --plot "$SF_TMP/score.png" >/dev/null 2>"$SF_TMP/plot.err" &&
+	[[ $(head -c 8 "$SF_TMP/score.png" 2>/dev/null | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]; then
+	ok "score --plot writes a PNG ($(stat -c %s "$SF_TMP/score.png") bytes)"
+else
+	not_ok "score --plot writes a PNG"
+	diag_file "$SF_TMP/plot.err"
+fi
+
+# groups: the list, one group's members, an unknown group.
+"$SF" groups >"$SF_TMP/groups.txt" 2>&1
+g1=$?
+"$SF" groups @network-io >"$SF_TMP/netio.txt" 2>&1
+g2=$?
+if [[ $g1 -eq 0 && $g2 -eq 0 ]] && grep -q '^@network-io ' "$SF_TMP/groups.txt" &&
+	grep -q '^@file-system ' "$SF_TMP/groups.txt" &&
+	tr ' ' '\n' <"$SF_TMP/netio.txt" | grep -qx socket && tr ' ' '\n' <"$SF_TMP/netio.txt" | grep -qx connect &&
+	! tr ' ' '\n' <"$SF_TMP/netio.txt" | grep -qx openat; then
+	ok "groups lists the groups; groups @network-io has socket and connect, not openat"
+else
+	not_ok "groups lists the groups; groups @network-io has socket and connect, not openat"
+	diag_file "$SF_TMP/groups.txt"
+	diag_file "$SF_TMP/netio.txt"
+fi
+"$SF" groups @nope >/dev/null 2>"$SF_TMP/nope.err"
+rc=$?
+if [[ $rc -eq 1 ]] && grep -q "^sysfence: error: unknown group '@nope'" "$SF_TMP/nope.err"; then
+	ok "groups @nope: exit 1, 'unknown group'"
+else
+	not_ok "groups @nope: exit 1, 'unknown group' (exit $rc)"
+	diag_file "$SF_TMP/nope.err"
 fi
 
 done_testing
