@@ -9,6 +9,8 @@ PKGS=(
   libcmocka-dev pkg-config zstd libc6-dbg
   afl++ redis-server redis-tools gnuplot-nox jq
   nginx-light wrk time
+  # tests/progs/verify-strace.sh (t097): the attribution ground truth
+  strace
   # tests/matrix (t100-matrix.t): real programs learned once, enforced under variations
   memcached postgresql python3 nodejs curl sqlite3 git gzip tar bsdutils
   # make bench: memcaslap (memcached's load), pgbench and initdb (postgresql-15),

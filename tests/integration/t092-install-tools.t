@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# t092-install-tools - `make install` into a DESTDIR (default PREFIX and
+# PREFIX=/usr): exactly one file, mode 0755, identical to the build's
+# sysfence, and it runs; and tests/progs/verify-strace.sh, the strace-based
+# check of the attribution ground truth (tests/progs/matrix-cases.txt) that
+# t010 relies on.  The build is never remade here (make -o).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_cmd make cmp strace
+need_sysfence
+[[ -x $SF_PROGS/matrix ]] || bail "$SF_PROGS/matrix missing: build it first (make progs)"
+sf_tmpdir
+
+plan 3
+
+# install_into NAME [PREFIX=...]: make install DESTDIR=$SF_TMP/NAME; prints
+# the files installed, relative to DESTDIR.
+install_into() {
+	local d=$SF_TMP/$1
+	shift
+	make -C "$SF_SRC" --no-print-directory -o "$SF" O="$SF_BUILD" DESTDIR="$d" "$@" install \
+		>"$d.log" 2>&1 || { diag_file "$d.log"; return 1; }
+	(cd "$d" && find . -type f | sed 's|^\.||')
+}
+for v in "default /usr/local/bin/sysfence" "usr /usr/bin/sysfence PREFIX=/usr"; do
+	read -r name want extra <<<"$v"
+	mkdir -p "$SF_TMP/$name"
+	# shellcheck disable=SC2086 # extra is one word or none
+	files=$(install_into "$name" $extra)
+	f=$SF_TMP/$name$want
+	if [[ $files == "$want" ]] && [[ $(stat -c %a "$f") == 755 ]] && cmp -s "$f" "$SF" &&
+		"$f" --help >/dev/null 2>&1; then
+		ok "make install DESTDIR ${extra:-(default PREFIX)}: only $want, mode 0755, the build's binary, runs"
+	else
+		not_ok "make install DESTDIR ${extra:-(default PREFIX)}: only $want, mode 0755, the build's binary, runs"
+		diag "installed: $(echo "$files" | paste -sd' ')"
+		[[ -e $f ]] && diag "mode $(stat -c %a "$f")"
+	fi
+done
+
+# The ground truth itself, checked without sysfence (every case, with and
+# without the mmap hammer).
+if timeout --kill-after=5 300 "$SF_SRC/tests/progs/verify-strace.sh" "$SF_BUILD" >"$SF_TMP/vs.out" 2>&1; then
+	ok "verify-strace.sh: $(tail -n 1 "$SF_TMP/vs.out")"
+else
+	not_ok "verify-strace.sh: the strace ground truth matches matrix-cases.txt"
+	diag_file "$SF_TMP/vs.out" 30
+fi
+
+done_testing
