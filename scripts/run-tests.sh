@@ -16,8 +16,9 @@
 # Sanitizers (a SANITIZE=1 build; harmless otherwise): ASAN_OPTIONS and
 # UBSAN_OPTIONS are set here, once, for the whole pass: the first report
 # halts the process with exit status $SF_SANITIZER_EXITCODE (86: no sysfence
-# path uses it; sysfence exits 0-3) and is written to a per-test-file
-# directory as well; any report file found there after a test fails that
+# path uses it; sysfence exits 0-3); ASan writes it to a per-test-file
+# directory (log_path), UBSan to stderr.  A report file there, a report in
+# the test's output, or (lib.sh) in a test's saved stderr files fails that
 # test file, whatever the test itself checked.  tests/integration/lib.sh's
 # sf_no_sanitizer_report lets a test check one command.
 #
@@ -58,7 +59,9 @@ set_san_dir() {
 	export ASAN_OPTIONS="$san_opts:detect_leaks=1:log_path=$SF_SAN_LOGDIR/report:log_exe_name=1"
 	export UBSAN_OPTIONS="$san_opts:log_path=$SF_SAN_LOGDIR/report:log_exe_name=1"
 }
-# san_reports NAME: print the reports written during test NAME; 0 iff any.
+# san_reports NAME: print the reports written during test NAME (files, or
+# lines in its output $LOG: UBSan reports go to stderr); 0 iff any.
+SAN_PATTERN='ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: (Address|UndefinedBehavior|Leak)Sanitizer'
 san_reports() {
 	local f found=1
 	for f in "$SF_SAN_ROOT/$1"/report*; do
@@ -67,6 +70,11 @@ san_reports() {
 		echo "-- $1: sanitizer report ${f##*/}:"
 		sed -n '1,40p' "$f"
 	done
+	if grep -aqE "$SAN_PATTERN" "$LOG"; then
+		found=0
+		echo "-- $1: sanitizer report in its output:"
+		grep -aE -m 5 "$SAN_PATTERN" "$LOG"
+	fi
 	return $found
 }
 

@@ -193,6 +193,17 @@ _sf_exit() {
 	for ((i = ${#_sf_cleanups[@]} - 1; i >= 0; i--)); do
 		eval "${_sf_cleanups[i]}" >/dev/null 2>&1 || :
 	done
+	# A sanitizer report anywhere in this test's files (a command's saved
+	# stderr: UBSan writes there even when ASan logs to $SF_SAN_LOGDIR)
+	# fails the test file, whatever its assertions said.
+	if [[ -n $SF_TMP && -d $SF_TMP ]]; then
+		local f
+		while IFS= read -r f; do
+			echo "# sanitizer report in ${f#"$SF_TMP"/}:"
+			grep -aE -m 3 "$SF_SAN_PATTERN" "$f" | sed 's/^/#   /'
+			rc=1
+		done < <(grep -rlaE "$SF_SAN_PATTERN" "$SF_TMP" 2>/dev/null)
+	fi
 	if [[ -n $SF_TMP && -d $SF_TMP ]]; then
 		if [[ ${SF_KEEP:-} == 1 ]]; then
 			echo "# kept $SF_TMP"
