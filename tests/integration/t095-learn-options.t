@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# t090-learn-options - learn and merge options no other test exercises
+# t095-learn-options - learn and merge options no other test exercises
 # (root, real BPF), each against a control run without the option:
 #   learn --transparent LIB (and -v), --max-values N, --then-enforce;
 #   merge --max-values N, --intersect.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# t091-enforce-options - the enforce options and decisions no other test
+# t096-enforce-options - the enforce options and decisions no other test
 # exercises (root, real BPF), each against a control run that shows the
 # option changed the outcome:
 #   --kill-on, --log-on, --lib-action, --report-limit, --allow-rebuilt,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# t092-install-tools - `make install` into a DESTDIR (default PREFIX and
+# t097-install-tools - `make install` into a DESTDIR (default PREFIX and
 # PREFIX=/usr): exactly one file, mode 0755, identical to the build's
 # sysfence, and it runs; and tests/progs/verify-strace.sh, the strace-based
 # check of the attribution ground truth (tests/progs/matrix-cases.txt) that
