@@ -27,7 +27,7 @@ sf_tmpdir
 D=$SF_TMP/d
 mkdir -p "$D"
 
-plan 43
+plan 44
 
 BG=()
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -245,8 +245,9 @@ done
 # --action log: the gate lets the violation run and the BPF program reports
 # it at sys_enter; the gate's own attribution is in its -vv debug line.
 same_site() {
-	local name=$1 sc=$2 bpf gate
-	bpf=$(jq -r --arg sc "$sc" 'select(.syscall == $sc) | "\(.library)+0x\(.site.offset)"' \
+	local name=$1 sc=$2 args=${3:-} bpf gate
+	bpf=$(jq -r --arg sc "$sc" --arg a "$args" \
+		'select(.syscall == $sc and (.args | contains($a))) | "\(.library)+0x\(.site.offset)"' \
 		"$SF_TMP/$name.log" 2>/dev/null | head -1)
 	gate=$(sed -n "s/.*gate: tid [0-9]* $sc from \([^ ]*\) (bucket 0.*violation$/\1/p" \
 		"$SF_TMP/$name.err" | head -1)
@@ -266,6 +267,9 @@ enf attr-ow -a log -vv -- "$TGT" run bad open-write "$D/attr-ow"
 check "attribution: gate and BPF name the same library and call site (openat)" same_site attr-ow openat
 enf attr-ex -a log -vv -- "$TGT" run bad exec "$TGT $D/attr-ex"
 check "attribution: gate and BPF agree through execl's rbp frame (execve)" same_site attr-ex execve
+enf attr-dl -a log -vv -- "$TGT" run bad dlopen "$(realpath -- "$SF_PROGS/libsf_plugin.so")"
+check "attribution: gate and BPF agree through ld.so's dlopen (mmap PROT_EXEC, 13+ frames)" \
+	same_site attr-dl mmap PROT_EXEC
 if [[ -e $D/attr-ow && $rc -eq 3 ]]; then ok "--action log: the gate lets the call run, the violation is reported once"
 else not_ok "--action log: the gate lets the call run, the violation is reported once"; fi
 
