@@ -505,8 +505,16 @@ static void report_one(struct enforce_report *s, const struct sf_event_violation
 			 ev->dev & 0xfffff, (unsigned long long)ev->ino);
 		lib = libbuf;
 	}
-	if (ev->dev && !gate_lib)
+	if (ev->dev && !gate_lib) {
 		rt__lib_symbol(s->rt, ev->dev, ev->ino, ev->off, sym, sizeof(sym));
+	} else if (ev->dev && gate_lib[0]) {
+		/* the gate's thread: rt's symbol cache is the event loop's */
+		struct elf_syms *es = elf_syms__open(gate_lib);
+
+		if (!es || elf_syms__lookup(es, ev->off, sym, sizeof(sym)))
+			sym[0] = 0;
+		elf_syms__close(es);
+	}
 	{
 		uint64_t a[SF_NARGS] = { ev->arg[0], ev->arg[1] };
 

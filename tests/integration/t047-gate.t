@@ -83,12 +83,14 @@ enf() {
 }
 
 # denied NAME CLASS: the run of libgate_bad.so was denied by the gate and
-# reported with the library's name; it printed no result.
+# reported with the library's name and call site symbol; it printed no
+# result.
 denied() {
 	local name=$1
 	if [[ $rc -eq 3 ]] && ! grep -q "^result" "$SF_TMP/$name.out" &&
 		grep -q "VIOLATION .*$BAD: .*denied before it ran (gate) -> killed" "$SF_TMP/$name.err" &&
-		jq -e --arg lib "$BAD" 'select(.library == $lib and .gate == "denied before it ran")' \
+		jq -e --arg lib "$BAD" 'select(.library == $lib and .gate == "denied before it ran"
+			and (.site.symbol // "" | startswith("gate_bad_do+")))' \
 			"$SF_TMP/$name.log" >/dev/null 2>&1; then
 		return 0
 	fi
