@@ -766,6 +766,10 @@ int cmd_enforce(int argc, char **argv)
 			log_info("policy learned without libc's runtime buckets: "
 				 "libc's allocator, stdio and locale work is charged to its callers");
 	}
+	/* Handlers before the (slow) BPF load: see learn.c. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	s.rt = rt__open(&ro);
 	if (!s.rt)
 		goto out;
@@ -801,9 +805,11 @@ int cmd_enforce(int argc, char **argv)
 		goto out;
 	}
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	if (stop_signal) {
+		log_err("interrupted (signal %d) while loading: nothing was started",
+			(int)stop_signal);
+		goto out;
+	}
 	if (env.argc) {
 		ret = launch__start_opts(&child, env.argv, s.rt, &lo);
 		if (ret) {

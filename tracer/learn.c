@@ -819,13 +819,20 @@ int cmd_learn(int argc, char **argv)
 	ro.max_procs = env.max_procs;
 	ro.transparent = env.transparent;
 	ro.ntransparent = env.ntransparent;
-	s.rt = rt__open(&ro);
-	if (!s.rt)
-		goto out;
-
+	/* Handlers before the (slow) BPF load: a background job of a
+	 * non-interactive shell starts with SIGINT ignored, so a Ctrl-C or
+	 * kill -INT during the load would otherwise be lost for good. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	s.rt = rt__open(&ro);
+	if (!s.rt)
+		goto out;
+	if (stop_signal) {
+		log_err("interrupted (signal %d) while loading: nothing was recorded",
+			(int)stop_signal);
+		goto out;
+	}
 
 	s.start_ns = clock_ns(CLOCK_REALTIME);
 	s.started_ms = s.last_new_ms = mono_ms();

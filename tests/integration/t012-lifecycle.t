@@ -19,7 +19,7 @@ sf_tmpdir
 PORT=$(sf_free_port 12) || bail "no free loopback port in 7000-7999"
 POLICY=$SF_TMP/redis.json
 
-plan 11
+plan 13
 
 # 1. learn redis for 2 s; sysfence stops it and learns the shutdown
 timeout --kill-after=5 60 "$SF" learn --duration 2s --trace "$SF_TMP/r.trace.zst" \
@@ -71,5 +71,25 @@ is "$rc" 2 "--stop-signal NOPE is a usage error (exit 2)"
 "$SF" learn --stop-signal TERM --pid 1 >/dev/null 2>"$SF_TMP/u2.err"
 rc=$?
 is "$rc" 2 "--stop-signal with --pid is a usage error (exit 2)"
+
+# 6. SIGINT while the BPF object loads, from a background job of a
+# non-interactive shell (SIGINT starts ignored there): learn must still end
+sleep 60 &
+sleeper=$!
+bash -c '"$0" learn -q --pid "$1" --trace "$2/s.trace.zst" --policy "$2/s.json" \
+	>/dev/null 2>"$2/sigint.err" & p=$!; sleep 0.05; kill -INT $p; wait $p' \
+	"$SF" "$sleeper" "$SF_TMP" &
+waiter=$!
+sf_wait_pid "$waiter" 20
+rc=$?
+kill "$sleeper" 2>/dev/null
+if [[ $rc -eq 124 ]]; then
+	not_ok "learn ends on a SIGINT sent while it loads (background job)"
+	pkill -KILL -f "$SF_TMP/s.trace.zst"
+else
+	ok "learn ends on a SIGINT sent while it loads (background job)"
+fi
+check "... and says so in one line, or recorded until the signal (exit $rc)" \
+	bash -c "[[ $rc -eq 0 ]] || grep -q 'interrupted' '$SF_TMP/sigint.err'"
 
 done_testing
