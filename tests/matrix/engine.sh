@@ -138,8 +138,12 @@ _mx_sfargs() {
 	fi
 }
 
+# The kernel log's time of its last line: _mx_floor reads what comes after.
+# (A line count does not work once the ring buffer is full: old lines
+# drop out and the count stops growing.)
 _mx_dmesg_mark() {
-	MX_DMESG_N=$(dmesg 2>/dev/null | wc -l)
+	MX_DMESG_T=$(dmesg 2>/dev/null | tail -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+	MX_DMESG_T=${MX_DMESG_T:-0}
 }
 
 # mx_cli TAG MODE OUT [VAR=VALUE...] -- CMD...: run CMD under sysfence in
@@ -241,7 +245,8 @@ mx_ready() {
 # out.
 _mx_floor() {
 	local line nr name comm pid exe
-	dmesg 2>/dev/null | tail -n +"$((MX_DMESG_N + 1))" | grep -a 'type=1326' | grep -a ' sig=31 ' |
+	dmesg 2>/dev/null | awk -v t="${MX_DMESG_T:-0}" '{ s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s); if (s + 0 > t + 0) print }' |
+		grep -a 'type=1326' | grep -a ' sig=31 ' |
 		while IFS= read -r line; do
 			exe=$(sed -n 's/.* exe="\([^"]*\)".*/\1/p' <<<"$line")
 			[[ $exe == */build*/* ]] && continue
