@@ -178,6 +178,14 @@ static const struct cap_row rows[] = {
 	  "thread start and exit inside libc: which calls a run makes "
 	  "depends on timing" },
 
+	{ "libc-sigreturn", GEN_LEVEL_STANDARD, "[libc-runtime]",
+	  "rt_sigaction",
+	  "rt_sigreturn",
+	  "signal return runs in libc's restorer and is charged to "
+	  "[libc-runtime]: when any unit of the policy installs a handler, "
+	  "a signal it was not sent while learning returns there (SIGTERM "
+	  "stop, SIGWINCH, SIGCHLD)", true },
+
 	/* ---- broad: neighbouring capabilities on the same objects ---- */
 	{ "self-info-all", GEN_LEVEL_BROAD, NULL,
 	  "*",
@@ -755,7 +763,7 @@ static const struct policy_syscall *find_sc(const struct policy_lib *l,
 /* Does row r fire for library l?  Sets the sources in src (a rule's
  * from/from_any). */
 static int row_fires(const struct cap_row *r, const struct policy_lib *l,
-		     struct policy_syscall *src)
+		     bool runtime_buckets, struct policy_syscall *src)
 {
 	struct spec_item items[SPEC_MAX];
 	size_t n;
@@ -770,8 +778,9 @@ static int row_fires(const struct cap_row *r, const struct policy_lib *l,
 	if (parse_spec(r->trigger, items, SPEC_MAX, &n, NULL, 0))
 		return -EINVAL;
 	/* a runtime bucket's baseline holds whatever the bucket was seen
-	 * doing, even nothing (capability__generalize adds the bucket) */
-	if (r->unit && n == 1 && items[0].nr < 0) {
+	 * doing, even nothing in a policy learned with runtime buckets
+	 * (capability__generalize adds the bucket) */
+	if (r->unit && n == 1 && items[0].nr < 0 && runtime_buckets) {
 		src->from_any = 1;
 		return 1;
 	}
@@ -833,7 +842,10 @@ int capability__generalize(struct policy *p, enum gen_level level)
 
 			if (rows[i].level > level)
 				continue;
-			rc = row_fires(&rows[i], &p->libs[li], &src);
+			if (rows[i].policy_wide)
+				continue; /* below */
+			rc = row_fires(&rows[i], &p->libs[li], p->runtime_buckets,
+				       &src);
 			if (rc < 0)
 				return rc;
 			if (!rc)
@@ -863,6 +875,59 @@ int capability__generalize(struct policy *p, enum gen_level level)
 				if (rc)
 					return rc;
 			}
+		}
+	}
+	/* policy-wide rows: the trigger in any unit, the rules in the bucket */
+	for (size_t i = 0; i < NROWS; i++) {
+		struct policy_syscall src = { 0 };
+		struct spec_item items[SPEC_MAX];
+		size_t n;
+		bool fired = false;
+		int li;
+
+		if (!rows[i].policy_wide || rows[i].level > level || !rows[i].unit)
+			continue;
+		if (parse_spec(rows[i].trigger, items, SPEC_MAX, &n, NULL, 0))
+			return -EINVAL;
+		for (size_t l = 0; l < p->nlibs; l++)
+			for (size_t k = 0; k < n; k++) {
+				const struct policy_syscall *sc;
+				struct policy_syscall o;
+
+				if (items[k].nr < 0)
+					continue;
+				sc = find_sc(&p->libs[l], (uint32_t)items[k].nr);
+				if (!sc || !capability__observed_part(sc, &o) ||
+				    !rule_allows_any_of(&o, &items[k]))
+					continue;
+				capability__from_add(&src, items[k].nr);
+				fired = true;
+			}
+		if (!fired)
+			continue;
+		li = policy__add_lib(p, rows[i].unit, NULL, LIB_KIND_BUCKET);
+		if (li < 0)
+			return li;
+		if (parse_spec(rows[i].implies, items, SPEC_MAX, &n, NULL, 0))
+			return -EINVAL;
+		for (size_t k = 0; k < n; k++) {
+			struct policy_syscall rule, add = { 0 };
+			int rc;
+
+			if (items[k].nr < 0)
+				continue;
+			implied_rule(&items[k], &rule);
+			if (never_forbids(&rule, level, NULL, 0))
+				continue;
+			add.nr = rule.nr;
+			add.inferred = 1;
+			add.inf_nargs = add.nargs = rule.nargs;
+			memcpy(add.inf_arg, rule.arg, sizeof(add.inf_arg));
+			memcpy(add.arg, rule.arg, sizeof(add.arg));
+			memcpy(add.from, src.from, sizeof(add.from));
+			rc = policy__add_rule(p, (size_t)li, &add, GEN_MAX_VALUES_DEFAULT);
+			if (rc)
+				return rc;
 		}
 	}
 	return policy__canonicalize(p); /* added buckets take their place */
@@ -955,6 +1020,8 @@ char *capability__doc_table(void)
 		mb_puts(&b, capability__level_name(r->level));
 		mb_puts(&b, " | ");
 		mb_puts(&b, r->unit ? r->unit : "executables, libraries");
+		if (r->policy_wide)
+			mb_puts(&b, " (trigger: in any unit)");
 		mb_puts(&b, " | ");
 		mb_spec(&b, r->trigger);
 		mb_puts(&b, " | ");

@@ -64,6 +64,9 @@ struct cap_row {
 	const char *trigger;
 	const char *implies;
 	const char *reason;
+	/* the trigger is looked for in every unit of the policy, not only
+	 * in unit (which must be a bucket: it is added when missing) */
+	bool policy_wide;
 };
 
 /* The never-list: calls (optionally: with these argument bits/values)

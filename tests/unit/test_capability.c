@@ -320,6 +320,26 @@ static void test_runtime_bucket_baselines(void **state)
 	policy__free(q);
 }
 
+/* Signal return is charged to [libc-runtime]: a handler installed by any
+ * unit gives the bucket rt_sigreturn (the bucket added when missing). */
+static void test_sigreturn_in_runtime_bucket(void **state)
+{
+	struct policy *p = new_policy(), *q = new_policy();
+	const struct policy_syscall *sc;
+
+	(void)state;
+	observe(p, "/usr/bin/app", LIB_KIND_EXECUTABLE, "rt_sigaction", 15, 0);
+	observe(q, "/usr/bin/app", LIB_KIND_EXECUTABLE, "read", 0, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	assert_int_equal(capability__generalize(q, GEN_LEVEL_STANDARD), 0);
+	sc = sc_of(p, "[libc-runtime]", "rt_sigreturn");
+	assert_true(sc && sc->inferred && from_has(sc, "rt_sigaction"));
+	assert_non_null(sc_of(p, "/usr/bin/app", "rt_sigreturn"));
+	assert_null(lib_of(q, "[libc-runtime]"));
+	policy__free(p);
+	policy__free(q);
+}
+
 /* A unit that makes everything a trigger can be: at standard, no call of
  * the never-list (except the ones it observed, unchanged) appears, and
  * no inferred mmap/mprotect allows PROT_EXEC. */
@@ -675,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_row_conditions),
 		cmocka_unit_test(test_runtime_bucket_baselines),
+		cmocka_unit_test(test_sigreturn_in_runtime_bucket),
 		cmocka_unit_test(test_never_list),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_merge_order),
