@@ -389,7 +389,7 @@ static void check_libraries(struct ctx *c, const cJSON *libs,
 			}
 		}
 		if (exists && path[0] == '/' &&
-		    !(kind && !strcmp(kind, "bucket")) && !exists(path))
+		    lib_kind__parse(kind) != LIB_KIND_BUCKET && !exists(path))
 			diag(c, CHECK_WARNING, lp, "library '%s' does not exist "
 			     "on this machine (%s)", path, lp);
 		memset(seen, 0, sizeof(seen));

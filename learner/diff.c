@@ -30,12 +30,6 @@ static const char *const kind_names[] = {
 	[DIFF_LIB_REMOVED] = "library-removed",
 };
 
-static const char *const lib_kind_names[] = {
-	[LIB_KIND_EXECUTABLE] = "executable",
-	[LIB_KIND_LIBRARY] = "library",
-	[LIB_KIND_BUCKET] = "bucket",
-};
-
 struct dbuild {
 	struct diff *d;
 	size_t cap;
@@ -330,11 +324,11 @@ void diff__print(FILE *f, const struct diff *d, bool color)
 		switch (c->kind) {
 		case DIFF_LIB_ADDED:
 			fprintf(f, "new %s (%zu syscalls)",
-				lib_kind_names[c->lib_kind], c->count);
+				lib_kind__name(c->lib_kind), c->count);
 			break;
 		case DIFF_LIB_REMOVED:
 			fprintf(f, "%s removed (%zu syscalls)",
-				lib_kind_names[c->lib_kind], c->count);
+				lib_kind__name(c->lib_kind), c->count);
 			break;
 		case DIFF_BUILD_ID:
 			fprintf(f, "build-id %s -> %s", or_none(c->from),
@@ -393,7 +387,7 @@ char *diff__to_json(const struct diff *d)
 		    !cJSON_AddStringToObject(o, "change", kind_names[c->kind]) ||
 		    !cJSON_AddStringToObject(o, "library", c->lib) ||
 		    !cJSON_AddStringToObject(o, "kind",
-					     lib_kind_names[c->lib_kind]))
+					     lib_kind__name(c->lib_kind)))
 			goto nomem;
 		switch (c->kind) {
 		case DIFF_LIB_ADDED:

@@ -17,12 +17,6 @@
 #include "syscalls.h"
 #include "util.h"
 
-const char *const kind_names[LIB_KIND_BUCKET + 1] = {
-	[LIB_KIND_EXECUTABLE] = "executable",
-	[LIB_KIND_LIBRARY] = "library",
-	[LIB_KIND_BUCKET] = "bucket",
-};
-
 /* ---- model -------------------------------------------------------------- */
 
 /* qsort that accepts (NULL, 0) */

@@ -11,9 +11,6 @@
 
 #include "policy.h"
 
-/* File names of enum lib_kind, indexed by kind. */
-extern const char *const kind_names[LIB_KIND_BUCKET + 1];
-
 #define DEFAULT_ACTION "SCMP_ACT_KILL_PROCESS"
 #define ALLOW_ACTION "SCMP_ACT_ALLOW"
 #define NATIVE_ARCH "SCMP_ARCH_X86_64"

@@ -721,10 +721,8 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 	if (!it)
 		return perr(c, "%s.kind: missing", path);
 	kind = cJSON_IsString(it) ? it->valuestring : "";
-	for (k = 0; k <= LIB_KIND_BUCKET; k++)
-		if (strcmp(kind, kind_names[k]) == 0)
-			break;
-	if (k > LIB_KIND_BUCKET)
+	k = (uint32_t)lib_kind__parse(kind);
+	if (k >= LIB_KIND_COUNT)
 		return perr(c, "%s.kind: expected one of executable, library, "
 			    "bucket", path);
 	li = lib_find(p, lpath, bid, k);

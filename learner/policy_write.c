@@ -459,7 +459,7 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 	sb_json_str(b, l->build_id);
 	sb_puts(b, ",\n");
 	sb_key(b, level + 1, "kind");
-	sb_json_str(b, kind_names[l->kind]);
+	sb_json_str(b, lib_kind__name(l->kind));
 	sb_puts(b, ",\n");
 	{
 		struct named_sc *it = calloc(2 * l->nsyscalls + 1, sizeof(*it));

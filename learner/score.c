@@ -199,6 +199,12 @@ enum risk score__risk(uint32_t nr)
 	return score__risk_of_weight(score__weight(nr));
 }
 
+const char *score__unit_kind_name(uint32_t kind)
+{
+	return kind == SCORE_UNIT_COMPARTMENT ? "compartment" :
+	       lib_kind__name(kind);
+}
+
 const char *score__risk_name(enum risk r)
 {
 	switch (r) {

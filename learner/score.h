@@ -46,8 +46,10 @@ enum score_unit_kind {
 	SCORE_UNIT_EXECUTABLE = LIB_KIND_EXECUTABLE,
 	SCORE_UNIT_LIBRARY = LIB_KIND_LIBRARY,
 	SCORE_UNIT_BUCKET = LIB_KIND_BUCKET,
-	SCORE_UNIT_COMPARTMENT = 3,
+	SCORE_UNIT_COMPARTMENT = LIB_KIND_COUNT,
 };
+/* "executable", "library", "bucket" (lib_kind__name), "compartment". */
+const char *score__unit_kind_name(uint32_t kind);
 
 /* One thing that gets its own rule set: a library or executable outside
  * any compartment, a compartment (union of its members), or a bucket. */

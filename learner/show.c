@@ -23,13 +23,6 @@
 
 #define SITE_WIDTH 40
 
-static const char *const unit_kind_names[] = {
-	[SCORE_UNIT_EXECUTABLE] = "executable",
-	[SCORE_UNIT_LIBRARY] = "library",
-	[SCORE_UNIT_BUCKET] = "bucket",
-	[SCORE_UNIT_COMPARTMENT] = "compartment",
-};
-
 struct row {
 	uint32_t nr;
 	const char *name;
@@ -214,7 +207,7 @@ static void print_unit_header(FILE *f, const struct policy *p,
 			      const struct score_unit *u, long comp,
 			      const struct policy_lib *l, size_t ninferred)
 {
-	fprintf(f, "%s: %s\n", unit_kind_names[u->kind], u->name);
+	fprintf(f, "%s: %s\n", score__unit_kind_name(u->kind), u->name);
 	if (comp >= 0) {
 		const struct policy_compartment *c = &p->compartments[comp];
 
@@ -338,7 +331,7 @@ char *show__to_json(const struct policy *p)
 		o = cJSON_CreateObject();
 		if (!o || !cJSON_AddItemToArray(units, o) ||
 		    !cJSON_AddStringToObject(o, "name", u->name) ||
-		    !cJSON_AddStringToObject(o, "kind", unit_kind_names[u->kind]) ||
+		    !cJSON_AddStringToObject(o, "kind", score__unit_kind_name(u->kind)) ||
 		    !cJSON_AddNumberToObject(o, "score", (double)u->own) ||
 		    !cJSON_AddNumberToObject(o, "scoreWithBuckets",
 					     (double)u->score))

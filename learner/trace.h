@@ -21,11 +21,8 @@
 					   * [libc-locale] buckets, not to
 					   * the caller */
 
-enum lib_kind {
-	LIB_KIND_EXECUTABLE = 0,
-	LIB_KIND_LIBRARY = 1,
-	LIB_KIND_BUCKET = 2,
-};
+/* enum lib_kind and its names */
+#include "libkind.h"
 
 /* Bucket names used as the "path" of LIB_KIND_BUCKET libraries; index =
  * enum sf_bucket in bpf/sysfence.h. */

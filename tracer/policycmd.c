@@ -109,18 +109,6 @@ from_trace:
 	return ret;
 }
 
-static const char *kind_name(uint32_t kind)
-{
-	switch (kind) {
-	case LIB_KIND_EXECUTABLE:
-		return "executable";
-	case LIB_KIND_LIBRARY:
-		return "library";
-	default:
-		return "bucket";
-	}
-}
-
 static const struct policy_lib *find_lib(const struct policy *p, const struct policy_lib *l)
 {
 	if (!p)
@@ -152,7 +140,7 @@ void print_policy_summary(const struct policy *p, const struct policy *old)
 		const struct policy_lib *o = find_lib(old, l);
 		int col = 0;
 
-		printf("%-11s %5zu  %s%s\n", kind_name(l->kind), l->nsyscalls, l->path,
+		printf("%-11s %5zu  %s%s\n", lib_kind__name(l->kind), l->nsyscalls, l->path,
 		       old && !o ? "  (new library)" : "");
 		printf("%19s", "");
 		col = 19;

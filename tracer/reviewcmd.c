@@ -330,10 +330,6 @@ static const char score_usage[] =
 	"\n"
 	"Exit codes: 0 success, 1 error, 2 usage error.\n";
 
-static const char *const unit_kinds[] = {
-	"executable", "library", "bucket", "compartment",
-};
-
 /* How much more (percent) the union allows with inferred rules. */
 static double score_increase(uint64_t with, uint64_t observed)
 {
@@ -354,7 +350,7 @@ static char *score_json(const struct score_report *r)
 
 		ok = o && cJSON_AddItemToArray(arr, o) &&
 		     cJSON_AddStringToObject(o, "name", u->name) &&
-		     cJSON_AddStringToObject(o, "kind", unit_kinds[u->kind]) &&
+		     cJSON_AddStringToObject(o, "kind", score__unit_kind_name(u->kind)) &&
 		     cJSON_AddNumberToObject(o, "syscalls", (double)u->nsyscalls) &&
 		     cJSON_AddNumberToObject(o, "score", (double)u->score) &&
 		     cJSON_AddNumberToObject(o, "ownSyscalls", (double)u->nown) &&
@@ -418,7 +414,7 @@ static void score_print(const struct score_report *r)
 		size_t len = strlen(u->name);
 
 		printf("%-46s %-11s %8zu %6llu %8.1f%%\n",
-		       len > 46 ? u->name + len - 46 : u->name, unit_kinds[u->kind],
+		       len > 46 ? u->name + len - 46 : u->name, score__unit_kind_name(u->kind),
 		       u->nsyscalls, (unsigned long long)u->score,
 		       score__reduction(u->score, r->none));
 	}
