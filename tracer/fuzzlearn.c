@@ -45,6 +45,7 @@
 #include "fuzzlearn.h"
 #include "launch.h"
 #include "log.h"
+#include "plot.h"
 #include "rt.h"
 #include "syscalls.h"
 
@@ -1234,18 +1235,6 @@ static const char plot_usage[] =
 	"\n"
 	"Exit status: 0 written, 1 runtime error (no curve, no gnuplot), 2 usage.\n";
 
-/* gnuplot single-quoted string: a quote is written twice. */
-static void gp_quoted(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', f);
-		fputc(*s, f);
-	}
-	fputc('\'', f);
-}
-
 static int curve_binary(const char *tsv, char *out, size_t len)
 {
 	char line[PATH_MAX + 32];
@@ -1273,13 +1262,12 @@ int cmd_plot(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *output = NULL, *gnuplot_env = getenv("GNUPLOT");
-	char *tsv = NULL, *png = NULL, gnuplot[PATH_MAX], binary[PATH_MAX];
-	int c, ret, status, pfd[2], is_tsv, exit_code = EXIT_FAIL;
+	const char *output = NULL;
+	char *tsv = NULL, *png = NULL, binary[PATH_MAX];
+	int c, ret, is_tsv, exit_code = EXIT_FAIL;
 	const char *arg;
+	struct plot pl;
 	size_t n;
-	FILE *f;
-	pid_t pid;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
@@ -1319,39 +1307,10 @@ int cmd_plot(int argc, char **argv)
 			strerror(-ret));
 		goto out;
 	}
-	ret = launch__resolve(gnuplot_env && *gnuplot_env ? gnuplot_env : "gnuplot", gnuplot,
-			      sizeof(gnuplot));
-	if (ret) {
-		log_err("gnuplot not found (apt-get install gnuplot-nox, or set GNUPLOT=path)");
+	if (plot__open(&pl, png, 1000, 560, "sans,10"))
 		goto out;
-	}
-	if (pipe2(pfd, O_CLOEXEC)) {
-		log_err("pipe: %s", strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid < 0) {
-		log_err("fork: %s", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		goto out;
-	}
-	if (pid == 0) {
-		dup2(pfd[0], 0);
-		execl(gnuplot, "gnuplot", (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[0]);
-	f = fdopen(pfd[1], "w");
-	if (!f) {
-		close(pfd[1]);
-		waitpid(pid, NULL, 0);
-		goto out;
-	}
-	fputs("set terminal pngcairo size 1000,560 font 'sans,10'\nset output ", f);
-	gp_quoted(f, png);
-	fputs("\nset title ", f);
-	gp_quoted(f, binary[0] ? binary : tsv);
+	fputs("set title ", pl.f);
+	plot__str(pl.f, binary[0] ? binary : tsv);
 	fputs(" noenhanced\n"
 	      "set xlabel 'seconds of fuzzing'\n"
 	      "set ylabel 'distinct (library, syscall, args) tuples'\n"
@@ -1359,17 +1318,13 @@ int cmd_plot(int argc, char **argv)
 	      "set ytics nomirror\nset y2tics\nset yrange [0:*]\nset y2range [0:*]\n"
 	      "set grid\nset key left top\nset datafile commentschars '#'\n"
 	      "set datafile separator '\\t'\n"
-	      "plot ", f);
-	gp_quoted(f, tsv);
+	      "plot ", pl.f);
+	plot__str(pl.f, tsv);
 	fputs(" using 1:3 with steps lw 2.5 lc rgb '#c0392b' title 'distinct tuples', \\\n"
 	      "     '' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#2c7fb8' title 'executions'\n",
-	      f);
-	if (fclose(f))
-		log_warn("writing to gnuplot: %s", strerror(errno));
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		log_err("gnuplot failed on %s", tsv);
+	      pl.f);
+	if (plot__close(&pl))
 		goto out;
-	}
 	fprintf(stderr, "sysfence: saturation plot written to %s\n", png);
 	exit_code = EXIT_OK;
 out:

@@ -20,6 +20,7 @@
 #include "fileio.h"
 #include "groups.h"
 #include "log.h"
+#include "plot.h"
 #include "score.h"
 #include "show.h"
 #include "syscalls.h"
@@ -438,128 +439,39 @@ static void score_print(const struct score_report *r)
 	       "included;\n VS NONE = reduction against no filter)\n");
 }
 
-/* Run a program (PATH lookup) and wait; its exit status, or -errno. */
-static int run_wait(char *const argv[])
-{
-	pid_t pid;
-	int st, rc;
-
-	rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-	if (rc)
-		return -rc;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static int have_program(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-
-		if (n && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, name) <
-		    (int)sizeof(buf) && access(buf, X_OK) == 0)
-			return 1;
-		p += n;
-		if (*p == ':')
-			p++;
-	}
-	return 0;
-}
-
-/* gnuplot string literal: single quotes, '' for a quote. */
-static void gp_str(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', f);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, f);
-	}
-	fputc('\'', f);
-}
-
 static int score_plot(const struct score_report *r, const char *out)
 {
-	char dir[] = "/tmp/sysfence-plot.XXXXXX", data[64], script[64];
-	char *gp_check[] = { "gnuplot", "-e", "set terminal pngcairo", NULL };
-	char *gp_run[] = { "gnuplot", script, NULL };
-	const char *term;
-	FILE *f = NULL;
-	int rc = -1;
+	struct plot pl;
 
-	if (!have_program("gnuplot")) {
-		log_err("--plot needs gnuplot, which is not installed "
-			"(Debian: apt-get install gnuplot-nox)");
+	if (plot__open(&pl, out, 1000, 600, NULL))
 		return -1;
-	}
-	term = run_wait(gp_check) == 0 ? "pngcairo" : "png";
-	if (!mkdtemp(dir)) {
-		log_err("cannot create a temporary directory: %s", strerror(errno));
-		return -1;
-	}
-	snprintf(data, sizeof(data), "%s/scores.dat", dir);
-	snprintf(script, sizeof(script), "%s/plot.gp", dir);
-	f = fopen(data, "w");
-	if (!f)
-		goto fail_io;
+	fputs("$scores << EOD\n", pl.f);
 	for (size_t i = 0; i < r->nunits; i++) {
 		/* labels: the file name (display only; identities are paths) */
 		const char *slash = strrchr(r->units[i].name, '/');
 		const char *label = slash && slash[1] ? slash + 1 : r->units[i].name;
 
-		fprintf(f, "%zu ", i);
-		fputc('"', f);
+		fprintf(pl.f, "%zu ", i);
+		fputc('"', pl.f);
 		for (const char *c = label; *c; c++)
 			if (*c != '"' && (unsigned char)*c >= 0x20)
-				fputc(*c, f);
-		fprintf(f, "\" %llu\n", (unsigned long long)r->units[i].score);
+				fputc(*c, pl.f);
+		fprintf(pl.f, "\" %llu\n", (unsigned long long)r->units[i].score);
 	}
-	if (fclose(f))
-		goto fail_io;
-	f = fopen(script, "w");
-	if (!f)
-		goto fail_io;
-	fprintf(f, "set terminal %s size 1000,600\nset output ", term);
-	gp_str(f, out);
-	fprintf(f, "\nset title 'sysfence privilege score per unit'\n"
+	fprintf(pl.f, "EOD\nset title 'sysfence privilege score per unit'\n"
 		   "set ylabel 'score (weighted syscalls)'\n"
 		   "set style fill solid 0.7\nset boxwidth 0.6\n"
 		   "set xtics rotate by -35 noenhanced\nset key top left\n"
 		   "set yrange [0:%llu]\nset xrange [-0.7:%zu.7]\n"
-		   "plot '%s' using 1:3:xtic(2) with boxes title 'unit score', "
+		   "plot $scores using 1:3:xtic(2) with boxes title 'unit score', "
 		   "%llu with lines lw 2 title 'process-wide union (%llu)', "
 		   "%llu with lines lw 2 dt 2 title 'no filter (%llu)'\n",
 		   (unsigned long long)(r->none + r->none / 10 + 1),
-		   r->nunits ? r->nunits - 1 : 0, data,
+		   r->nunits ? r->nunits - 1 : 0,
 		   (unsigned long long)r->union_score,
 		   (unsigned long long)r->union_score,
 		   (unsigned long long)r->none, (unsigned long long)r->none);
-	if (fclose(f))
-		goto fail_io;
-	f = NULL;
-	rc = run_wait(gp_run);
-	if (rc) {
-		log_err("gnuplot failed (%s) writing %s", rc < 0 ?
-			strerror(-rc) : "non-zero exit", out);
-		rc = -1;
-	}
-	goto cleanup;
-fail_io:
-	log_err("cannot write the plot data in %s: %s", dir, strerror(errno));
-	if (f)
-		fclose(f);
-	rc = -1;
-cleanup:
-	unlink(data);
-	unlink(script);
-	rmdir(dir);
-	return rc;
+	return plot__close(&pl);
 }
 
 int cmd_score(int argc, char **argv)

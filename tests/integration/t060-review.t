@@ -16,7 +16,7 @@ need_sysfence
 [[ -x $SF_PROGS/matrix ]] || bail "$SF_PROGS/matrix missing: build it first (make progs)"
 sf_tmpdir
 
-plan 15
+plan 17
 
 learn() { # name case
 	timeout --kill-after=5 30 "$SF" learn --quiet --trace "$SF_TMP/$1.zst" \
@@ -123,6 +123,13 @@ else
 	not_ok "score --plot writes a PNG"
 	diag_file "$SF_TMP/plot.err"
 fi
+# without gnuplot (the one driver, tracer/plot.c): exit 1 and an error
+# naming the package and GNUPLOT.
+GNUPLOT=/nonexistent/gnuplot "$SF" score "$SF_TMP/b.json" --plot "$SF_TMP/x.png" \
+	>/dev/null 2>"$SF_TMP/noplot.err"
+is "$?" 1 "score --plot without gnuplot: exit 1"
+check "score --plot without gnuplot: a clear error" \
+	grep -q 'gnuplot not found.*GNUPLOT' "$SF_TMP/noplot.err"
 
 # groups: the list, one group's members, an unknown group.
 "$SF" groups >"$SF_TMP/groups.txt" 2>&1
