@@ -21,6 +21,7 @@
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
 #endif
+#include "sysfence.h" /* SF_NR_MAX, SF_NARGS */
 
 enum sf_arg_kind {
 	SF_ARGK_NONE = 0,
@@ -51,12 +52,12 @@ struct sf_argslot {
 	__u64 mask; /* normalised = raw & mask */
 };
 
-#define SF_ARG_SLOTS 2
+#define SF_ARG_SLOTS SF_NARGS
 struct sf_argspec {
 	struct sf_argslot slot[SF_ARG_SLOTS];
 };
 
-#define SF_ARGSPEC_NR_MAX 512 /* table covers syscall numbers below this */
+#define SF_ARGSPEC_NR_MAX SF_NR_MAX /* table covers syscall numbers below this */
 
 #define SF_M32 0xffffffffULL
 #define SF_M64 0xffffffffffffffffULL

@@ -794,7 +794,9 @@ __noinline int uc_store(struct sf_uc_entry *e, struct unwind *u)
 	return 0;
 }
 
-/* Global functions: each verified once, not once per unwinder state. */
+/* Global functions: each verified once, not once per unwinder state.  Their
+ * arguments must be scalars: the slots travel as arg0, arg1. */
+_Static_assert(SF_NARGS == 2, "learn_call/enforce_call pass SF_NARGS slots as scalars");
 __noinline int learn_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
 {
 	__u64 arg[SF_NARGS] = { arg0, arg1 };

@@ -12,6 +12,17 @@
 #include <linux/types.h>
 #endif
 
+/* ---- bounds every table shares ------------------------------------------ */
+/* x86_64 syscall numbers below this are the ones the tables cover: the
+ * argument table (sf_args.h), the nr_action map, the learner's names and
+ * rule sets (learner/syscalls.h SYSCALL_NR_MAX). */
+#define SF_NR_MAX 512
+/* Argument slots recorded and judged per call: the slots of an argument
+ * spec (sf_args.h SF_ARG_SLOTS), the args of count keys, events and the
+ * unwind cache.  The trace file's TRACE_NARGS is a format constant held
+ * equal by a static assertion (learner/trace.c). */
+#define SF_NARGS 2
+
 /* ---- modes (config.mode) ------------------------------------------------ */
 enum sf_mode {
 	SF_MODE_OFF = 0,     /* attached, records nothing */
@@ -67,7 +78,6 @@ struct sf_lib_id {
 };
 
 /* Per-CPU hash "counts": key -> __u64 number of calls. */
-#define SF_NARGS 2
 struct sf_count_key {
 	__u64 ino;
 	__u32 dev;
@@ -140,7 +150,7 @@ struct sf_uc_entry {
 	__u32 flags;
 	/* enforce: last allowed (nr, args) for this result, under rules_gen */
 	__u32 ok_nr;
-	__u64 ok_arg[2];
+	__u64 ok_arg[SF_NARGS];
 	__u32 ok_gen;
 	__u32 ok_valid;
 };
@@ -243,7 +253,7 @@ struct sf_plib_key {
 };
 #define SF_MAX_RULES 32768
 #define SF_MAX_POLICY_LIBS 4096
-#define SF_NR_ACTIONS 512 /* array "nr_action": per-syscall action override */
+#define SF_NR_ACTIONS SF_NR_MAX /* array "nr_action": per-syscall action override */
 
 /* Hash "exec_watch": sf_lib_id of a binary -> __u32 policy id (learn: 1).
  * A process that execs a watched binary becomes tracked with that policy

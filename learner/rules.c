@@ -14,6 +14,15 @@
 #include "rules.h"
 #include "sysfence.h"
 
+/* The kernel rule is the user-side model slot by slot, value by value. */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+_Static_assert(NELEM(((struct sf_rule *)0)->arg) ==
+	       NELEM(((struct policy_syscall *)0)->arg),
+	       "struct sf_rule and struct policy_syscall disagree on the slots");
+_Static_assert(NELEM(((struct sf_argrule *)0)->values) ==
+	       NELEM(((struct policy_argrule *)0)->values),
+	       "struct sf_argrule and struct policy_argrule disagree on the values");
+
 /* Add the syscalls of library l to the set: a new nr takes l's rule, an
  * existing one joins it (the same join policy__union and merge use). */
 static void set_add_lib(struct rules_set *s, const struct policy_lib *l)

@@ -5,8 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sysfence.h" /* SF_NR_MAX */
+
 /* syscall__name() knows numbers below this bound. */
-#define SYSCALL_NR_MAX 512
+#define SYSCALL_NR_MAX SF_NR_MAX
 
 /* Names via libseccomp for SCMP_ARCH_X86_64: NULL / -1 when unknown. */
 const char *syscall__name(uint32_t nr);

@@ -516,8 +516,10 @@ static void report_one(struct enforce_report *s, const struct sf_event_violation
 		elf_syms__close(es);
 	}
 	{
-		uint64_t a[SF_NARGS] = { ev->arg[0], ev->arg[1] };
+		uint64_t a[SF_NARGS];
 
+		for (int i = 0; i < SF_NARGS; i++)
+			a[i] = ev->arg[i];
 		rules__format_args(ev->nr, a, args, sizeof(args));
 	}
 	gmtime_r(&secs, &tm);
