@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "trace.h"
+#include "trace_file.h"
 
 static uint64_t rng_state;
 

@@ -48,6 +48,7 @@
 #include "plot.h"
 #include "rt.h"
 #include "syscalls.h"
+#include "trace_file.h"
 
 #define SAMPLE_MS 1000
 #define PROGRESS_TTY_MS 1000

@@ -30,6 +30,7 @@
 #include "policy_read.h"
 #include "policy_write.h"
 #include "rt.h"
+#include "trace_file.h"
 
 #define CHECKPOINT_MS 10000
 #define PROGRESS_TTY_MS 1000

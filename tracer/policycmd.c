@@ -19,6 +19,7 @@
 #include "policy_write.h"
 #include "policyedit.h"
 #include "syscalls.h"
+#include "trace_file.h"
 
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 

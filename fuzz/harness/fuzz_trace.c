@@ -19,6 +19,7 @@
 #include "policy_read.h"
 #include "policy_write.h"
 #include "trace.h"
+#include "trace_file.h"
 #include "util.h"
 
 #define ONE_LINE(err) (err[0] && !strchr(err, '\n'))

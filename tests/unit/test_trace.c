@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "sysfence.h"
 #include "trace.h"
+#include "trace_file.h"
 #include "util.h"
 
 #define TEST_TMPDIR_PREFIX "/tmp/sf-test-trace"
