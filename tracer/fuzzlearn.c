@@ -19,7 +19,16 @@
  * policy by default and written to <stem>.crashes.trace.zst instead;
  * --include-crashes keeps them.  Tuples seen while fuzzing that no replay
  * reproduced (timeouts, crashes afl-fuzz did not save) stay and are
- * counted in the summary.
+ * counted in the summary.  Which tuples those are is decided by
+ * learner/crashsplit.c (unit-tested); this file runs the processes.
+ *
+ * Why tracer/ and not fuzz/: this is a learning driver of the sysfence
+ * binary (it owns the BPF runtime, forks afl-fuzz and the replays, reads
+ * sockets and signals), i.e. the OS-touching shell that STYLE.md keeps in
+ * tracer/.  fuzz/ holds what fuzzes sysfence itself (the AFL++ harnesses
+ * of our parsers, their corpora and crash replays) and the example targets;
+ * it is not linked into the binary.  The `plot` command that draws this
+ * driver's saturation curve is tracer/plotcmd.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,10 +51,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "crashsplit.h"
 #include "fuzzlearn.h"
 #include "launch.h"
 #include "log.h"
-#include "plot.h"
 #include "rt.h"
 #include "syscalls.h"
 #include "trace_file.h"
@@ -662,135 +671,6 @@ static void free_replay_stats(struct replay_stats *rs)
 	free_list(rs->crash_lines, rs->ncrash_lines);
 }
 
-/* ---- comparing snapshots ------------------------------------------------------------ */
-struct tkey {
-	const char *path;
-	const char *build_id;
-	uint32_t kind;
-	uint32_t nr;
-	uint64_t arg[TRACE_NARGS];
-	uint64_t count;
-	size_t idx; /* tuple index in its trace */
-};
-
-static int tkey_cmp(const void *pa, const void *pb)
-{
-	const struct tkey *a = pa, *b = pb;
-	int c;
-
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	c = strcmp(a->path, b->path);
-	if (c)
-		return c;
-	c = strcmp(a->build_id ? a->build_id : "", b->build_id ? b->build_id : "");
-	if (c)
-		return c;
-	if (a->nr != b->nr)
-		return a->nr < b->nr ? -1 : 1;
-	for (int i = 0; i < TRACE_NARGS; i++)
-		if (a->arg[i] != b->arg[i])
-			return a->arg[i] < b->arg[i] ? -1 : 1;
-	return 0;
-}
-
-static struct tkey *tkeys_of(const struct trace *t)
-{
-	struct tkey *k = calloc(t->ntuples ? t->ntuples : 1, sizeof(*k));
-
-	if (!k)
-		return NULL;
-	for (size_t i = 0; i < t->ntuples; i++) {
-		const struct trace_tuple *tu = &t->tuples[i];
-		const struct trace_lib *l = &t->libs[tu->lib];
-
-		k[i] = (struct tkey){ l->path, l->build_id, l->kind, tu->nr, { 0 }, tu->count, i };
-		memcpy(k[i].arg, tu->arg, sizeof(k[i].arg));
-	}
-	qsort(k, t->ntuples, sizeof(*k), tkey_cmp);
-	return k;
-}
-
-static uint64_t count_in(const struct tkey *set, size_t n, const struct tkey *k)
-{
-	const struct tkey *hit = bsearch(k, set, n, sizeof(*set), tkey_cmp);
-
-	return hit ? hit->count : 0;
-}
-
-/* A copy of src with the tuples for which keep[i] (by src tuple index) is
- * set; sites kept where their (library, syscall) still has a tuple. */
-static int trace_select(const struct trace *src, const unsigned char *keep, struct trace **out)
-{
-	struct trace *t = trace__new();
-	int ret = -ENOMEM;
-
-	if (!t)
-		return -ENOMEM;
-	t->arch = src->arch ? strdup(src->arch) : NULL;
-	t->kernel = src->kernel ? strdup(src->kernel) : NULL;
-	t->cmdline = src->cmdline ? strdup(src->cmdline) : NULL;
-	t->binary = src->binary ? strdup(src->binary) : NULL;
-	t->binary_build_id = src->binary_build_id ? strdup(src->binary_build_id) : NULL;
-	if ((src->arch && !t->arch) || (src->kernel && !t->kernel) ||
-	    (src->cmdline && !t->cmdline) || (src->binary && !t->binary) ||
-	    (src->binary_build_id && !t->binary_build_id))
-		goto fail;
-	t->start_ns = src->start_ns;
-	t->end_ns = src->end_ns;
-	t->complete = src->complete;
-	t->flags = src->flags; /* runtime buckets: enforce attributes the same way */
-	t->nstats = src->nstats;
-	memcpy(t->stats, src->stats, sizeof(t->stats));
-	for (size_t i = 0; i < src->ntuples; i++) {
-		const struct trace_tuple *tu = &src->tuples[i];
-		const struct trace_lib *l = &src->libs[tu->lib];
-		int li;
-
-		if (!keep[i])
-			continue;
-		li = trace__add_lib(t, l->path, l->build_id, l->kind, l->dev, l->ino);
-		if (li < 0) {
-			ret = li;
-			goto fail;
-		}
-		ret = trace__add_tuple(t, (uint32_t)li, tu->nr, tu->arg, tu->count);
-		if (ret)
-			goto fail;
-	}
-	for (size_t i = 0; i < src->nsites; i++) {
-		const struct trace_site *s = &src->sites[i];
-		const struct trace_lib *l = &src->libs[s->lib];
-		int kept = 0, li;
-
-		for (size_t j = 0; j < src->ntuples && !kept; j++)
-			kept = keep[j] && src->tuples[j].lib == s->lib && src->tuples[j].nr == s->nr;
-		if (!kept)
-			continue;
-		li = trace__add_lib(t, l->path, l->build_id, l->kind, l->dev, l->ino);
-		if (li < 0) {
-			ret = li;
-			goto fail;
-		}
-		ret = trace__add_site(t, (uint32_t)li, s->nr, s->off, s->sym);
-		if (ret)
-			goto fail;
-	}
-	for (size_t i = 0; i < src->ntransparent; i++) {
-		ret = trace__add_transparent(t, src->transparent[i]);
-		if (ret)
-			goto fail;
-	}
-	ret = trace__canonicalize(t);
-	if (ret)
-		goto fail;
-	*out = t;
-	return 0;
-fail:
-	trace__free(t);
-	return ret;
-}
-
 static void print_tuple(const struct trace *t, size_t i)
 {
 	const struct trace_tuple *tu = &t->tuples[i];
@@ -981,10 +861,9 @@ int fuzzlearn__run(const struct fuzz_opts *o, struct fuzz_session *fs)
 	struct run r = { .o = &opts, .fs = fs, .afl = -1, .statsd = -1 };
 	struct replay_stats qrs = {}, crs = {};
 	struct trace *tF = NULL, *tQ = NULL, *tC = NULL, *final = NULL, *crash_only = NULL;
-	struct tkey *kF = NULL, *kQ = NULL;
-	unsigned char *keep = NULL, *only = NULL;
+	struct crashsplit split = { 0 };
 	char **queue = NULL, **crashes = NULL;
-	size_t nqueue = 0, nqueue_all = 0, ncrashes = 0, ncrash_only = 0, nreplay_new = 0, nunreproduced = 0;
+	size_t nqueue = 0, nqueue_all = 0, ncrashes = 0;
 	char afl_fuzz[PATH_MAX], dir[PATH_MAX + 32], err[TRACE_ERRLEN] = "";
 	char *curve = NULL, *crash_path = NULL;
 	int ret;
@@ -1080,32 +959,10 @@ int fuzzlearn__run(const struct fuzz_opts *o, struct fuzz_session *fs)
 		goto out;
 
 	/* Separate. */
-	kF = tkeys_of(tF);
-	kQ = tkeys_of(tQ);
-	keep = calloc(tC->ntuples + 1, 1);
-	only = calloc(tC->ntuples + 1, 1);
-	if (!kF || !kQ || !keep || !only) {
-		ret = -ENOMEM;
+	ret = crashsplit__compute(tF, tQ, tC, opts.include_crashes, &split);
+	if (ret)
 		goto out;
-	}
-	for (size_t i = 0; i < tC->ntuples; i++) {
-		const struct trace_tuple *tu = &tC->tuples[i];
-		const struct trace_lib *l = &tC->libs[tu->lib];
-		struct tkey k = { l->path, l->build_id, l->kind, tu->nr, { 0 }, 0, i };
-		uint64_t f, q;
-
-		memcpy(k.arg, tu->arg, sizeof(k.arg));
-		f = count_in(kF, tF->ntuples, &k);
-		q = count_in(kQ, tQ->ntuples, &k);
-		if (!f && q)
-			nreplay_new++;
-		if (f && f == q && tu->count == q)
-			nunreproduced++;
-		only[i] = tu->count > q && q == f;
-		keep[i] = opts.include_crashes || !only[i];
-		ncrash_only += only[i];
-	}
-	ret = trace_select(tC, keep, &final);
+	ret = crashsplit__select(tC, split.keep, &final);
 	if (ret)
 		goto out;
 	ret = trace__write(final, fs->trace_path, err, sizeof(err));
@@ -1113,8 +970,8 @@ int fuzzlearn__run(const struct fuzz_opts *o, struct fuzz_session *fs)
 		log_err("%s", err[0] ? err : strerror(-ret));
 		goto out;
 	}
-	if (ncrash_only && !opts.include_crashes) {
-		ret = trace_select(tC, only, &crash_only);
+	if (split.ncrash_only && !opts.include_crashes) {
+		ret = crashsplit__select(tC, split.only, &crash_only);
 		if (!ret)
 			ret = trace__write(crash_only, crash_path, err, sizeof(err));
 		if (ret) {
@@ -1140,11 +997,11 @@ int fuzzlearn__run(const struct fuzz_opts *o, struct fuzz_session *fs)
 		fprintf(stderr,
 			"sysfence: tuples: %llu before fuzzing, %zu after fuzzing, +%zu from replaying "
 			"%zu queue entries",
-			(unsigned long long)r.tuples0, tF->ntuples, nreplay_new, qrs.run);
+			(unsigned long long)r.tuples0, tF->ntuples, split.nreplay_new, qrs.run);
 		if (qrs.timeouts || qrs.failed)
 			fprintf(stderr, " (%zu timed out, %zu failed)", qrs.timeouts, qrs.failed);
 		fprintf(stderr, "; %zu seen while fuzzing only (no replay reproduced them)\n",
-			nunreproduced);
+			split.nunreproduced);
 		if (qrs.crashed) {
 			fprintf(stderr, "sysfence: %zu queue entries crashed on replay:\n", qrs.crashed);
 			for (size_t i = 0; i < qrs.ncrash_lines; i++)
@@ -1159,14 +1016,14 @@ int fuzzlearn__run(const struct fuzz_opts *o, struct fuzz_session *fs)
 				fprintf(stderr, "    (%zu did not crash on replay)\n",
 					crs.run - crs.crashed);
 			fprintf(stderr, "sysfence: %zu tuples only crash inputs reach: %s\n",
-				ncrash_only,
+				split.ncrash_only,
 				opts.include_crashes ? "kept (--include-crashes)" :
-				ncrash_only ? "kept out of the policy (--include-crashes keeps them):" :
+				split.ncrash_only ? "kept out of the policy (--include-crashes keeps them):" :
 				"none");
 			for (size_t i = 0; i < tC->ntuples; i++)
-				if (only[i])
+				if (split.only[i])
 					print_tuple(tC, i);
-			if (ncrash_only && !opts.include_crashes)
+			if (split.ncrash_only && !opts.include_crashes)
 				fprintf(stderr, "sysfence: crash-only tuples written to %s\n",
 					crash_path);
 		}
@@ -1202,10 +1059,7 @@ out:
 	free_list(crashes, ncrashes);
 	free_replay_stats(&qrs);
 	free_replay_stats(&crs);
-	free(kF);
-	free(kQ);
-	free(keep);
-	free(only);
+	crashsplit__free(&split);
 	trace__free(tF);
 	trace__free(tQ);
 	trace__free(tC);
@@ -1215,121 +1069,4 @@ out:
 	free(curve);
 	free(crash_path);
 	return ret;
-}
-
-/* ---- sysfence plot saturation ------------------------------------------------------ */
-static const char plot_usage[] =
-	"Usage: sysfence plot saturation TRACE [-o PNG]\n"
-	"\n"
-	"Renders the saturation curve that `learn --fuzz` wrote beside TRACE\n"
-	"(<stem>.saturation.tsv, where stem is TRACE without .trace.zst) as a PNG\n"
-	"with gnuplot: distinct (library, syscall, args) tuples over time, and the\n"
-	"executions afl-fuzz made.  A flat tuple line at the right end means fuzzing\n"
-	"stopped finding new behaviour.  TRACE may also be the .tsv itself.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output PNG  output file (default <stem>.saturation.png)\n"
-	"  -h, --help        this help\n"
-	"\n"
-	"Examples:\n"
-	"  sysfence plot saturation traces/sfparse-20260101T000000Z.trace.zst\n"
-	"\n"
-	"Exit status: 0 written, 1 runtime error (no curve, no gnuplot), 2 usage.\n";
-
-static int curve_binary(const char *tsv, char *out, size_t len)
-{
-	char line[PATH_MAX + 32];
-	FILE *f = fopen(tsv, "re");
-	int found = 0;
-
-	if (!f)
-		return -errno;
-	out[0] = 0;
-	while (!found && fgets(line, sizeof(line), f) && line[0] == '#')
-		if (!strncmp(line, "# binary: ", 10)) {
-			line[strcspn(line, "\n")] = 0;
-			if (strlen(line + 10) < len)
-				strcpy(out, line + 10);
-			found = 1;
-		}
-	fclose(f);
-	return 0;
-}
-
-int cmd_plot(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *output = NULL;
-	char *tsv = NULL, *png = NULL, binary[PATH_MAX];
-	int c, ret, is_tsv, exit_code = EXIT_FAIL;
-	const char *arg;
-	struct plot pl;
-	size_t n;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			fputs(plot_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(plot_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2 || strcmp(argv[optind], "saturation")) {
-		log_err("expected: sysfence plot saturation TRACE (see --help)");
-		return EXIT_USAGE;
-	}
-	arg = argv[optind + 1];
-	n = strlen(arg);
-	is_tsv = n > 4 && !strcmp(arg + n - 4, ".tsv");
-	tsv = is_tsv ? strdup(arg) : fuzzlearn__curve_path(arg, ".saturation.tsv");
-	if (output)
-		png = strdup(output);
-	else if (is_tsv && asprintf(&png, "%.*s.png", (int)(n - 4), arg) < 0)
-		png = NULL;
-	else if (!is_tsv)
-		png = fuzzlearn__curve_path(arg, ".saturation.png");
-	if (!tsv || !png) {
-		log_err("out of memory");
-		goto out;
-	}
-	ret = curve_binary(tsv, binary, sizeof(binary));
-	if (ret) {
-		log_err("no saturation curve %s: %s (written by `sysfence learn --fuzz`)", tsv,
-			strerror(-ret));
-		goto out;
-	}
-	if (plot__open(&pl, png, 1000, 560, "sans,10"))
-		goto out;
-	fputs("set title ", pl.f);
-	plot__str(pl.f, binary[0] ? binary : tsv);
-	fputs(" noenhanced\n"
-	      "set xlabel 'seconds of fuzzing'\n"
-	      "set ylabel 'distinct (library, syscall, args) tuples'\n"
-	      "set y2label 'executions'\n"
-	      "set ytics nomirror\nset y2tics\nset yrange [0:*]\nset y2range [0:*]\n"
-	      "set grid\nset key left top\nset datafile commentschars '#'\n"
-	      "set datafile separator '\\t'\n"
-	      "plot ", pl.f);
-	plot__str(pl.f, tsv);
-	fputs(" using 1:3 with steps lw 2.5 lc rgb '#c0392b' title 'distinct tuples', \\\n"
-	      "     '' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#2c7fb8' title 'executions'\n",
-	      pl.f);
-	if (plot__close(&pl))
-		goto out;
-	fprintf(stderr, "sysfence: saturation plot written to %s\n", png);
-	exit_code = EXIT_OK;
-out:
-	free(tsv);
-	free(png);
-	return exit_code;
 }

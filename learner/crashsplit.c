@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* crashsplit.c - crash-only tuples of a fuzzing session (crashsplit.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crashsplit.h"
+
+struct tkey {
+	const char *path;
+	const char *build_id;
+	uint32_t kind;
+	uint32_t nr;
+	uint64_t arg[TRACE_NARGS];
+	uint64_t count;
+	size_t idx; /* tuple index in its trace */
+};
+
+static int tkey_cmp(const void *pa, const void *pb)
+{
+	const struct tkey *a = pa, *b = pb;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	c = strcmp(a->path, b->path);
+	if (c)
+		return c;
+	c = strcmp(a->build_id ? a->build_id : "", b->build_id ? b->build_id : "");
+	if (c)
+		return c;
+	if (a->nr != b->nr)
+		return a->nr < b->nr ? -1 : 1;
+	for (int i = 0; i < TRACE_NARGS; i++)
+		if (a->arg[i] != b->arg[i])
+			return a->arg[i] < b->arg[i] ? -1 : 1;
+	return 0;
+}
+
+static struct tkey *tkeys_of(const struct trace *t)
+{
+	struct tkey *k = calloc(t->ntuples ? t->ntuples : 1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	for (size_t i = 0; i < t->ntuples; i++) {
+		const struct trace_tuple *tu = &t->tuples[i];
+		const struct trace_lib *l = &t->libs[tu->lib];
+
+		k[i] = (struct tkey){ l->path, l->build_id, l->kind, tu->nr, { 0 }, tu->count, i };
+		memcpy(k[i].arg, tu->arg, sizeof(k[i].arg));
+	}
+	qsort(k, t->ntuples, sizeof(*k), tkey_cmp);
+	return k;
+}
+
+static uint64_t count_in(const struct tkey *set, size_t n, const struct tkey *k)
+{
+	const struct tkey *hit = bsearch(k, set, n, sizeof(*set), tkey_cmp);
+
+	return hit ? hit->count : 0;
+}
+
+int crashsplit__compute(const struct trace *f, const struct trace *q,
+			const struct trace *c, bool include_crashes,
+			struct crashsplit *out)
+{
+	struct tkey *kf, *kq;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	kf = tkeys_of(f);
+	kq = tkeys_of(q);
+	out->keep = calloc(c->ntuples + 1, 1);
+	out->only = calloc(c->ntuples + 1, 1);
+	if (!kf || !kq || !out->keep || !out->only) {
+		crashsplit__free(out);
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < c->ntuples; i++) {
+		const struct trace_tuple *tu = &c->tuples[i];
+		const struct trace_lib *l = &c->libs[tu->lib];
+		struct tkey k = { l->path, l->build_id, l->kind, tu->nr, { 0 }, 0, i };
+		uint64_t nf, nq;
+
+		memcpy(k.arg, tu->arg, sizeof(k.arg));
+		nf = count_in(kf, f->ntuples, &k);
+		nq = count_in(kq, q->ntuples, &k);
+		if (!nf && nq)
+			out->nreplay_new++;
+		if (nf && nf == nq && tu->count == nq)
+			out->nunreproduced++;
+		out->only[i] = tu->count > nq && nq == nf;
+		out->keep[i] = include_crashes || !out->only[i];
+		out->ncrash_only += out->only[i];
+	}
+out:
+	free(kf);
+	free(kq);
+	return ret;
+}
+
+void crashsplit__free(struct crashsplit *s)
+{
+	free(s->keep);
+	free(s->only);
+	memset(s, 0, sizeof(*s));
+}
+
+int crashsplit__select(const struct trace *src, const unsigned char *keep,
+		       struct trace **out)
+{
+	struct trace *t = trace__new();
+	int ret = -ENOMEM;
+
+	if (!t)
+		return -ENOMEM;
+	t->arch = src->arch ? strdup(src->arch) : NULL;
+	t->kernel = src->kernel ? strdup(src->kernel) : NULL;
+	t->cmdline = src->cmdline ? strdup(src->cmdline) : NULL;
+	t->binary = src->binary ? strdup(src->binary) : NULL;
+	t->binary_build_id = src->binary_build_id ? strdup(src->binary_build_id) : NULL;
+	if ((src->arch && !t->arch) || (src->kernel && !t->kernel) ||
+	    (src->cmdline && !t->cmdline) || (src->binary && !t->binary) ||
+	    (src->binary_build_id && !t->binary_build_id))
+		goto fail;
+	t->start_ns = src->start_ns;
+	t->end_ns = src->end_ns;
+	t->complete = src->complete;
+	t->flags = src->flags; /* runtime buckets: enforce attributes the same way */
+	t->nstats = src->nstats;
+	memcpy(t->stats, src->stats, sizeof(t->stats));
+	for (size_t i = 0; i < src->ntuples; i++) {
+		const struct trace_tuple *tu = &src->tuples[i];
+		const struct trace_lib *l = &src->libs[tu->lib];
+		int li;
+
+		if (!keep[i])
+			continue;
+		li = trace__add_lib(t, l->path, l->build_id, l->kind, l->dev, l->ino);
+		if (li < 0) {
+			ret = li;
+			goto fail;
+		}
+		ret = trace__add_tuple(t, (uint32_t)li, tu->nr, tu->arg, tu->count);
+		if (ret)
+			goto fail;
+	}
+	for (size_t i = 0; i < src->nsites; i++) {
+		const struct trace_site *s = &src->sites[i];
+		const struct trace_lib *l = &src->libs[s->lib];
+		int kept = 0, li;
+
+		for (size_t j = 0; j < src->ntuples && !kept; j++)
+			kept = keep[j] && src->tuples[j].lib == s->lib && src->tuples[j].nr == s->nr;
+		if (!kept)
+			continue;
+		li = trace__add_lib(t, l->path, l->build_id, l->kind, l->dev, l->ino);
+		if (li < 0) {
+			ret = li;
+			goto fail;
+		}
+		ret = trace__add_site(t, (uint32_t)li, s->nr, s->off, s->sym);
+		if (ret)
+			goto fail;
+	}
+	for (size_t i = 0; i < src->ntransparent; i++) {
+		ret = trace__add_transparent(t, src->transparent[i]);
+		if (ret)
+			goto fail;
+	}
+	ret = trace__canonicalize(t);
+	if (ret)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	trace__free(t);
+	return ret;
+}
