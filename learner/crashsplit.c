@@ -125,6 +125,9 @@ int crashsplit__select(const struct trace *src, const unsigned char *keep,
 	    (src->cmdline && !t->cmdline) || (src->binary && !t->binary) ||
 	    (src->binary_build_id && !t->binary_build_id))
 		goto fail;
+	/* header flags too: a policy learned from runtime buckets must say so,
+	 * or enforce charges libc's own calls to their callers */
+	t->flags = src->flags;
 	t->start_ns = src->start_ns;
 	t->end_ns = src->end_ns;
 	t->complete = src->complete;

@@ -34,7 +34,8 @@ int crashsplit__compute(const struct trace *f, const struct trace *q,
 void crashsplit__free(struct crashsplit *s);
 
 /* A canonical copy of src with the tuples whose keep[i] (by src tuple
- * index) is set, with src's header, statistics and transparent list;
+ * index) is set, with src's header (flags included), statistics and
+ * transparent list;
  * sites kept where their (library, syscall) still has a tuple.  0 or
  * -errno. */
 int crashsplit__select(const struct trace *src, const unsigned char *keep,

@@ -35,6 +35,7 @@ static struct trace *snap(const struct row *rows, size_t n)
 	t->binary = strdup("/bin/app");
 	t->start_ns = 1;
 	t->end_ns = 2;
+	t->flags = TRACE_F_RUNTIME_BUCKETS;
 	li = trace__add_lib(t, "/lib/x.so", "b1", LIB_KIND_LIBRARY, 1, 2);
 	assert_true(li >= 0);
 	for (size_t i = 0; i < n; i++) {
@@ -147,6 +148,7 @@ static void test_select(void **state)
 		assert_true(out->sites[i].nr == NR_WRITE || out->sites[i].nr == NR_OPEN);
 	assert_string_equal(out->binary, "/bin/app");
 	assert_int_equal(out->start_ns, 1);
+	assert_int_equal(out->flags, TRACE_F_RUNTIME_BUCKETS);
 	trace__free(out);
 	assert_int_equal(crashsplit__select(c, s.only, &out), 0);
 	assert_int_equal(out->ntuples, 2);
