@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crashsplit.h"
+#include "util.h"
 
 struct tkey {
 	const char *path;
@@ -108,6 +109,14 @@ void crashsplit__free(struct crashsplit *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Library lib of src in t: its index in t, or -errno. */
+static int add_lib_of(struct trace *t, const struct trace *src, uint32_t lib)
+{
+	const struct trace_lib *l = &src->libs[lib];
+
+	return trace__add_lib(t, l->path, l->build_id, l->kind, l->dev, l->ino);
+}
+
 int crashsplit__select(const struct trace *src, const unsigned char *keep,
 		       struct trace **out)
 {
@@ -116,14 +125,9 @@ int crashsplit__select(const struct trace *src, const unsigned char *keep,
 
 	if (!t)
 		return -ENOMEM;
-	t->arch = src->arch ? strdup(src->arch) : NULL;
-	t->kernel = src->kernel ? strdup(src->kernel) : NULL;
-	t->cmdline = src->cmdline ? strdup(src->cmdline) : NULL;
-	t->binary = src->binary ? strdup(src->binary) : NULL;
-	t->binary_build_id = src->binary_build_id ? strdup(src->binary_build_id) : NULL;
-	if ((src->arch && !t->arch) || (src->kernel && !t->kernel) ||
-	    (src->cmdline && !t->cmdline) || (src->binary && !t->binary) ||
-	    (src->binary_build_id && !t->binary_build_id))
+	if (util__dup(&t->arch, src->arch) || util__dup(&t->kernel, src->kernel) ||
+	    util__dup(&t->cmdline, src->cmdline) || util__dup(&t->binary, src->binary) ||
+	    util__dup(&t->binary_build_id, src->binary_build_id))
 		goto fail;
 	/* header flags too: a policy learned from runtime buckets must say so,
 	 * or enforce charges libc's own calls to their callers */
@@ -136,35 +140,26 @@ int crashsplit__select(const struct trace *src, const unsigned char *keep,
 	memcpy(t->stats, src->stats, sizeof(t->stats));
 	for (size_t i = 0; i < src->ntuples; i++) {
 		const struct trace_tuple *tu = &src->tuples[i];
-		const struct trace_lib *l = &src->libs[tu->lib];
 		int li;
 
 		if (!keep[i])
 			continue;
-		li = trace__add_lib(t, l->path, l->build_id, l->kind, l->dev, l->ino);
-		if (li < 0) {
-			ret = li;
-			goto fail;
-		}
-		ret = trace__add_tuple(t, (uint32_t)li, tu->nr, tu->arg, tu->count);
+		li = add_lib_of(t, src, tu->lib);
+		ret = li < 0 ? li : trace__add_tuple(t, (uint32_t)li, tu->nr, tu->arg,
+						      tu->count);
 		if (ret)
 			goto fail;
 	}
 	for (size_t i = 0; i < src->nsites; i++) {
 		const struct trace_site *s = &src->sites[i];
-		const struct trace_lib *l = &src->libs[s->lib];
 		int kept = 0, li;
 
 		for (size_t j = 0; j < src->ntuples && !kept; j++)
 			kept = keep[j] && src->tuples[j].lib == s->lib && src->tuples[j].nr == s->nr;
 		if (!kept)
 			continue;
-		li = trace__add_lib(t, l->path, l->build_id, l->kind, l->dev, l->ino);
-		if (li < 0) {
-			ret = li;
-			goto fail;
-		}
-		ret = trace__add_site(t, (uint32_t)li, s->nr, s->off, s->sym);
+		li = add_lib_of(t, src, s->lib);
+		ret = li < 0 ? li : trace__add_site(t, (uint32_t)li, s->nr, s->off, s->sym);
 		if (ret)
 			goto fail;
 	}
