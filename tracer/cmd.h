@@ -34,6 +34,11 @@ int cmd_plot(int argc, char **argv);
 /* Options shared by commands: log the error and return -1 when invalid. */
 int opt_duration(const char *arg, uint64_t *ms);
 int opt_pid(const char *arg, pid_t *pid);
+/* Options of a command whose only option is -h/--help: -1 to go on (optind
+ * at the first operand), else the exit status to return (EXIT_OK after
+ * printing usage to stdout for --help, EXIT_USAGE after printing it to
+ * stderr for anything else). */
+int opt_help_only(int argc, char **argv, const char *usage);
 /* Clocks in ns / ms. */
 uint64_t clock_ns(clockid_t clock);
 uint64_t mono_ms(void);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmdutil.c - option parsing and clocks shared by the commands (cmd.h). */
+#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "cliparse.h"
@@ -27,6 +29,22 @@ int opt_pid(const char *arg, pid_t *pid)
 	}
 	*pid = (pid_t)v;
 	return 0;
+}
+
+int opt_help_only(int argc, char **argv, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		fputs(usage, c == 'h' ? stdout : stderr);
+		return c == 'h' ? EXIT_OK : EXIT_USAGE;
+	}
+	return -1;
 }
 
 uint64_t clock_ns(clockid_t clock)

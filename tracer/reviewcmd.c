@@ -63,23 +63,13 @@ static const char groups_usage[] =
 
 int cmd_groups(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct sc_group *g;
 	size_t n;
-	int c, ret = EXIT_OK;
+	int ret = opt_help_only(argc, argv, groups_usage);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(groups_usage, stdout);
-			return EXIT_OK;
-		}
-		fputs(groups_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_OK;
 	g = groups__all(&n);
 	if (optind >= argc) {
 		for (size_t i = 0; i < n; i++) {
@@ -575,21 +565,11 @@ static int check_one(const char *path)
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c, ret = EXIT_OK;
+	int ret = opt_help_only(argc, argv, check_usage);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(check_usage, stdout);
-			return EXIT_OK;
-		}
-		fputs(check_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_OK;
 	if (optind >= argc) {
 		log_err("check needs a policy file");
 		fputs(check_usage, stderr);
