@@ -7,7 +7,9 @@
  * libraries missing on this machine (warnings).  Then, if the walk found
  * no error, policy__parse() as the final word: its first error (types,
  * keys, evidence, argument conditions...) is reported with the line of
- * the JSON path it names.
+ * the value it names.  Positions come from jsonpos.c, the JSON layer the
+ * reader uses too: the reader's error arrives structured ({path, line,
+ * column, message}), nothing is parsed back from its text.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,226 +22,39 @@
 
 #include "check.h"
 #include "groups.h"
+#include "jsonpos.h"
 #include "policy.h"
 #include "policy_read.h"
 #include "syscalls.h"
 
 /* ---- locator ------------------------------------------------------------ */
 
-#define LOC_DEPTH 16
-
-struct comp {
-	const char *key;  /* NULL for an index */
-	size_t keylen;
-	long idx;
-};
-
-struct loc {
-	const char *s;
-	size_t len, pos;
-	unsigned line;
-	struct comp target[LOC_DEPTH];
-	size_t ntarget;
-	struct comp stack[LOC_DEPTH];
-	size_t depth;
-	unsigned found;
-	int budget;       /* recursion guard */
-};
-
-/* Split "a.b[2].c" into components; -1 when malformed or too deep. */
-static int split_path(const char *path, struct comp *out, size_t cap)
+/* Line of the value at path in doc, or 0. */
+static unsigned line_at(const struct jsonpos *doc, const char *path)
 {
-	size_t n = 0;
-	const char *p = path;
+	unsigned line = 0;
 
-	while (*p) {
-		if (n == cap)
-			return -1;
-		if (*p == '[') {
-			char *end;
-			long v = strtol(p + 1, &end, 10);
-
-			if (end == p + 1 || *end != ']' || v < 0)
-				return -1;
-			out[n].key = NULL;
-			out[n].idx = v;
-			n++;
-			p = end + 1;
-		} else {
-			size_t k;
-
-			if (*p == '.')
-				p++;
-			k = strcspn(p, ".[");
-			if (!k)
-				return -1;
-			out[n].key = p;
-			out[n].keylen = k;
-			out[n].idx = -1;
-			n++;
-			p += k;
-		}
-	}
-	return (int)n;
-}
-
-static void loc_ws(struct loc *l)
-{
-	while (l->pos < l->len && strchr(" \t\r\n", l->s[l->pos])) {
-		if (l->s[l->pos] == '\n')
-			l->line++;
-		l->pos++;
-	}
-}
-
-static bool loc_match(const struct loc *l)
-{
-	if (l->depth != l->ntarget)
-		return false;
-	for (size_t i = 0; i < l->depth; i++) {
-		const struct comp *a = &l->stack[i], *b = &l->target[i];
-
-		if (!a->key != !b->key)
-			return false;
-		if (!a->key ? a->idx != b->idx :
-		    (a->keylen != b->keylen || memcmp(a->key, b->key, a->keylen)))
-			return false;
-	}
-	return true;
-}
-
-/* Skip a string starting at '"'; key and klen get its raw contents. */
-static bool loc_string(struct loc *l, const char **key, size_t *klen)
-{
-	size_t start;
-
-	if (l->pos >= l->len || l->s[l->pos] != '"')
-		return false;
-	start = ++l->pos;
-	while (l->pos < l->len && l->s[l->pos] != '"') {
-		if (l->s[l->pos] == '\n')
-			return false;
-		l->pos += l->s[l->pos] == '\\' ? 2 : 1;
-	}
-	if (l->pos >= l->len)
-		return false;
-	if (key) {
-		*key = l->s + start;
-		*klen = l->pos - start;
-	}
-	l->pos++;
-	return true;
-}
-
-static bool loc_value(struct loc *l);
-
-static bool loc_push(struct loc *l, const char *key, size_t klen, long idx)
-{
-	if (l->depth == LOC_DEPTH)
-		return false;
-	l->stack[l->depth].key = key;
-	l->stack[l->depth].keylen = klen;
-	l->stack[l->depth].idx = idx;
-	l->depth++;
-	return true;
-}
-
-static bool loc_container(struct loc *l, bool object)
-{
-	char close = object ? '}' : ']';
-	long idx = 0;
-
-	l->pos++;
-	loc_ws(l);
-	if (l->pos < l->len && l->s[l->pos] == close) {
-		l->pos++;
-		return true;
-	}
-	for (;;) {
-		const char *key = NULL;
-		size_t klen = 0;
-		bool ok;
-
-		loc_ws(l);
-		if (object) {
-			if (!loc_string(l, &key, &klen))
-				return false;
-			loc_ws(l);
-			if (l->pos >= l->len || l->s[l->pos] != ':')
-				return false;
-			l->pos++;
-		}
-		if (!loc_push(l, key, klen, object ? -1 : idx++))
-			return false;
-		ok = loc_value(l);
-		l->depth--;
-		if (!ok || l->found)
-			return ok;
-		loc_ws(l);
-		if (l->pos < l->len && l->s[l->pos] == ',') {
-			l->pos++;
-			continue;
-		}
-		if (l->pos < l->len && l->s[l->pos] == close) {
-			l->pos++;
-			return true;
-		}
-		return false;
-	}
-}
-
-static bool loc_value(struct loc *l)
-{
-	bool ok;
-
-	if (--l->budget < 0)
-		return false;
-	loc_ws(l);
-	if (l->pos >= l->len)
-		return false;
-	if (loc_match(l)) {
-		l->found = l->line;
-		return true;
-	}
-	switch (l->s[l->pos]) {
-	case '{':
-		ok = loc_container(l, true);
-		break;
-	case '[':
-		ok = loc_container(l, false);
-		break;
-	case '"':
-		ok = loc_string(l, NULL, NULL);
-		break;
-	default:
-		while (l->pos < l->len && !strchr(",]} \t\r\n", l->s[l->pos]))
-			l->pos++;
-		ok = true;
-	}
-	l->budget++;
-	return ok;
+	if (path)
+		jsonpos__where(doc, jsonpos__at(doc, path), &line, NULL);
+	return line;
 }
 
 unsigned check__locate(const char *buf, size_t len, const char *path)
 {
-	struct loc l = { .s = buf, .len = len, .line = 1, .budget = 64 };
-	int n;
+	struct jsonpos *doc = NULL;
+	unsigned line;
 
-	if (!buf || !path)
+	if (!buf || !path || jsonpos__parse(buf, len, &doc, NULL))
 		return 0;
-	n = split_path(path, l.target, LOC_DEPTH);
-	if (n < 0)
-		return 0;
-	l.ntarget = (size_t)n;
-	loc_value(&l);
-	return l.found;
+	line = line_at(doc, path);
+	jsonpos__free(doc);
+	return line;
 }
 
 /* ---- diagnostics -------------------------------------------------------- */
 
 struct ctx {
-	const char *buf;
-	size_t len;
+	const struct jsonpos *doc;
 	struct check_result *r;
 	int err;
 };
@@ -264,7 +79,7 @@ static void diag(struct ctx *c, enum check_severity sev, const char *path,
 	}
 	c->r->diags = nd;
 	nd[c->r->n].severity = sev;
-	nd[c->r->n].line = path ? check__locate(c->buf, c->len, path) : 0;
+	nd[c->r->n].line = line_at(c->doc, path);
 	nd[c->r->n].msg = strdup(msg);
 	if (!nd[c->r->n].msg) {
 		c->err = -ENOMEM;
@@ -441,41 +256,14 @@ static void check_compartments(struct ctx *c, const cJSON *comps,
 	}
 }
 
-/* First JSON path in msg that the text has: its line, or 0. */
-static unsigned line_of_message(const char *buf, size_t len, const char *msg)
-{
-	for (const char *p = msg; *p; p++) {
-		char tok[256];
-		size_t n;
-		unsigned line;
-
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) ||
-		    (p > msg && (p[-1] == '\'' || p[-1] == '_' ||
-				 (p[-1] >= 'a' && p[-1] <= 'z'))))
-			continue;
-		n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			      "0123456789_.[]");
-		while (n && p[n - 1] == '.')
-			n--;
-		if (!n || n >= sizeof(tok) ||
-		    (!memchr(p, '[', n) && !memchr(p, '.', n)))
-			continue;
-		memcpy(tok, p, n);
-		tok[n] = '\0';
-		line = check__locate(buf, len, tok);
-		if (line)
-			return line;
-	}
-	return 0;
-}
-
 int check__text(const char *buf, size_t len, check_exists_fn exists,
 		struct check_result **out)
 {
-	struct ctx c = { buf, len, NULL, 0 };
+	struct ctx c = { NULL, NULL, 0 };
+	struct jsonpos *doc = NULL;
 	struct policy *p = NULL;
+	struct json_error e;
 	char err[512] = "";
-	cJSON *root = NULL;
 	int rc;
 
 	if (!out || (!buf && len))
@@ -483,65 +271,52 @@ int check__text(const char *buf, size_t len, check_exists_fn exists,
 	c.r = calloc(1, sizeof(*c.r));
 	if (!c.r)
 		return -ENOMEM;
-	if (len && !memchr(buf, 0, len))
-		root = cJSON_ParseWithLength(buf, len);
-	if (root && cJSON_IsObject(root)) {
-		const cJSON *sf = cJSON_GetObjectItemCaseSensitive(root, "sysfence");
+	rc = jsonpos__parse(buf, len, &doc, &e);
+	if (rc == -ENOMEM) {
+		c.err = rc;
+	} else if (rc) {
+		/* not JSON: where it stops being JSON */
+		if (e.kind == JSON_ERR_SYNTAX && e.column)
+			diag(&c, CHECK_ERROR, NULL, "%s (column %u)", e.message,
+			     e.column);
+		else
+			diag(&c, CHECK_ERROR, NULL, "%s", e.message);
+		if (!c.err)
+			c.r->diags[c.r->n - 1].line = e.line;
+	} else {
+		const cJSON *root = jsonpos__root(doc);
 
-		check_rules(&c, cJSON_GetObjectItemCaseSensitive(root, "syscalls"),
-			    "syscalls", NULL);
-		if (cJSON_IsObject(sf)) {
-			const cJSON *libs = cJSON_GetObjectItemCaseSensitive(sf,
-								"libraries");
+		c.doc = doc;
+		if (cJSON_IsObject(root)) {
+			const cJSON *sf = cJSON_GetObjectItemCaseSensitive(root, "sysfence");
 
-			check_libraries(&c, libs, exists);
-			check_compartments(&c, cJSON_GetObjectItemCaseSensitive(sf,
-					   "compartments"), libs);
-		}
-	}
-	cJSON_Delete(root);
-	if (!c.err && !c.r->nerrors) {
-		/* policy__parse has the full rules; "<>" stands for the file
-		 * name and is cut off again */
-		rc = policy__parse(buf, len, "<>", &p, err, sizeof(err));
-		if (rc == -ENOMEM) {
-			c.err = rc;
-		} else if (rc) {
-			const char *m = err;
-			unsigned line = 0, col = 0;
-			int used = 0;
+			check_rules(&c, cJSON_GetObjectItemCaseSensitive(root, "syscalls"),
+				    "syscalls", NULL);
+			if (cJSON_IsObject(sf)) {
+				const cJSON *libs = cJSON_GetObjectItemCaseSensitive(sf,
+									"libraries");
 
-			if (!strncmp(m, "<>:", 3) &&
-			    sscanf(m + 3, "%u:%n", &line, &used) == 1 && used &&
-			    !(m[3 + used] >= '0' && m[3 + used] <= '9')) {
-				/* "<>:LINE: message" (policy_read.c knows the line) */
-				m += 3 + used;
-				while (*m == ' ')
-					m++;
-				diag(&c, CHECK_ERROR, NULL, "%s", m);
-				if (!c.err)
-					c.r->diags[c.r->n - 1].line = line;
-			} else if (!strncmp(m, "<>:", 3) &&
-			    sscanf(m + 3, "%u:%u:", &line, &col) == 2) {
-				m = strchr(m + 3, ':');
-				m = m ? strchr(m + 1, ':') : NULL;
-				m = m ? m + 1 : err;
-				while (*m == ' ')
-					m++;
-				diag(&c, CHECK_ERROR, NULL, "%s (column %u)", m, col);
-				if (!c.err)
-					c.r->diags[c.r->n - 1].line = line;
-			} else {
-				if (!strncmp(m, "<>: ", 4))
-					m += 4;
-				diag(&c, CHECK_ERROR, NULL, "%s", m);
-				if (!c.err)
-					c.r->diags[c.r->n - 1].line =
-						line_of_message(buf, len, m);
+				check_libraries(&c, libs, exists);
+				check_compartments(&c, cJSON_GetObjectItemCaseSensitive(sf,
+						   "compartments"), libs);
 			}
 		}
-		policy__free(p);
+		/* the reader has the full rules: its first error, with the
+		 * line of the value it is about */
+		if (!c.err && !c.r->nerrors) {
+			rc = policy__parse_doc(doc, "", &p, &e, err, sizeof(err));
+			if (rc == -ENOMEM) {
+				c.err = rc;
+			} else if (rc) {
+				diag(&c, CHECK_ERROR, NULL, "%s",
+				     e.message[0] ? e.message : err);
+				if (!c.err)
+					c.r->diags[c.r->n - 1].line = e.line;
+			}
+			policy__free(p);
+		}
 	}
+	jsonpos__free(doc);
 	if (c.err) {
 		check__free(c.r);
 		return c.err;

@@ -1,7 +1,6 @@
 /* check.h - validate a (hand-edited) policy and report every problem with
- * file:line.  cJSON keeps no line numbers, so check__locate() finds the
- * line of a JSON path ("sysfence.libraries[1].syscalls[0].names[2]") in
- * the source text with a small tokenizer of its own.
+ * file:line.  Lines come from the position-aware JSON layer (jsonpos.h)
+ * the policy reader uses as well.
  *
  * Pure C: whether a library exists on this machine is asked through a
  * callback (the CLI passes one that stats the path).
@@ -34,7 +33,7 @@ int check__text(const char *buf, size_t len, check_exists_fn exists,
 void check__free(struct check_result *r);
 
 /* 1-based line where the value at path starts in the JSON text, or 0 when
- * the path is not there (or the text is not JSON up to it).  path: keys
+ * the path is not there or the text is not JSON.  path: keys
  * joined with '.', indexes in brackets; "" = the root. */
 unsigned check__locate(const char *buf, size_t len, const char *path);
 

@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "generalize.h"
 #include "groups.h"
+#include "jsonpos.h"
 #include "policy.h"
 #include "policy_internal.h"
 #include "policy_read.h"
@@ -23,164 +24,54 @@
 
 /* ---- JSON reader -------------------------------------------------------- */
 
-/* Where each JSON value starts in the text (pre-order, as cJSON builds
- * its tree): gives line numbers, and the exact digits of 64-bit numbers,
- * which cJSON only keeps as doubles. */
-struct vnode {
-	const cJSON *node;
-	const char *start;
-	unsigned line;
-};
-
 struct pctx {
 	const char *name;
 	char *err;
 	size_t errlen;
-	struct vnode *vn;  /* sorted by node; NULL when unavailable */
-	size_t nvn;
+	const struct jsonpos *doc; /* positions of the values */
+	struct json_error *e;      /* the first error, structured */
 };
 
-/* Start of every value (not keys) in document order; returns the count
- * or -ENOMEM.  The text is valid JSON (cJSON accepted it). */
-static long scan_values(const char *s, size_t len, struct vnode **out)
+/* Record the error (structured, at node when given) and its one-line form:
+ * "NAME:LINE: msg" when line_in_text and the line is known, else
+ * "NAME: msg". */
+static int perr_msg(struct pctx *c, const cJSON *node, bool line_in_text,
+		    const char *msg)
 {
-	struct vnode *v = NULL;
-	size_t n = 0, cap = 0;
-	unsigned line = 1;
-
-	for (size_t i = 0; i < len;) {
-		char ch = s[i];
-		bool value = true;
-		size_t j = i + 1;
-
-		if (ch == '\n') {
-			line++;
-			i++;
-			continue;
-		}
-		if (strchr(" \t\r,:]}", ch)) {
-			i++;
-			continue;
-		}
-		if (ch == '"') {
-			while (j < len && s[j] != '"')
-				j += s[j] == '\\' ? 2 : 1;
-			j++;
-			{
-				size_t k = j;
-
-				while (k < len && strchr(" \t\r\n", s[k]))
-					k++;
-				value = !(k < len && s[k] == ':');
-			}
-		} else if (ch != '{' && ch != '[') {
-			while (j < len && !strchr(" \t\r\n,:]}", s[j]))
-				j++;
-		}
-		if (value) {
-			if (n == cap) {
-				struct vnode *nv;
-
-				cap = cap ? 2 * cap : 256;
-				nv = realloc(v, cap * sizeof(*v));
-				if (!nv) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = nv;
-			}
-			v[n].node = NULL;
-			v[n].start = s + i;
-			v[n++].line = line;
-		}
-		i = ch == '{' || ch == '[' ? i + 1 : j;
-	}
-	*out = v;
-	return (long)n;
-}
-
-static void assign_nodes(const cJSON *it, struct vnode *v, size_t n, size_t *k,
-			 bool *ok)
-{
-	for (; it && *ok; it = it->next) {
-		if (*k >= n) {
-			*ok = false;
-			return;
-		}
-		v[(*k)++].node = it;
-		assign_nodes(it->child, v, n, k, ok);
-	}
-}
-
-static int vnode_qcmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)((const struct vnode *)a)->node;
-	uintptr_t y = (uintptr_t)((const struct vnode *)b)->node;
-
-	return (x > y) - (x < y);
-}
-
-/* Build c->vn for root parsed from text; on any mismatch leave it NULL
- * (messages then lack line numbers; exact numbers fall back to doubles). */
-static int index_values(struct pctx *c, const cJSON *root, const char *text,
-			size_t len)
-{
-	struct vnode *v = NULL;
-	long n = scan_values(text, len, &v);
-	size_t k = 0;
-	bool ok = true;
-
-	if (n < 0)
-		return (int)n;
-	assign_nodes(root, v, (size_t)n, &k, &ok);
-	if (!ok || k != (size_t)n) {
-		free(v);
-		return 0;
-	}
-	sort_n(v, k, sizeof(*v), vnode_qcmp);
-	c->vn = v;
-	c->nvn = k;
-	return 0;
-}
-
-static const struct vnode *vnode_of(const struct pctx *c, const cJSON *node)
-{
-	struct vnode key = { .node = node };
-
-	if (!c->vn)
-		return NULL;
-	return bsearch(&key, c->vn, c->nvn, sizeof(*c->vn), vnode_qcmp);
-}
-
-__attribute__((format(printf, 2, 3)))
-static int perr(struct pctx *c, const char *fmt, ...)
-{
-	char msg[384];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	util__errf(c->err, c->errlen, "%s: %s", c->name, msg);
-	return -EINVAL;
-}
-
-/* perr with the line of node: "p.json:42: path: msg" */
-__attribute__((format(printf, 3, 4)))
-static int perr_at(struct pctx *c, const cJSON *node, const char *fmt, ...)
-{
-	const struct vnode *v = vnode_of(c, node);
-	char msg[384];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (v)
-		util__errf(c->err, c->errlen, "%s:%u: %s", c->name, v->line, msg);
+	json_error__at(c->e, c->doc, node, "%s", msg);
+	if (line_in_text && c->e->line)
+		util__errf(c->err, c->errlen, "%s:%u: %s", c->name, c->e->line, msg);
 	else
 		util__errf(c->err, c->errlen, "%s: %s", c->name, msg);
 	return -EINVAL;
+}
+
+/* An error at node, its line in the text: "p.json:42: path: msg". */
+__attribute__((format(printf, 3, 4)))
+static int perr_at(struct pctx *c, const cJSON *node, const char *fmt, ...)
+{
+	char msg[JSON_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return perr_msg(c, node, true, msg);
+}
+
+/* An error at node whose one-line form names only the JSON path (as the
+ * message always has): "p.json: path: msg"; the structured error still
+ * has the node's line and column. */
+__attribute__((format(printf, 3, 4)))
+static int perr_on(struct pctx *c, const cJSON *node, const char *fmt, ...)
+{
+	char msg[JSON_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return perr_msg(c, node, false, msg);
 }
 
 /* JSON paths: silently truncated (messages stay one line, bounded). */
@@ -231,10 +122,10 @@ static int check_keys(struct pctx *c, const cJSON *obj, const char *path,
 {
 	for (const cJSON *it = obj->child; it; it = it->next) {
 		if (cJSON_GetObjectItemCaseSensitive(obj, it->string) != it)
-			return perr(c, "%s: duplicate key '%s'",
+			return perr_on(c, obj, "%s: duplicate key '%s'",
 				    *path ? path : "(root)", it->string);
 		if (allowed && !in_list(allowed, it->string))
-			return perr(c, "%s%s%s: unknown key", path,
+			return perr_on(c, it, "%s%s%s: unknown key", path,
 				    *path ? "." : "", it->string);
 	}
 	return 0;
@@ -251,13 +142,13 @@ static int get_str(struct pctx *c, const cJSON *obj, const char *path,
 	*out = NULL;
 	if (!it) {
 		if (required)
-			return perr(c, "%s%s%s: missing", path, dot, key);
+			return perr_on(c, obj, "%s%s%s: missing", path, dot, key);
 		return 0;
 	}
 	if (cJSON_IsNull(it) && nullable)
 		return 0;
 	if (!cJSON_IsString(it))
-		return perr(c, "%s%s%s: expected a string%s", path, dot, key,
+		return perr_on(c, it, "%s%s%s: expected a string%s", path, dot, key,
 			    nullable ? " or null" : "");
 	*out = it->valuestring;
 	return 0;
@@ -269,10 +160,10 @@ static int get_uint(struct pctx *c, const cJSON *it, const char *path,
 	double v;
 
 	if (!cJSON_IsNumber(it))
-		return perr(c, "%s: expected a non-negative integer", path);
+		return perr_on(c, it, "%s: expected a non-negative integer", path);
 	v = it->valuedouble;
 	if (!(v >= 0 && v <= MAX_EXACT_COUNT) || (double)(uint64_t)v != v)
-		return perr(c, "%s: expected a non-negative integer (at most "
+		return perr_on(c, it, "%s: expected a non-negative integer (at most "
 			    "2^53)", path);
 	*out = (uint64_t)v;
 	return 0;
@@ -286,7 +177,7 @@ static int resolve_at(struct pctx *c, const cJSON *it, const char *path,
 	int n;
 
 	if (!cJSON_IsString(it))
-		return perr(c, "%s: expected a string", path);
+		return perr_on(c, it, "%s: expected a string", path);
 	n = policy__resolve_name(it->valuestring, nrs, cap, msg, sizeof(msg));
 	if (n >= 0)
 		return n;
@@ -294,18 +185,18 @@ static int resolve_at(struct pctx *c, const cJSON *it, const char *path,
 		const char *hint = groups__suggest(it->valuestring);
 
 		if (hint)
-			return perr(c, "unknown group '%s' at %s; did you mean "
+			return perr_on(c, it, "unknown group '%s' at %s; did you mean "
 				    "'%s'?", it->valuestring, path, hint);
-		return perr(c, "unknown group '%s' at %s", it->valuestring, path);
+		return perr_on(c, it, "unknown group '%s' at %s", it->valuestring, path);
 	}
 	{
 		const char *hint = syscall__suggest(it->valuestring);
 
 		if (hint)
-			return perr(c, "unknown syscall name '%s' at %s; did you "
+			return perr_on(c, it, "unknown syscall name '%s' at %s; did you "
 				    "mean '%s'?", it->valuestring, path, hint);
 	}
-	return perr(c, "unknown syscall name '%s' at %s", it->valuestring,
+	return perr_on(c, it, "unknown syscall name '%s' at %s", it->valuestring,
 		    path);
 }
 
@@ -313,20 +204,18 @@ static int resolve_at(struct pctx *c, const cJSON *it, const char *path,
 static int get_u64(struct pctx *c, const cJSON *it, const char *path,
 		   uint64_t *out)
 {
-	const struct vnode *v = vnode_of(c, it);
+	const char *d = jsonpos__text(c->doc, it);
 	uint64_t x = 0;
-	const char *d;
 
 	if (!cJSON_IsNumber(it))
 		return perr_at(c, it, "%s: expected a non-negative integer", path);
-	if (!v) { /* no index: doubles are exact up to 2^53 */
+	if (!d) { /* no positions: doubles are exact up to 2^53 */
 		uint64_t u;
 		int rc = get_uint(c, it, path, &u);
 
 		*out = u;
 		return rc;
 	}
-	d = v->start;
 	if (*d < '0' || *d > '9')
 		return perr_at(c, it, "%s: expected a non-negative integer", path);
 	for (; *d >= '0' && *d <= '9'; d++) {
@@ -560,7 +449,7 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 	size_t i = 0;
 
 	if (!cJSON_IsArray(arr))
-		return perr(c, "%s: expected an array", path);
+		return perr_on(c, arr, "%s: expected an array", path);
 	for (const cJSON *rule = arr->child; rule; rule = rule->next, i++) {
 		const cJSON *names;
 		const char *action;
@@ -573,15 +462,15 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 
 		pathf(p, sizeof(p), "%s[%zu]", path, i);
 		if (!cJSON_IsObject(rule))
-			return perr(c, "%s: expected an object", p);
+			return perr_on(c, rule, "%s: expected an object", p);
 		if ((rc = check_keys(c, rule, p, strict ? rule_keys : NULL)))
 			return rc;
 		if ((rc = get_str(c, rule, p, "action", true, false, &action)))
 			return rc;
 		if (!in_list(known_actions, action))
-			return perr(c, "%s.action: unknown action '%s'", p, action);
+			return perr_on(c, cJSON_GetObjectItemCaseSensitive(rule, "action"), "%s.action: unknown action '%s'", p, action);
 		if (strict && strcmp(action, ALLOW_ACTION) != 0)
-			return perr(c, "%s.action: expected %s (library rules only "
+			return perr_on(c, cJSON_GetObjectItemCaseSensitive(rule, "action"), "%s.action: expected %s (library rules only "
 				    "allow)", p, ALLOW_ACTION);
 		if ((rc = parse_args(c, rule, p, strict, &alt, &widened, &cond)))
 			return rc;
@@ -596,9 +485,9 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 		}
 		names = cJSON_GetObjectItemCaseSensitive(rule, "names");
 		if (!names)
-			return perr(c, "%s.names: missing", p);
+			return perr_on(c, rule, "%s.names: missing", p);
 		if (!cJSON_IsArray(names))
-			return perr(c, "%s.names: expected an array", p);
+			return perr_on(c, names, "%s.names: expected an array", p);
 		for (const cJSON *nm = names->child; nm; nm = nm->next, j++) {
 			uint32_t nrs[SYSCALL_NR_MAX];
 			char np[300];
@@ -615,7 +504,7 @@ static int parse_rules(struct pctx *c, const cJSON *arr, const char *path,
 				/* entries with conditions repeat names:
 				 * one entry per alternative */
 				if (strict && !group && !cond && named[nrs[k]])
-					return perr(c, "duplicate syscall name "
+					return perr_on(c, nm, "duplicate syscall name "
 						    "'%s' at %s", nm->valuestring,
 						    np);
 				if (!group && !cond)
@@ -656,7 +545,7 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 	int rc;
 
 	if (!cJSON_IsObject(ev))
-		return perr(c, "%s: expected an object", path);
+		return perr_on(c, ev, "%s: expected an object", path);
 	if ((rc = check_keys(c, ev, path, NULL)))
 		return rc;
 	for (const cJSON *it = ev->child; it; it = it->next) {
@@ -668,13 +557,13 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 
 		pathf(ep, sizeof(ep), "%s.%s", path, it->string);
 		if (nr < 0)
-			return perr(c, "%s: unknown syscall name '%s'", ep,
+			return perr_on(c, it, "%s: unknown syscall name '%s'", ep,
 				    it->string);
 		if (!seen[nr])
-			return perr(c, "%s: '%s' is not in this library's syscalls",
+			return perr_on(c, it, "%s: '%s' is not in this library's syscalls",
 				    ep, it->string);
 		if (!cJSON_IsObject(it))
-			return perr(c, "%s: expected an object", ep);
+			return perr_on(c, it, "%s: expected an object", ep);
 		if ((rc = check_keys(c, it, ep, ev_keys)))
 			return rc;
 		cnt = cJSON_GetObjectItemCaseSensitive(it, "count");
@@ -684,7 +573,7 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 		if ((rc = get_str(c, it, ep, "site", false, true, &site)))
 			return rc;
 		if (inferred_only[nr] && (count || site))
-			return perr(c, "%s: '%s' has only inferred rules "
+			return perr_on(c, it, "%s: '%s' has only inferred rules "
 				    "(inferred_from); evidence is for observed "
 				    "calls", ep, it->string);
 		rc = policy__add_syscall(p, li, (uint32_t)nr, count, site);
@@ -710,24 +599,24 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 	int rc, li;
 
 	if (!cJSON_IsObject(lib))
-		return perr(c, "%s: expected an object", path);
+		return perr_on(c, lib, "%s: expected an object", path);
 	if ((rc = check_keys(c, lib, path, lib_keys)) ||
 	    (rc = get_str(c, lib, path, "path", true, false, &lpath)) ||
 	    (rc = get_str(c, lib, path, "buildId", false, true, &bid)))
 		return rc;
 	if (!*lpath)
-		return perr(c, "%s.path: expected a non-empty string", path);
+		return perr_on(c, cJSON_GetObjectItemCaseSensitive(lib, "path"), "%s.path: expected a non-empty string", path);
 	it = cJSON_GetObjectItemCaseSensitive(lib, "kind");
 	if (!it)
-		return perr(c, "%s.kind: missing", path);
+		return perr_on(c, lib, "%s.kind: missing", path);
 	kind = cJSON_IsString(it) ? it->valuestring : "";
 	k = (uint32_t)lib_kind__parse(kind);
 	if (k >= LIB_KIND_COUNT)
-		return perr(c, "%s.kind: expected one of executable, library, "
+		return perr_on(c, it, "%s.kind: expected one of executable, library, "
 			    "bucket", path);
 	li = lib_find(p, lpath, bid, k);
 	if (li >= 0)
-		return perr(c, "%s: duplicate library (same path, buildId and "
+		return perr_on(c, lib, "%s: duplicate library (same path, buildId and "
 			    "kind as sysfence.libraries[%d])", path, li);
 	li = policy__add_lib(p, lpath, bid, k);
 	if (li < 0)
@@ -736,7 +625,7 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 	rules = cJSON_GetObjectItemCaseSensitive(lib, "syscalls");
 	pathf(sub, sizeof(sub), "%s.syscalls", path);
 	if (!rules)
-		return perr(c, "%s: missing", sub);
+		return perr_on(c, lib, "%s: missing", sub);
 	acc = calloc(2 * SYSCALL_NR_MAX, sizeof(*acc));
 	if (!acc)
 		return -ENOMEM;
@@ -796,7 +685,7 @@ static int parse_compartments(struct pctx *c, const cJSON *arr,
 	int rc;
 
 	if (!cJSON_IsArray(arr))
-		return perr(c, "sysfence.compartments: expected an array");
+		return perr_on(c, arr, "sysfence.compartments: expected an array");
 	for (const cJSON *it = arr->child; it; it = it->next, i++) {
 		const cJSON *libs, *l;
 		const char *name;
@@ -804,24 +693,24 @@ static int parse_compartments(struct pctx *c, const cJSON *arr,
 
 		pathf(path, sizeof(path), "sysfence.compartments[%zu]", i);
 		if (!cJSON_IsObject(it))
-			return perr(c, "%s: expected an object", path);
+			return perr_on(c, it, "%s: expected an object", path);
 		if ((rc = check_keys(c, it, path, keys)) ||
 		    (rc = get_str(c, it, path, "name", true, false, &name)))
 			return rc;
 		if (!compartment_name_ok(name))
-			return perr(c, "%s.name: expected 1-64 characters of "
+			return perr_on(c, cJSON_GetObjectItemCaseSensitive(it, "name"), "%s.name: expected 1-64 characters of "
 				    "A-Z a-z 0-9 _ . -", path);
 		for (size_t k = 0; k < p->ncompartments; k++)
 			if (!strcmp(p->compartments[k].name, name))
-				return perr(c, "%s.name: duplicate compartment "
+				return perr_on(c, cJSON_GetObjectItemCaseSensitive(it, "name"), "%s.name: duplicate compartment "
 					    "'%s'", path, name);
 		libs = cJSON_GetObjectItemCaseSensitive(it, "libraries");
 		if (!libs)
-			return perr(c, "%s.libraries: missing", path);
+			return perr_on(c, it, "%s.libraries: missing", path);
 		if (!cJSON_IsArray(libs))
-			return perr(c, "%s.libraries: expected an array", path);
+			return perr_on(c, libs, "%s.libraries: expected an array", path);
 		if ((rc = policy__add_compartment(p, name, NULL, 0)))
-			return rc == -EINVAL ? perr(c, "%s: invalid", path) : rc;
+			return rc == -EINVAL ? perr_on(c, it, "%s: invalid", path) : rc;
 		for (l = libs->child; l; l = l->next, j++) {
 			const char *lpath = cJSON_IsString(l) ? l->valuestring
 							       : NULL;
@@ -829,15 +718,15 @@ static int parse_compartments(struct pctx *c, const cJSON *arr,
 
 			pathf(lp, sizeof(lp), "%s.libraries[%zu]", path, j);
 			if (!lpath || lpath[0] != '/')
-				return perr(c, "%s: expected an absolute path (a "
+				return perr_on(c, l, "%s: expected an absolute path (a "
 					    "library is named by its full path, "
 					    "never its basename)", lp);
 			o = policy__compartment_of(p, lpath);
 			if (o >= 0 && !strcmp(p->compartments[o].name, name))
-				return perr(c, "%s: duplicate library '%s'", lp,
+				return perr_on(c, l, "%s: duplicate library '%s'", lp,
 					    lpath);
 			if (o >= 0)
-				return perr(c, "%s: '%s' is already in compartment "
+				return perr_on(c, l, "%s: '%s' is already in compartment "
 					    "'%s'", lp, lpath,
 					    p->compartments[o].name);
 			rc = policy__add_compartment(p, name, &lpath, 1);
@@ -862,20 +751,20 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 	int rc;
 
 	if (!cJSON_IsObject(sf))
-		return perr(c, "sysfence: expected an object");
+		return perr_on(c, sf, "sysfence: expected an object");
 	if ((rc = check_keys(c, sf, "sysfence", sf_keys)))
 		return rc;
 	it = cJSON_GetObjectItemCaseSensitive(sf, "version");
 	if (!it)
-		return perr(c, "sysfence.version: missing");
+		return perr_on(c, sf, "sysfence.version: missing");
 	if ((rc = get_uint(c, it, "sysfence.version", &version)))
 		return rc;
 	if (version > POLICY_VERSION)
-		return perr(c, "sysfence.version: policy version %llu is newer "
+		return perr_on(c, it, "sysfence.version: policy version %llu is newer "
 			    "than this sysfence supports (%u)",
 			    (unsigned long long)version, POLICY_VERSION);
 	if (version == 0)
-		return perr(c, "sysfence.version: invalid version 0");
+		return perr_on(c, it, "sysfence.version: invalid version 0");
 	p->version = (uint32_t)version;
 
 	it = cJSON_GetObjectItemCaseSensitive(sf, "binary");
@@ -883,7 +772,7 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 		const char *bpath, *bid;
 
 		if (!cJSON_IsObject(it))
-			return perr(c, "sysfence.binary: expected an object or null");
+			return perr_on(c, it, "sysfence.binary: expected an object or null");
 		if ((rc = check_keys(c, it, "sysfence.binary", bin_keys)) ||
 		    (rc = get_str(c, it, "sysfence.binary", "path", false, true,
 				  &bpath)) ||
@@ -898,7 +787,7 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 	it = cJSON_GetObjectItemCaseSensitive(sf, "runtimeBuckets");
 	if (it) {
 		if (!cJSON_IsBool(it))
-			return perr(c, "sysfence.runtimeBuckets: expected true or false");
+			return perr_on(c, it, "sysfence.runtimeBuckets: expected true or false");
 		p->runtime_buckets = cJSON_IsTrue(it);
 	}
 
@@ -907,16 +796,16 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 		const cJSON *s;
 
 		if (!cJSON_IsArray(it))
-			return perr(c, "sysfence.transparent: expected an array");
+			return perr_on(c, it, "sysfence.transparent: expected an array");
 		i = 0;
 		for (s = it->child; s; s = s->next, i++) {
 			pathf(path, sizeof(path), "sysfence.transparent[%zu]", i);
 			if (!cJSON_IsString(s) || !*s->valuestring)
-				return perr(c, "%s: expected a non-empty string",
+				return perr_on(c, s, "%s: expected a non-empty string",
 					    path);
 			if (strv_has(p->transparent, p->ntransparent,
 				     s->valuestring))
-				return perr(c, "%s: duplicate path '%s'", path,
+				return perr_on(c, s, "%s: duplicate path '%s'", path,
 					    s->valuestring);
 			if (strv_push(&p->transparent, &p->ntransparent,
 				      s->valuestring))
@@ -926,9 +815,9 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 
 	it = cJSON_GetObjectItemCaseSensitive(sf, "libraries");
 	if (!it)
-		return perr(c, "sysfence.libraries: missing");
+		return perr_on(c, sf, "sysfence.libraries: missing");
 	if (!cJSON_IsArray(it))
-		return perr(c, "sysfence.libraries: expected an array");
+		return perr_on(c, it, "sysfence.libraries: expected an array");
 	i = 0;
 	for (const cJSON *lib = it->child; lib; lib = lib->next, i++) {
 		pathf(path, sizeof(path), "sysfence.libraries[%zu]", i);
@@ -950,13 +839,13 @@ static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
 	int rc;
 
 	if (!cJSON_IsObject(root))
-		return perr(c, "(root): expected an object");
+		return perr_on(c, root, "(root): expected an object");
 	if ((rc = check_keys(c, root, "", NULL)))
 		return rc;
 	if ((rc = get_str(c, root, "", "defaultAction", true, false, &action)))
 		return rc;
 	if (!in_list(known_actions, action))
-		return perr(c, "defaultAction: unknown action '%s'", action);
+		return perr_on(c, cJSON_GetObjectItemCaseSensitive(root, "defaultAction"), "defaultAction: unknown action '%s'", action);
 	free(p->default_action);
 	p->default_action = strdup(action);
 	if (!p->default_action)
@@ -969,7 +858,7 @@ static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
 		char path[64];
 
 		if (!cJSON_IsArray(it))
-			return perr(c, "architectures: expected an array");
+			return perr_on(c, it, "architectures: expected an array");
 		strv_free(p->architectures, p->narchitectures);
 		p->architectures = NULL;
 		p->narchitectures = 0;
@@ -977,13 +866,13 @@ static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
 		for (const cJSON *a = it->child; a; a = a->next, i++) {
 			pathf(path, sizeof(path), "architectures[%zu]", i);
 			if (!cJSON_IsString(a))
-				return perr(c, "%s: expected a string", path);
+				return perr_on(c, a, "%s: expected a string", path);
 			if (!in_list(known_archs, a->valuestring))
-				return perr(c, "%s: unknown architecture '%s'",
+				return perr_on(c, a, "%s: unknown architecture '%s'",
 					    path, a->valuestring);
 			if (strv_has(p->architectures, p->narchitectures,
 				     a->valuestring))
-				return perr(c, "%s: duplicate architecture '%s'",
+				return perr_on(c, a, "%s: duplicate architecture '%s'",
 					    path, a->valuestring);
 			if (strcmp(a->valuestring, NATIVE_ARCH) == 0)
 				native = true;
@@ -998,7 +887,7 @@ static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
 			if (!foreign)
 				foreign = p->narchitectures ? p->architectures[0]
 							    : "no architecture";
-			return perr(c, "policy is for %s; this machine is x86_64",
+			return perr_on(c, it, "policy is for %s; this machine is x86_64",
 				    foreign);
 		}
 	}
@@ -1013,82 +902,27 @@ static int parse_root(struct pctx *c, const cJSON *root, struct policy *p)
 	return 0;
 }
 
-/* 1-based line and column (in bytes) of offset in s. */
-static void line_col(const char *s, size_t off, unsigned *line, unsigned *col)
+int policy__parse_doc(const struct jsonpos *doc, const char *name,
+		      struct policy **out, struct json_error *e, char *err,
+		      size_t errlen)
 {
-	size_t bol = 0;
-
-	*line = 1;
-	for (size_t i = 0; i < off; i++)
-		if (s[i] == '\n') {
-			(*line)++;
-			bol = i + 1;
-		}
-	*col = (unsigned)(off - bol + 1);
-}
-
-int policy__parse(const char *json, size_t len, const char *name,
-		  struct policy **out, char *err, size_t errlen)
-{
-	struct pctx c = { name ? name : "<policy>", err, errlen };
-	const char *end = NULL, *nul;
+	struct json_error scratch;
+	struct pctx c = { name ? name : "<policy>", err, errlen, doc,
+			  e ? e : &scratch };
 	struct policy *p = NULL;
-	cJSON *root = NULL;
-	char *copy = NULL;
-	unsigned line, col;
 	int rc;
 
-	if (!out || (!json && len)) {
+	memset(c.e, 0, sizeof(*c.e));
+	if (!doc || !out) {
 		util__errf(err, errlen, "%s: invalid argument", c.name);
 		return -EINVAL;
-	}
-	if (!len) {
-		util__errf(err, errlen, "%s: empty file", c.name);
-		return -ENODATA;
-	}
-	nul = memchr(json, 0, len);
-	if (nul) {
-		line_col(json, (size_t)(nul - json), &line, &col);
-		util__errf(err, errlen, "%s:%u:%u: invalid JSON: NUL byte",
-			   c.name, line, col);
-		return -EINVAL;
-	}
-	/* cJSON wants the terminating NUL inside the length to insist on
-	 * nothing but whitespace after the value */
-	copy = malloc(len + 1);
-	if (!copy) {
-		rc = -ENOMEM;
-		goto nomem;
-	}
-	memcpy(copy, json, len);
-	copy[len] = '\0';
-	root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
-	if (!root) {
-		size_t off = end && end >= copy ? (size_t)(end - copy) : len;
-
-		if (off > len)
-			off = len;
-		line_col(copy, off, &line, &col);
-		if (off >= len)
-			util__errf(err, errlen, "%s:%u:%u: invalid JSON: "
-				   "unexpected end of input", c.name, line, col);
-		else
-			util__errf(err, errlen, "%s:%u:%u: invalid JSON near "
-				   "'%.*s'", c.name, line, col,
-				   (int)strcspn(copy + off, "\r\n") < 12 ?
-				   (int)strcspn(copy + off, "\r\n") : 12,
-				   copy + off);
-		rc = -EINVAL;
-		goto out;
 	}
 	p = policy__new();
 	if (!p) {
 		rc = -ENOMEM;
 		goto nomem;
 	}
-	rc = index_values(&c, root, copy, len);
-	if (!rc)
-		rc = parse_root(&c, root, p);
+	rc = parse_root(&c, jsonpos__root(doc), p);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc)
@@ -1103,9 +937,37 @@ nomem:
 	util__errf(err, errlen, "%s: %s", c.name, strerror(ENOMEM));
 out:
 	policy__free(p);
-	cJSON_Delete(root);
-	free(copy);
-	free(c.vn);
+	return rc;
+}
+
+int policy__parse(const char *json, size_t len, const char *name,
+		  struct policy **out, char *err, size_t errlen)
+{
+	const char *nm = name ? name : "<policy>";
+	struct jsonpos *doc = NULL;
+	struct json_error e;
+	int rc;
+
+	if (!out || (!json && len)) {
+		util__errf(err, errlen, "%s: invalid argument", nm);
+		return -EINVAL;
+	}
+	rc = jsonpos__parse(json, len, &doc, &e);
+	if (rc == -ENOMEM) {
+		util__errf(err, errlen, "%s: %s", nm, strerror(ENOMEM));
+		return rc;
+	}
+	if (rc == -ENODATA) {
+		util__errf(err, errlen, "%s: %s", nm, e.message);
+		return rc;
+	}
+	if (rc) {
+		util__errf(err, errlen, "%s:%u:%u: %s", nm, e.line, e.column,
+			   e.message);
+		return rc;
+	}
+	rc = policy__parse_doc(doc, nm, out, NULL, err, errlen);
+	jsonpos__free(doc);
 	return rc;
 }
 
