@@ -7,10 +7,9 @@
 #include "crashsplit.h"
 #include "util.h"
 
+/* A tuple's identity across snapshots: library, syscall, argument slots. */
 struct tkey {
-	const char *path;
-	const char *build_id;
-	uint32_t kind;
+	const struct trace_lib *lib;
 	uint32_t nr;
 	uint64_t arg[TRACE_NARGS];
 	uint64_t count;
@@ -20,14 +19,8 @@ struct tkey {
 static int tkey_cmp(const void *pa, const void *pb)
 {
 	const struct tkey *a = pa, *b = pb;
-	int c;
+	int c = trace_lib__cmp(a->lib, b->lib);
 
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	c = strcmp(a->path, b->path);
-	if (c)
-		return c;
-	c = strcmp(a->build_id ? a->build_id : "", b->build_id ? b->build_id : "");
 	if (c)
 		return c;
 	if (a->nr != b->nr)
@@ -46,9 +39,8 @@ static struct tkey *tkeys_of(const struct trace *t)
 		return NULL;
 	for (size_t i = 0; i < t->ntuples; i++) {
 		const struct trace_tuple *tu = &t->tuples[i];
-		const struct trace_lib *l = &t->libs[tu->lib];
 
-		k[i] = (struct tkey){ l->path, l->build_id, l->kind, tu->nr, { 0 }, tu->count, i };
+		k[i] = (struct tkey){ &t->libs[tu->lib], tu->nr, { 0 }, tu->count, i };
 		memcpy(k[i].arg, tu->arg, sizeof(k[i].arg));
 	}
 	qsort(k, t->ntuples, sizeof(*k), tkey_cmp);
@@ -81,8 +73,7 @@ int crashsplit__compute(const struct trace *f, const struct trace *q,
 	}
 	for (size_t i = 0; i < c->ntuples; i++) {
 		const struct trace_tuple *tu = &c->tuples[i];
-		const struct trace_lib *l = &c->libs[tu->lib];
-		struct tkey k = { l->path, l->build_id, l->kind, tu->nr, { 0 }, 0, i };
+		struct tkey k = { &c->libs[tu->lib], tu->nr, { 0 }, 0, i };
 		uint64_t nf, nq;
 
 		memcpy(k.arg, tu->arg, sizeof(k.arg));
@@ -138,6 +129,7 @@ int crashsplit__select(const struct trace *src, const unsigned char *keep,
 	t->flags = src->flags; /* runtime buckets: enforce attributes the same way */
 	t->nstats = src->nstats;
 	memcpy(t->stats, src->stats, sizeof(t->stats));
+	ret = 0;
 	for (size_t i = 0; i < src->ntuples; i++) {
 		const struct trace_tuple *tu = &src->tuples[i];
 		int li;
@@ -163,17 +155,14 @@ int crashsplit__select(const struct trace *src, const unsigned char *keep,
 		if (ret)
 			goto fail;
 	}
-	for (size_t i = 0; i < src->ntransparent; i++) {
+	for (size_t i = 0; i < src->ntransparent && !ret; i++)
 		ret = trace__add_transparent(t, src->transparent[i]);
-		if (ret)
-			goto fail;
-	}
-	ret = trace__canonicalize(t);
-	if (ret)
-		goto fail;
-	*out = t;
-	return 0;
+	if (!ret)
+		ret = trace__canonicalize(t);
 fail:
-	trace__free(t);
+	if (ret)
+		trace__free(t);
+	else
+		*out = t;
 	return ret;
 }

@@ -34,7 +34,7 @@ struct jsonpos {
 	cJSON *root;
 	struct vnode *v;   /* document order; NULL when unavailable */
 	size_t n;
-	struct vidx *byptr; /* sorted by node */
+	struct vidx *byptr; /* sorted by node; in v's allocation, after v[n] */
 };
 
 /* 1-based line and column (in bytes) of offset in s. */
@@ -51,26 +51,27 @@ static void line_col(const char *s, size_t off, unsigned *line, unsigned *col)
 	*col = (unsigned)(off - bol + 1);
 }
 
-static void set_error(struct json_error *e, enum json_error_kind kind,
-		      unsigned line, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void set_error(struct json_error *e, enum json_error_kind kind,
-		      unsigned line, unsigned col, const char *fmt, ...)
+/* The message of e, one line (util__errf folds newlines). */
+static void set_message(struct json_error *e, const char *fmt, va_list ap)
 {
 	char msg[JSON_MSG_MAX];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	util__errf(e->message, sizeof(e->message), "%s", msg);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void syntax_error(struct json_error *e, unsigned line, unsigned col,
+			 const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!e)
 		return;
-	memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->line = line;
-	e->column = col;
+	*e = (struct json_error){ .kind = JSON_ERR_SYNTAX, .line = line, .column = col };
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	set_message(e, fmt, ap);
 	va_end(ap);
-	util__errf(e->message, sizeof(e->message), "%s", msg); /* one line */
 }
 
 /* Start of every value (not keys) in document order; returns the count
@@ -175,10 +176,15 @@ static int index_values(struct jsonpos *d)
 		free(v);
 		return 0;
 	}
-	d->byptr = malloc((k ? k : 1) * sizeof(*d->byptr));
-	if (!d->byptr) {
-		free(v);
-		return -ENOMEM;
+	{
+		struct vnode *nv = realloc(v, (k ? k : 1) * (sizeof(*v) + sizeof(*d->byptr)));
+
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		d->byptr = (struct vidx *)(v + k);
 	}
 	for (size_t i = 0; i < k; i++) {
 		d->byptr[i].node = v[i].node;
@@ -204,13 +210,13 @@ int jsonpos__parse(const char *text, size_t len, struct jsonpos **out,
 	if (!out || (!text && len))
 		return -EINVAL;
 	if (!len) {
-		set_error(e, JSON_ERR_SYNTAX, 0, 0, "empty file");
+		syntax_error(e, 0, 0, "empty file");
 		return -ENODATA;
 	}
 	nul = memchr(text, 0, len);
 	if (nul) {
 		line_col(text, (size_t)(nul - text), &line, &col);
-		set_error(e, JSON_ERR_SYNTAX, line, col, "invalid JSON: NUL byte");
+		syntax_error(e, line, col, "invalid JSON: NUL byte");
 		return -EINVAL;
 	}
 	d = calloc(1, sizeof(*d));
@@ -234,10 +240,10 @@ int jsonpos__parse(const char *text, size_t len, struct jsonpos **out,
 			off = len;
 		line_col(d->text, off, &line, &col);
 		if (off >= len)
-			set_error(e, JSON_ERR_SYNTAX, line, col,
+			syntax_error(e, line, col,
 				  "invalid JSON: unexpected end of input");
 		else
-			set_error(e, JSON_ERR_SYNTAX, line, col,
+			syntax_error(e, line, col,
 				  "invalid JSON near '%.*s'",
 				  (int)strcspn(d->text + off, "\r\n") < 12 ?
 				  (int)strcspn(d->text + off, "\r\n") : 12,
@@ -256,12 +262,11 @@ int jsonpos__parse(const char *text, size_t len, struct jsonpos **out,
 
 void jsonpos__free(struct jsonpos *d)
 {
-	if (!d)
-		return;
-	cJSON_Delete(d->root);
-	free(d->text);
-	free(d->v);
-	free(d->byptr);
+	if (d) {
+		cJSON_Delete(d->root);
+		free(d->v); /* and the node index after it */
+		free(d->text);
+	}
 	free(d);
 }
 
@@ -378,17 +383,14 @@ const cJSON *jsonpos__at(const struct jsonpos *d, const char *path)
 void json_error__at(struct json_error *e, const struct jsonpos *d,
 		    const cJSON *node, const char *fmt, ...)
 {
-	char msg[JSON_MSG_MAX];
 	va_list ap;
 
 	if (!e)
 		return;
-	memset(e, 0, sizeof(*e));
-	e->kind = JSON_ERR_VALUE;
+	*e = (struct json_error){ .kind = JSON_ERR_VALUE };
 	jsonpos__where(d, node, &e->line, &e->column);
 	jsonpos__path(d, node, e->path, sizeof(e->path));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	set_message(e, fmt, ap);
 	va_end(ap);
-	util__errf(e->message, sizeof(e->message), "%s", msg); /* one line */
 }

@@ -542,7 +542,7 @@ int trace__add_transparent(struct trace *t, const char *path)
 
 /* ---- canonical order ---------------------------------------------------- */
 
-static int lib_cmp(const struct trace_lib *a, const struct trace_lib *b)
+int trace_lib__cmp(const struct trace_lib *a, const struct trace_lib *b)
 {
 	int c;
 
@@ -558,7 +558,7 @@ static int lib_perm_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct trace *t = ctx;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	int c = lib_cmp(&t->libs[a], &t->libs[b]);
+	int c = trace_lib__cmp(&t->libs[a], &t->libs[b]);
 
 	return c ? c : (a > b) - (a < b);
 }

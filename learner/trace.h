@@ -111,6 +111,10 @@ int trace__add_site(struct trace *t, uint32_t lib, uint32_t nr, uint64_t off,
 		    const char *sym);
 int trace__add_transparent(struct trace *t, const char *path);
 
+/* Canonical library order: kind, path, build-id (NULL first).  Libraries
+ * comparing equal are the same library. */
+int trace_lib__cmp(const struct trace_lib *a, const struct trace_lib *b);
+
 /* Sort libs/tuples/sites into canonical order (libs by kind then path then
  * build-id; tuples by lib, nr, args; sites by lib, nr), remapping indexes. */
 int trace__canonicalize(struct trace *t);

@@ -154,6 +154,13 @@ static void test_select(void **state)
 	assert_int_equal(out->ntuples, 2);
 	assert_true(find(out, NR_KILL, 9) >= 0 && find(out, NR_READ, 0) >= 0);
 	trace__free(out);
+	/* nothing kept: an empty trace with the header */
+	memset(s.keep, 0, c->ntuples);
+	assert_int_equal(crashsplit__select(c, s.keep, &out), 0);
+	assert_int_equal(out->ntuples, 0);
+	assert_int_equal(out->nsites, 0);
+	assert_string_equal(out->binary, "/bin/app");
+	trace__free(out);
 	crashsplit__free(&s);
 	trace__free(f);
 	trace__free(q);

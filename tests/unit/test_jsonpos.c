@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,66 +101,66 @@ static void test_syntax_errors(void **state)
 	assert_null(d);
 }
 
-/* The reader's first error, structured. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 16);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 16, f);
+	fclose(f);
+	return buf;
+}
+
+/* The reader's first error, structured (the fixture's kind is "dylib"). */
 static void test_reader_error(void **state)
 {
-	static const char pol[] =
-		"{\n"
-		"  \"defaultAction\": \"SCMP_ACT_KILL_PROCESS\",\n"
-		"  \"sysfence\": {\n"
-		"    \"version\": 1,\n"
-		"    \"libraries\": [\n"
-		"      { \"path\": \"/usr/bin/true\",\n"
-		"        \"kind\": \"dylib\", \"syscalls\": [] }\n"
-		"    ]\n"
-		"  }\n"
-		"}\n";
-	struct jsonpos *d = parse(pol);
+	size_t len;
+	char *text = slurp(SRCDIR "/tests/fixtures/review-badkind.json", &len);
+	struct jsonpos *d = NULL;
 	struct policy *p = NULL;
 	struct json_error e;
 	char err[512];
 
 	(void)state;
+	assert_int_equal(jsonpos__parse(text, len, &d, NULL), 0);
 	assert_int_equal(policy__parse_doc(d, "x.json", &p, &e, err, sizeof(err)),
 			 -EINVAL);
 	assert_int_equal(e.kind, JSON_ERR_VALUE);
 	assert_string_equal(e.path, "sysfence.libraries[0].kind");
-	assert_int_equal(e.line, 7);
-	assert_int_equal(e.column, 17);
+	assert_int_equal(e.line, 6);
+	assert_int_equal(e.column, 42);
 	assert_string_equal(e.message, "sysfence.libraries[0].kind: expected one "
 			    "of executable, library, bucket");
 	/* the one-line form is what it always was */
 	assert_string_equal(err, "x.json: sysfence.libraries[0].kind: expected "
 			    "one of executable, library, bucket");
 	jsonpos__free(d);
+	free(text);
 }
 
 /* A missing key is placed at its object (the old message scan found no
- * line for it). */
-static void test_check_missing_key_line(void **state)
+ * line for it); syntax errors keep their column. */
+static void test_check_lines(void **state)
 {
-	static const char pol[] =
-		"{\n"
-		"  \"defaultAction\": \"SCMP_ACT_KILL_PROCESS\",\n"
-		"  \"sysfence\": {\n"
-		"    \"libraries\": []\n"
-		"  }\n"
-		"}\n";
+	size_t len;
+	char *text = slurp(SRCDIR "/tests/fixtures/review-noversion.json", &len);
 	struct check_result *r = NULL;
 
 	(void)state;
-	assert_int_equal(check__text(pol, strlen(pol), NULL, &r), 0);
+	assert_int_equal(check__text(text, len, NULL, &r), 0);
 	assert_int_equal(r->nerrors, 1);
 	assert_non_null(strstr(r->diags[0].msg, "sysfence.version: missing"));
 	assert_int_equal(r->diags[0].line, 3);
 	check__free(r);
-	/* syntax errors keep their column */
 	assert_int_equal(check__text("{\n  \"a\": 1 \"b\": 2\n}", 19, NULL, &r), 0);
 	assert_int_equal(r->nerrors, 1);
 	assert_int_equal(r->diags[0].line, 2);
 	assert_non_null(strstr(r->diags[0].msg, "invalid JSON near"));
 	assert_non_null(strstr(r->diags[0].msg, "(column 10)"));
 	check__free(r);
+	free(text);
 }
 
 int main(void)
@@ -168,7 +169,7 @@ int main(void)
 		cmocka_unit_test(test_where_and_paths),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_reader_error),
-		cmocka_unit_test(test_check_missing_key_line),
+		cmocka_unit_test(test_check_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
