@@ -120,9 +120,6 @@ int crashsplit__select(const struct trace *src, const unsigned char *keep,
 	    util__dup(&t->cmdline, src->cmdline) || util__dup(&t->binary, src->binary) ||
 	    util__dup(&t->binary_build_id, src->binary_build_id))
 		goto fail;
-	/* header flags too: a policy learned from runtime buckets must say so,
-	 * or enforce charges libc's own calls to their callers */
-	t->flags = src->flags;
 	t->start_ns = src->start_ns;
 	t->end_ns = src->end_ns;
 	t->complete = src->complete;
