@@ -621,10 +621,19 @@ int policy__union(const struct policy *p, struct policy_syscall *out,
 
 /* ---- names -------------------------------------------------------------- */
 
+/* "unknown WHAT 'name'", and "; did you mean 'hint'?" when one is close. */
+static int unknown_name(char *err, size_t errlen, const char *what,
+			const char *name, const char *hint)
+{
+	util__errf(err, errlen, "unknown %s '%s'%s%s%s", what, name,
+		   hint ? "; did you mean '" : "", hint ? hint : "",
+		   hint ? "'?" : "");
+	return -ENOENT;
+}
+
 int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,
 			 char *err, size_t errlen)
 {
-	const char *hint;
 	int nr;
 
 	if (!name) {
@@ -635,26 +644,13 @@ int policy__resolve_name(const char *name, uint32_t *nrs, size_t cap,
 		/* syscall groups (learner/groups.c) stand for their members */
 		int n = groups__expand(name, nrs, cap);
 
-		if (n >= 0)
-			return n;
-		hint = groups__suggest(name);
-		if (hint)
-			util__errf(err, errlen, "unknown group '%s'; did you mean "
-				   "'%s'?", name, hint);
-		else
-			util__errf(err, errlen, "unknown group '%s'", name);
-		return -ENOENT;
+		return n >= 0 ? n : unknown_name(err, errlen, "group", name,
+						 groups__suggest(name));
 	}
 	nr = syscall__nr(name);
-	if (nr < 0) {
-		hint = syscall__suggest(name);
-		if (hint)
-			util__errf(err, errlen, "unknown syscall name '%s'; did "
-				   "you mean '%s'?", name, hint);
-		else
-			util__errf(err, errlen, "unknown syscall name '%s'", name);
-		return -ENOENT;
-	}
+	if (nr < 0)
+		return unknown_name(err, errlen, "syscall name", name,
+				    syscall__suggest(name));
 	if (cap && nrs)
 		nrs[0] = (uint32_t)nr;
 	return 1;
