@@ -236,23 +236,34 @@ mx_ready() {
 }
 
 # ---- judging a row -------------------------------------------------------------------
-# _mx_floor: the seccomp floor's kills since the row started (kernel
-# audit lines type=1326 with sig=31), as "seccomp floor: NAME() killed
-# COMM (pid P)".  sysfence itself only reports a floor kill of the target
-# it launched, not of the target's descendants, so the kernel's log is
-# read.  Lines of executables under a build directory (other test
-# programs of this project, possibly running at the same time) are left
-# out.
+# _mx_floor TAG: the seccomp floor's kills during the row (kernel audit
+# lines type=1326 with sig=31), as "seccomp floor: NAME() killed COMM (pid
+# P, EXE)".  sysfence itself only reports a floor kill of the target it
+# launched, not of the target's descendants, so the kernel's log is read.
+# Only processes of this row count: a pid from the target's (sysfence
+# prints it) to the last one allocated when the row ended, running one of
+# the policy's executables (other tests, possibly this very matrix, may run
+# at the same time).
 _mx_floor() {
-	local line nr name comm pid exe
-	dmesg 2>/dev/null | awk -v t="${MX_DMESG_T:-0}" '{ s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s); if (s + 0 > t + 0) print }' |
-		grep -a 'type=1326' | grep -a ' sig=31 ' |
+	local line nr name comm pid exe first last exes
+	first=$(sed -n 's/^sysfence: enforcing .* on pid \([0-9]*\)$/\1/p' "$MXD/$1.err" 2>/dev/null | head -n 1)
+	[[ -n $first ]] || return 0
+	last=$(cat /proc/sys/kernel/ns_last_pid 2>/dev/null || echo 4194304)
+	exes=" $(jq -r '[.sysfence.libraries[]? | select(.kind == "executable") | .path] | join(" ")' \
+		"$MX_EPOLICY" 2>/dev/null) "
+	dmesg 2>/dev/null | tail -n +"$((MX_DMESG_N + 1))" | grep -a 'type=1326' | grep -a ' sig=31 ' |
 		while IFS= read -r line; do
 			exe=$(sed -n 's/.* exe="\([^"]*\)".*/\1/p' <<<"$line")
-			[[ $exe == */build*/* ]] && continue
+			pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' <<<"$line")
+			[[ $exes == *" $exe "* ]] || continue
+			# pids wrap around: then the window is [first, max] + [1, last]
+			if ((first <= last)); then
+				((pid >= first && pid <= last)) || continue
+			else
+				((pid >= first || pid <= last)) || continue
+			fi
 			comm=$(sed -n 's/.* comm="\([^"]*\)".*/\1/p' <<<"$line")
 			nr=$(sed -n 's/.* syscall=\([0-9]*\).*/\1/p' <<<"$line")
-			pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' <<<"$line")
 			name=$(awk -v n="$nr" '$1 == "#define" && $3 == n { sub(/^__NR_/, "", $2); print $2; exit }' \
 				"$MX_UNISTD" 2>/dev/null)
 			echo "seccomp floor: ${name:-syscall $nr}() killed $comm (pid $pid, $exe)"
@@ -265,7 +276,7 @@ _mx_floor() {
 mx_judge_var() {
 	local tag=$1 err=$MXD/$1.err v floor
 	v=$(grep -a -m1 'sysfence: VIOLATION' "$err" 2>/dev/null | sed 's/^sysfence: VIOLATION [^ ]* //')
-	floor=$(_mx_floor | head -n 1)
+	floor=$(_mx_floor "$1" | head -n 1)
 	if [[ -n $v || -n $floor ]] || [[ $MX_RC -eq 3 ]]; then
 		[[ -n $v ]] || v=$floor
 		[[ -n $v ]] || v=$(grep -a -m1 'seccomp floor\|killed' "$err")
@@ -297,10 +308,17 @@ _mx_violations() {
 mx_judge_attack() {
 	local err=$MXD/$1.err v floor
 	v=$(grep -a -m1 'sysfence: VIOLATION' "$err" 2>/dev/null | sed 's/^sysfence: VIOLATION [^ ]* //')
-	floor=$(_mx_floor | head -n 1)
+	floor=$(_mx_floor "$1" | head -n 1)
 	[[ -n $v ]] || v=$floor
 	if [[ $MX_RC -eq 3 && -n $v ]] && ! grep -aq ': survived' "$err" &&
 		[[ -z ${4:-} || ! -e ${4:-/nonexistent} ]]; then
+		# What the call did before the kill (the per-library layer acts
+		# when the call returns: see README, "What each layer guarantees").
+		[[ -e $MXD/created ]] && v+=" [the file was created before the kill]"
+		rm -f "$MXD/created"
+		if [[ $2 == *kill* && -n ${MX_VICTIM_PID:-} ]] && [[ $(_sf_pid_state "$MX_VICTIM_PID") == Z || ! -e /proc/$MX_VICTIM_PID ]]; then
+			v+=" [the foreign process got the signal before the kill]"
+		fi
 		mx_result attack "$2" caught "$v" "$3"
 	else
 		local why="sysfence status $MX_RC"
