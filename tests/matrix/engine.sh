@@ -138,12 +138,28 @@ _mx_sfargs() {
 	fi
 }
 
-# The kernel log's time of its last line: _mx_floor reads what comes after.
-# (A line count does not work once the ring buffer is full: old lines
-# drop out and the count stops growing.)
+# _mx_dmesg_mark: the serial of the last audit record in the kernel log
+# (a line count would not do: the ring buffer drops old lines when full).
 _mx_dmesg_mark() {
-	MX_DMESG_T=$(dmesg 2>/dev/null | tail -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
-	MX_DMESG_T=${MX_DMESG_T:-0}
+	MX_AUDIT_SERIAL=$(dmesg 2>/dev/null | sed -n 's/.*audit([0-9.]*:\([0-9]*\)).*/\1/p' | tail -n 1)
+	MX_AUDIT_SERIAL=${MX_AUDIT_SERIAL:-0}
+}
+
+# _mx_session TAG: in the subshell that runs a row, open a new audit
+# session (writing /proc/self/loginuid gives the process a new session id,
+# inherited by every descendant) and save its id in $MXD/TAG.ses: the
+# kernel's seccomp audit lines carry it (ses=N), so a floor kill is
+# attributed to its row even when other tests (or another run of this
+# matrix) run the same programs at the same time.  Without audit support
+# the row falls back to a pid window (see _mx_floor).  Always succeeds.
+_mx_session() {
+	rm -f "$MXD/$1.ses"
+	if echo 0 >/proc/self/loginuid 2>/dev/null; then
+		local ses
+		ses=$(cat /proc/self/sessionid 2>/dev/null)
+		[[ $ses =~ ^[0-9]+$ && $ses != 4294967295 ]] && echo "$ses" >"$MXD/$1.ses"
+	fi
+	return 0
 }
 
 # mx_cli TAG MODE OUT [VAR=VALUE...] -- CMD...: run CMD under sysfence in
@@ -163,11 +179,12 @@ mx_cli() {
 		"$SF" "${MX_SFARGS[@]}" -- "$@")
 	_mx_dmesg_mark
 	case $out in
-	file) "${cmd[@]}" >"$MXD/$tag.out" 2>"$MXD/$tag.err" </dev/null ;;
-	null) "${cmd[@]}" >/dev/null 2>"$MXD/$tag.err" </dev/null ;;
-	pipe) "${cmd[@]}" 2>"$MXD/$tag.err" </dev/null | cat >"$MXD/$tag.out" ;;
+	file) (_mx_session "$tag" && exec "${cmd[@]}") >"$MXD/$tag.out" 2>"$MXD/$tag.err" </dev/null ;;
+	null) (_mx_session "$tag" && exec "${cmd[@]}") >/dev/null 2>"$MXD/$tag.err" </dev/null ;;
+	pipe) (_mx_session "$tag" && exec "${cmd[@]}") 2>"$MXD/$tag.err" </dev/null | cat >"$MXD/$tag.out" ;;
 	tty)
-		script -qec "$(printf '%q ' "${cmd[@]}") 2>$(printf '%q' "$MXD/$tag.err")" /dev/null \
+		(_mx_session "$tag" &&
+			exec script -qec "$(printf '%q ' "${cmd[@]}") 2>$(printf '%q' "$MXD/$tag.err")" /dev/null) \
 			>"$MXD/$tag.out" </dev/null
 		;;
 	*) bail "mx_cli: unknown output '$out'" ;;
@@ -188,8 +205,8 @@ mx_bg() {
 	shift
 	_mx_sfargs "$tag" "$mode"
 	_mx_dmesg_mark
-	env -u LC_ALL -u LANGUAGE "${MX_BASE_ENV[@]}" "${envs[@]}" \
-		"$SF" "${MX_SFARGS[@]}" -- "$@" >"$MXD/$tag.out" 2>"$MXD/$tag.err" </dev/null &
+	(_mx_session "$tag" && exec env -u LC_ALL -u LANGUAGE "${MX_BASE_ENV[@]}" "${envs[@]}" \
+		"$SF" "${MX_SFARGS[@]}" -- "$@") >"$MXD/$tag.out" 2>"$MXD/$tag.err" </dev/null &
 	MX_SF_PID=$!
 	sf_on_exit "mx_kill_sf $MX_SF_PID"
 }
@@ -240,27 +257,35 @@ mx_ready() {
 # lines type=1326 with sig=31), as "seccomp floor: NAME() killed COMM (pid
 # P, EXE)".  sysfence itself only reports a floor kill of the target it
 # launched, not of the target's descendants, so the kernel's log is read.
-# Only processes of this row count: a pid from the target's (sysfence
-# prints it) to the last one allocated when the row ended, running one of
-# the policy's executables (other tests, possibly this very matrix, may run
-# at the same time).
+# Only processes of this row count: those of its audit session (see
+# _mx_session); without one, a pid from the target's (sysfence prints it)
+# to the last one allocated when the row ended, running one of the
+# policy's executables (other tests, possibly this very matrix, may run at
+# the same time).
 _mx_floor() {
-	local line nr name comm pid exe first last exes
+	local line nr name comm pid exe first last exes ses=
+	[[ -s $MXD/$1.ses ]] && ses=$(<"$MXD/$1.ses")
 	first=$(sed -n 's/^sysfence: enforcing .* on pid \([0-9]*\)$/\1/p' "$MXD/$1.err" 2>/dev/null | head -n 1)
 	[[ -n $first ]] || return 0
 	last=$(cat /proc/sys/kernel/ns_last_pid 2>/dev/null || echo 4194304)
 	exes=" $(jq -r '[.sysfence.libraries[]? | select(.kind == "executable") | .path] | join(" ")' \
 		"$MX_EPOLICY" 2>/dev/null) "
-	dmesg 2>/dev/null | tail -n +"$((MX_DMESG_N + 1))" | grep -a 'type=1326' | grep -a ' sig=31 ' |
+	dmesg 2>/dev/null | grep -a 'type=1326' | grep -a ' sig=31 ' |
 		while IFS= read -r line; do
+			nr=$(sed -n 's/.*audit([0-9.]*:\([0-9]*\)).*/\1/p' <<<"$line")
+			((${nr:-0} > MX_AUDIT_SERIAL)) || continue
 			exe=$(sed -n 's/.* exe="\([^"]*\)".*/\1/p' <<<"$line")
 			pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' <<<"$line")
-			[[ $exes == *" $exe "* ]] || continue
-			# pids wrap around: then the window is [first, max] + [1, last]
-			if ((first <= last)); then
-				((pid >= first && pid <= last)) || continue
+			if [[ -n $ses ]]; then
+				[[ $line == *" ses=$ses "* ]] || continue
 			else
-				((pid >= first || pid <= last)) || continue
+				[[ $exes == *" $exe "* ]] || continue
+				# pids wrap around: then the window is [first, max] + [1, last]
+				if ((first <= last)); then
+					((pid >= first && pid <= last)) || continue
+				else
+					((pid >= first || pid <= last)) || continue
+				fi
 			fi
 			comm=$(sed -n 's/.* comm="\([^"]*\)".*/\1/p' <<<"$line")
 			nr=$(sed -n 's/.* syscall=\([0-9]*\).*/\1/p' <<<"$line")
