@@ -263,36 +263,36 @@ mx_ready() {
 # policy's executables (other tests, possibly this very matrix, may run at
 # the same time).
 _mx_floor() {
-	local line nr name comm pid exe first last exes ses=
+	local first last exes ses=
 	[[ -s $MXD/$1.ses ]] && ses=$(<"$MXD/$1.ses")
 	first=$(sed -n 's/^sysfence: enforcing .* on pid \([0-9]*\)$/\1/p' "$MXD/$1.err" 2>/dev/null | head -n 1)
 	[[ -n $first ]] || return 0
 	last=$(cat /proc/sys/kernel/ns_last_pid 2>/dev/null || echo 4194304)
 	exes=" $(jq -r '[.sysfence.libraries[]? | select(.kind == "executable") | .path] | join(" ")' \
 		"$MX_EPOLICY" 2>/dev/null) "
-	dmesg 2>/dev/null | grep -a 'type=1326' | grep -a ' sig=31 ' |
-		while IFS= read -r line; do
-			nr=$(sed -n 's/.*audit([0-9.]*:\([0-9]*\)).*/\1/p' <<<"$line")
-			((${nr:-0} > MX_AUDIT_SERIAL)) || continue
-			exe=$(sed -n 's/.* exe="\([^"]*\)".*/\1/p' <<<"$line")
-			pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' <<<"$line")
-			if [[ -n $ses ]]; then
-				[[ $line == *" ses=$ses "* ]] || continue
-			else
-				[[ $exes == *" $exe "* ]] || continue
-				# pids wrap around: then the window is [first, max] + [1, last]
-				if ((first <= last)); then
-					((pid >= first && pid <= last)) || continue
-				else
-					((pid >= first || pid <= last)) || continue
-				fi
-			fi
-			comm=$(sed -n 's/.* comm="\([^"]*\)".*/\1/p' <<<"$line")
-			nr=$(sed -n 's/.* syscall=\([0-9]*\).*/\1/p' <<<"$line")
-			name=$(awk -v n="$nr" '$1 == "#define" && $3 == n { sub(/^__NR_/, "", $2); print $2; exit }' \
-				"$MX_UNISTD" 2>/dev/null)
-			echo "seccomp floor: ${name:-syscall $nr}() killed $comm (pid $pid, $exe)"
-		done
+	# One awk over the log (it may hold thousands of audit lines); the
+	# syscall numbers come from the kernel's unistd_64.h.
+	{ cat "$MX_UNISTD" 2>/dev/null; echo "@@"; dmesg 2>/dev/null | grep -a 'type=1326' | grep -a ' sig=31 '; } |
+		awk -v mark="$MX_AUDIT_SERIAL" -v ses="$ses" -v first="$first" -v last="$last" -v exes="$exes" '
+		function field(k,   m) { return match($0, " " k "=[^ ]*") ? substr($0, RSTART + length(k) + 2, RLENGTH - length(k) - 2) : "" }
+		!body && $1 == "#define" && $2 ~ /^__NR_/ { nm[$3] = substr($2, 6); next }
+		$0 == "@@" { body = 1; next }
+		!body { next }
+		{
+			if (!match($0, /audit\([0-9.]*:[0-9]+\)/)) next
+			serial = substr($0, RSTART, RLENGTH); sub(/.*:/, "", serial); sub(/\)/, "", serial)
+			if (serial + 0 <= mark + 0) next
+			exe = field("exe"); gsub(/"/, "", exe); comm = field("comm"); gsub(/"/, "", comm)
+			pid = field("pid") + 0
+			if (ses != "") { if (field("ses") != ses) next }
+			else {
+				if (index(exes, " " exe " ") == 0) next
+				if (first + 0 <= last + 0) { if (pid < first || pid > last) next }
+				else if (pid < first && pid > last) next
+			}
+			nr = field("syscall")
+			printf "seccomp floor: %s() killed %s (pid %d, %s)\n", (nr in nm) ? nm[nr] : "syscall " nr, comm, pid, exe
+		}'
 }
 
 # mx_judge_var TAG ID DESC: a variation row.  Clean: sysfence exited 0,
