@@ -265,8 +265,9 @@ mx_ready() {
 _mx_floor() {
 	local first last exes ses=
 	[[ -s $MXD/$1.ses ]] && ses=$(<"$MXD/$1.ses")
-	first=$(sed -n 's/^sysfence: enforcing .* on pid \([0-9]*\)$/\1/p' "$MXD/$1.err" 2>/dev/null | head -n 1)
-	[[ -n $first ]] || return 0
+	first=$(sed -n 's/^sysfence: enforcing .* on pid \([0-9]*\).*/\1/p' "$MXD/$1.err" 2>/dev/null | head -n 1)
+	[[ -n $first || -n $ses ]] || return 0
+	first=${first:-0}
 	last=$(cat /proc/sys/kernel/ns_last_pid 2>/dev/null || echo 4194304)
 	exes=" $(jq -r '[.sysfence.libraries[]? | select(.kind == "executable") | .path] | join(" ")' \
 		"$MX_EPOLICY" 2>/dev/null) "
