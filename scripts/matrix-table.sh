@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# scripts/matrix-table.sh [--before OLD.tsv] [--kills] RESULTS.tsv
+# scripts/matrix-table.sh [--also LABEL=OLD.tsv]... [--kills] RESULTS.tsv
 #
 # The README's matrix table from the results file of
 # tests/integration/t100-matrix.t (SF_MATRIX_OUT; columns PROG KIND ID
@@ -10,29 +10,35 @@
 # of every unit's own syscalls) and privilege score (most privileged unit /
 # process-wide union, `sysfence score`) with --generalize none and
 # standard, or "as learned" when the build had no --generalize.
-#   --before OLD.tsv  adds the variations clean / run of an older run
+#   --also LABEL=OLD.tsv  adds a column LABEL: the variations clean / run
+#                     of another run (an older commit, --generalize none);
+#                     repeatable, the columns come in the order given
 #   --kills           lists each false kill (its first violation) and
 #                     each missed attack under the table
 set -u
-before=
+labels=()
+files=()
 kills=
 while [[ $# -gt 1 ]]; do
 	case $1 in
-	--before) before=$2; shift 2 ;;
+	--also)
+		[[ $2 == *=* ]] || { echo "sysfence: error: --also wants LABEL=FILE" >&2; exit 2; }
+		labels+=("${2%%=*}"); files+=("${2#*=}"); shift 2 ;;
 	--kills) kills=1; shift ;;
 	*) break ;;
 	esac
 done
-f=${1:?usage: matrix-table.sh [--before OLD.tsv] [--kills] RESULTS.tsv}
-for x in "$f" ${before:+"$before"}; do
+f=${1:?usage: matrix-table.sh [--also LABEL=OLD.tsv]... [--kills] RESULTS.tsv}
+for x in "$f" ${files[@]+"${files[@]}"}; do
 	[[ -r $x ]] || { echo "sysfence: error: cannot read $x" >&2; exit 1; }
 done
-awk -F'\t' -v kills="$kills" -v hasbefore="${before:+1}" '
+lab=$(IFS=$'\x1f'; echo "${labels[*]-}")
+awk -F'\t' -v kills="$kills" -v nb="${#files[@]}" -v labs="$lab" '
 function kv(s, k) { return match(s, k "=[0-9]+") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) : "?" }
 function add(l, x) { return l (l ? ", " : "") x }
-FILENAME != ARGV[ARGC - 1] {   # the older run
-	if ($2 == "var") { brun[$1]++; if ($4 == "clean") bclean[$1]++ }
-	if ($2 == "attack") { btried[$1]++; if ($4 == "caught") bcaught[$1]++ }
+FNR == 1 { fi++ }
+fi <= nb {   # the other runs, in order
+	if ($2 == "var") { brun[fi, $1]++; if ($4 == "clean") bclean[fi, $1]++ }
 	next
 }
 !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
@@ -44,8 +50,9 @@ $2 == "var" && $4 == "killed" { kl[++nk] = $1 " / " $3 ": " $5 }
 $2 == "attack" && $4 != "caught" { kl[++nk] = $1 " / " $3 " (attack not caught): " $5 }
 { secs += $7 }
 END {
+	split(labs, lb, "\x1f")
 	h = "| program | variations clean / run |"; s = "|---|---:|"
-	if (hasbefore) { h = h " before |"; s = s "---:|" }
+	for (j = 1; j <= nb; j++) { h = h " " lb[j] " |"; s = s "---:|" }
 	h = h " attacks caught / tried |"; s = s "---:|"
 	if (cur) { h = h " rules | score max / union |" }
 	else { h = h " rules none → standard | score max / union, none → standard |" }
@@ -61,18 +68,18 @@ END {
 			q = kv(sc[p, "none"], "max") " / " kv(sc[p, "none"], "union") " → " kv(sc[p, "standard"], "max") " / " kv(sc[p, "standard"], "union")
 		}
 		line = sprintf("| %s | %d / %d |", p, clean[p], run[p])
-		if (hasbefore) line = line sprintf(" %d / %d |", bclean[p], brun[p])
+		for (j = 1; j <= nb; j++) { line = line sprintf(" %d / %d |", bclean[j, p], brun[j, p]); btc[j] += bclean[j, p]; btr[j] += brun[j, p] }
 		e = bad[p] ? bad[p] : "—"
 		if (err[p]) e = e "; errors: " err[p]
 		line = line sprintf(" %d / %d | %s | %s | %s |", caught[p], tried[p], r, q, e)
 		print line
-		tc += clean[p]; tr += run[p]; ta += caught[p]; tt += tried[p]; btc += bclean[p]; btr += brun[p]
+		tc += clean[p]; tr += run[p]; ta += caught[p]; tt += tried[p]
 	}
 	line = sprintf("| **all** | **%d / %d** |", tc, tr)
-	if (hasbefore) line = line sprintf(" %d / %d |", btc, btr)
+	for (j = 1; j <= nb; j++) line = line sprintf(" %d / %d |", btc[j], btr[j])
 	print line sprintf(" **%d / %d** | | | |", ta, tt)
 	if (kills && nk) {
 		print ""
 		for (i = 1; i <= nk; i++) print "* " kl[i]
 	}
-}' ${before:+"$before"} "$f"
+}' ${files[@]+"${files[@]}"} "$f"
