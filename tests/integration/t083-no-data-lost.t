@@ -13,7 +13,8 @@
 #  6-7. read-only filesystem (tmpfs remounted ro): the same.
 #  8.   SIGKILL of `sysfence merge` at random moments while it replaces a
 #       policy: the file is always exactly the old or the new policy, and
-#       at least 3 kills provably landed mid-write (temp file left behind).
+#       at least 3 of 40 kills provably landed mid-write (temp file left
+#       behind; half the kills wait for the temp file to appear).
 # SIGKILL mid-learn (last checkpoint readable) is t030.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -144,15 +145,25 @@ span=$((($(date +%s%N) - t0) / 1000000))
 diag "an uninterrupted replace takes ${span} ms"
 # Evidence that the event under test happened: a kill that lands between
 # the temp file's creation and the rename leaves that temp file behind
-# (.p.json.XXXXXX); at least 3 such mid-write kills are required (up to 300
-# tries), and every kill leaves the old or the new policy.
-bad=0 n_old=0 n_new=0 n_mid=0 n_killed=0 i=0
-while ((i < 300 && (i < 40 || n_mid < 3))); do
+# (.p.json.XXXXXX).  40 kills: the even ones at a random moment of the
+# replace, the odd ones as soon as the temp file appears (event: a tight
+# poll for it, deadline 2 spans); at least 3 must provably land mid-write,
+# and every kill leaves the old or the new policy.
+bad=0 n_old=0 n_new=0 n_mid=0 n_killed=0
+for ((i = 0; i < 40; i++)); do
 	cp "$SF_TMP/old.json" "$W/p.json"
 	"$SF" merge -q "$SF_TMP/big.json" -o "$W/p.json" >/dev/null 2>&1 &
 	mpid=$!
-	d=$((RANDOM % (span + 1)))
-	sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"
+	if ((i % 2 == 0)); then
+		d=$((RANDOM % (span + 1)))
+		sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"
+	else
+		t_end=$(($(date +%s%N) + span * 2000000))
+		while [[ -z $(compgen -G "$W/.p.json.*") ]] && kill -0 "$mpid" 2>/dev/null &&
+			(($(date +%s%N) < t_end)); do
+			:
+		done
+	fi
 	kill -KILL "$mpid" 2>/dev/null
 	wait "$mpid" 2>/dev/null
 	[[ $? -eq 137 ]] && n_killed=$((n_killed + 1))
@@ -164,15 +175,14 @@ while ((i < 300 && (i < 40 || n_mid < 3))); do
 		bad=$((bad + 1))
 		diag "kill $i: $W/p.json is neither the old nor the new policy ($(stat -c %s "$W/p.json") bytes)"
 	fi
-	if [[ -n $(find "$W" -mindepth 1 -name '.p.json.*' -print -quit) ]]; then
+	if [[ -n $(compgen -G "$W/.p.json.*") ]]; then
 		n_mid=$((n_mid + 1))
 	fi
 	find "$W" -mindepth 1 -name '.p.json.*' -delete
-	i=$((i + 1))
 done
 diag "after $i SIGKILLs ($n_killed landed before merge ended, $n_mid between temp file and rename): $n_old times the old policy, $n_new times the new one"
 if [[ $bad -eq 0 && $n_mid -ge 3 ]]; then
-	ok "SIGKILL of merge at $i random moments ($n_mid mid-write): the policy is always the old or the new one"
+	ok "SIGKILL of merge at $i moments (random, or when the temp file appears; $n_mid mid-write): the policy is always the old or the new one"
 elif [[ $bad -ne 0 ]]; then
 	not_ok "SIGKILL of merge: $bad of $i left a damaged policy"
 else
