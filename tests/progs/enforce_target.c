@@ -22,10 +22,11 @@
  *       Write "io: hello" to stderr with write(2), or with --writev with
  *       writev(2) (the capability-generalisation test t091: learned with
  *       write, enforced with writev).  Prints "io: done" after it.
- *   enforce-target mmaps N
+ *   enforce-target mmaps N [same]
  *       N anonymous mmaps made by this executable itself, with five
  *       different prot values in turn (up to 5 distinct violations of a
- *       policy learned on `mmaps 0`, for --report-limit).
+ *       policy learned on `mmaps 0`, for --report-limit); `same`: N
+ *       identical ones (PROT_READ|PROT_WRITE) in a row.
  *   enforce-target anon-exec [--skip]
  *       getppid() normally, then getppid from a stub in an anonymous
  *       executable mapping: charged to [anon-exec].  --skip: the same
@@ -234,8 +235,8 @@ int main(int argc, char **argv)
 			return 1;
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[1], "mmaps")) {
-		int n = atoi(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "mmaps")) {
+		int n = atoi(argv[2]), same = argc == 4 && !strcmp(argv[3], "same");
 
 		/* five different prot values: five different tuples (a
 		 * tuple already seen is not judged again) */
@@ -243,7 +244,7 @@ int main(int argc, char **argv)
 					    PROT_WRITE, PROT_READ | PROT_EXEC };
 
 		for (int i = 0; i < n; i++)
-			if (mmap(NULL, 4096, prot[i % 5], MAP_PRIVATE | MAP_ANONYMOUS,
+			if (mmap(NULL, 4096, prot[same ? 0 : i % 5], MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0) == MAP_FAILED)
 				return 1;
 		printf("mmaps: %d made\n", n);
@@ -258,6 +259,6 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: enforce-target poll TRIGGER SECONDS | "
 		"tree N TRIGGER SECONDS | personality [--skip] | io [--writev] |\n"
-		"       mmaps N | anon-exec|unwind-fail|no-mapping [--skip]\n");
+		"       mmaps N [same] | anon-exec|unwind-fail|no-mapping [--skip]\n");
 	return 2;
 }
