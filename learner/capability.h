@@ -38,7 +38,8 @@ enum gen_level {
 	"                         fsync/ftruncate/fallocate for units that open files\n" \
 	"                         for writing, rename/unlink for units that create,\n" \
 	"                         lookups (getdents64, access...) for units that open,\n" \
-	"                         shutdown/getsockopt on used sockets, accept<->accept4,\n" \
+	"                         shutdown/getsockopt on used sockets, terminal modes\n" \
+	"                         (TCSETS*) after TCGETS, accept<->accept4,\n" \
 	"                         own-process reads for every unit.  Never, at any\n" \
 	"                         level: exec, ptrace, PROT_EXEC, new sockets/peers,\n" \
 	"                         write-opens, signals, credentials (docs/generalize.md)\n"
