@@ -107,6 +107,13 @@ struct {
 } policy_libs SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_VIOL_KEYS);
+	__type(key, struct sf_viol_key);
+	__type(value, struct sf_viol_val);
+} viol_agg SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, SF_NR_ACTIONS);
 	__type(key, __u32);
@@ -695,26 +702,72 @@ static __always_inline __u32 judge(struct unwind *u, __u32 nr, const __u64 arg[S
 	return sf_decide(la, rule, arg); /* shared with the gate (sf_args.h) */
 }
 
+/* Count a violation in viol_agg; 1 when it is the first of its key (or the
+ * map is full, so that it is still sent), else 0. */
+static __always_inline int viol_count(struct sf_viol_key *k, __u64 now)
+{
+	struct sf_viol_val *v = bpf_map_lookup_elem(&viol_agg, k), nv = {};
+
+	if (v) {
+		__sync_fetch_and_add(&v->count, 1);
+		v->last_ts = now;
+		return 0;
+	}
+	nv.count = 1;
+	nv.first_ts = nv.last_ts = now;
+	if (!bpf_map_update_elem(&viol_agg, k, &nv, BPF_NOEXIST))
+		return 1;
+	v = bpf_map_lookup_elem(&viol_agg, k);
+	if (v) { /* another CPU created it in between */
+		__sync_fetch_and_add(&v->count, 1);
+		v->last_ts = now;
+		return 0;
+	}
+	stat_inc(SF_STAT_VIOL_KEYS_FULL);
+	return 1;
+}
+
+/* Report (and by its action, kill) a violation.  forced_action != 0: the
+ * kernel already acted (the seccomp floor); record that, send nothing. */
 static __always_inline void violation(struct unwind *u, struct sf_proc *proc,
 				      struct sf_config *cfg, __u32 nr,
-				      const __u64 arg[SF_NARGS], __u32 reason, __u32 lib_action)
+				      const __u64 arg[SF_NARGS], __u32 reason, __u32 lib_action,
+				      __u32 forced_action)
 {
 	struct sf_event_violation *ev;
-	__u32 action = cfg->action, n, key = nr;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	struct sf_viol_key vk = {};
+	__u32 action = cfg->action, n, key = nr, flags = 0;
 	__u32 *na = nr < SF_NR_ACTIONS ? bpf_map_lookup_elem(&nr_action, &key) : NULL;
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
 
 	if (lib_action)
 		action = lib_action;
 	if (na && *na)
 		action = *na; /* per-syscall override wins */
 	stat_inc(SF_STAT_VIOLATIONS);
-	if (action == SF_ACT_KILL || action == SF_ACT_KILL_ALL) {
+	if (forced_action) {
+		action = forced_action;
+	} else if (action == SF_ACT_KILL || action == SF_ACT_KILL_ALL) {
 		bpf_send_signal(9 /* SIGKILL */);
 		stat_inc(SF_STAT_KILLS);
 	}
+	vk.exe_ino = BPF_CORE_READ(task, mm, exe_file, f_inode, i_ino);
+	vk.exe_dev = BPF_CORE_READ(task, mm, exe_file, f_inode, i_sb, s_dev);
+	vk.nr = nr;
+	vk.ino = u->ino;
+	vk.dev = u->dev;
+	vk.arg[0] = arg[0];
+	vk.arg[1] = arg[1];
+	if (viol_count(&vk, now))
+		flags |= SF_VF_FIRST;
 	n = __sync_fetch_and_add(&proc->violations, 1);
-	if (n >= cfg->report_limit) {
+	if (n >= cfg->report_limit)
+		flags |= SF_VF_OVER_LIMIT;
+	/* Past the limit, only a new distinct violation is sent (for the JSON
+	 * log); repeats are counted in viol_agg. */
+	if ((flags & SF_VF_OVER_LIMIT) && !(flags & SF_VF_FIRST)) {
 		stat_inc(SF_STAT_VIOL_UNREPORTED);
 		return;
 	}
@@ -728,7 +781,7 @@ static __always_inline void violation(struct unwind *u, struct sf_proc *proc,
 	ev->hdr.tgid = id >> 32;
 	ev->hdr.pid = (__u32)id;
 	ev->hdr.ppid = 0;
-	ev->hdr.ts = bpf_ktime_get_ns();
+	ev->hdr.ts = now;
 	ev->ino = u->ino;
 	ev->dev = u->dev;
 	ev->nr = nr;
@@ -739,6 +792,20 @@ static __always_inline void violation(struct unwind *u, struct sf_proc *proc,
 	ev->action = action;
 	ev->policy = proc->policy;
 	ev->bucket = u->bucket;
+	ev->exe_ino = vk.exe_ino;
+	ev->exe_dev = vk.exe_dev;
+	ev->flags = flags;
+	if (regs) {
+		ev->regs[0] = BPF_CORE_READ(regs, di);
+		ev->regs[1] = BPF_CORE_READ(regs, si);
+		ev->regs[2] = BPF_CORE_READ(regs, dx);
+		ev->regs[3] = BPF_CORE_READ(regs, r10);
+		ev->regs[4] = BPF_CORE_READ(regs, r8);
+		ev->regs[5] = BPF_CORE_READ(regs, r9);
+	} else {
+		for (int i = 0; i < 6; i++)
+			ev->regs[i] = 0;
+	}
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	bpf_ringbuf_submit(ev, 0);
 }
@@ -821,8 +888,10 @@ __noinline int enforce_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
 	if (!proc)
 		return 0;
 	reason = judge(u, nr, arg, proc->policy, cfg->flags, &lib_action);
-	if (reason)
-		violation(u, proc, cfg, nr, arg, reason, lib_action);
+	if (reason) {
+		violation(u, proc, cfg, nr, arg, reason, lib_action, 0);
+		return 1; /* never cached as allowed: a logged repeat is counted */
+	}
 	return 0;
 }
 
@@ -1004,6 +1073,73 @@ int sf_task_regs(struct sf_task_regs *a)
 	}
 	bpf_task_release(t);
 	return 0;
+}
+
+
+/*
+ * The seccomp floor's kill, named.  A SECCOMP_RET_KILL_* filter marks the
+ * task SECCOMP_MODE_DEAD and forces SIGSYS (si_code SYS_SECCOMP) on it, in
+ * the context of the offending thread, with its syscall registers rolled
+ * back (ip just after the syscall instruction, orig_ax = nr): the same
+ * state sys_enter would have seen.  So the same unwinder names the calling
+ * library, before the signal is delivered.  The floor runs before the
+ * sys_enter tracepoint, which never sees these calls.
+ */
+#define SF_SIGSYS 31
+#define SF_SYS_SECCOMP 1
+#define SF_SECCOMP_MODE_DEAD 3
+
+static __noinline int on_floor_kill(struct pt_regs *regs, __u32 nr, __u32 tgid,
+				    struct sf_proc *proc, struct sf_config *cfg)
+{
+	struct unwind u = {};
+	__u64 args[SF_NARGS] = {};
+
+	if (!regs || !proc || !cfg)
+		return 0;
+	if (!proc->asid)
+		proc->asid = new_asid();
+	u.ip = u.ip0 = regs->ip;
+	u.sp = u.sp0 = regs->sp;
+	u.bp = u.bp0 = regs->bp;
+	u.di = regs->di;
+	u.tgid = tgid;
+	u.asid = proc->asid;
+	bpf_loop(SF_MAX_FRAMES, unwind_step, &u, 0);
+	if (!u.done) {
+		stat_inc(SF_STAT_DEPTH_LIMIT);
+		finish(&u, SF_BUCKET_UNWIND_FAILED);
+	}
+	read_args(regs, nr, args);
+	stat_inc(SF_STAT_FLOOR_KILLS);
+	violation(&u, proc, cfg, nr, args, SF_VIOL_FLOOR, 0, SF_ACT_KILL);
+	return 0;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(sf_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sf_config *cfg;
+	struct sf_proc *proc;
+	int code, mode, nr;
+
+	if (sig != SF_SIGSYS || task != cur || !maybe_tracked(tgid))
+		return 0;
+	if ((unsigned long)info <= 1) /* SEND_SIG_NOINFO / SEND_SIG_PRIV */
+		return 0;
+	code = BPF_CORE_READ(info, si_code);
+	mode = BPF_CORE_READ(cur, seccomp.mode);
+	if (code != SF_SYS_SECCOMP || mode != SF_SECCOMP_MODE_DEAD)
+		return 0; /* a SIGSYS that is not a seccomp kill (RET_TRAP, kill(2)) */
+	proc = bpf_map_lookup_elem(&tracked, &tgid);
+	cfg = get_config();
+	if (!proc || !cfg || cfg->mode != SF_MODE_ENFORCE)
+		return 0;
+	nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
+	return on_floor_kill((struct pt_regs *)bpf_task_pt_regs(cur), (__u32)nr, tgid, proc, cfg);
 }
 
 SEC("tp_btf/sched_process_fork")

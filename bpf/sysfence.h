@@ -219,6 +219,7 @@ enum sf_violation {
 	SF_VIOL_SYSCALL = 2,       /* syscall not allowed for this library */
 	SF_VIOL_ARG = 3,           /* syscall allowed, argument outside the rule */
 	SF_VIOL_UNATTRIBUTED = 4,  /* unwinding failed and --strict */
+	SF_VIOL_FLOOR = 5,         /* killed by the seccomp floor (seen at SIGSYS) */
 };
 
 /* Array "config", one entry. */
@@ -285,6 +286,8 @@ enum sf_stat {
 	SF_STAT_UNWIND_MISS,     /* tracked calls that ran the full unwinder
 				  * (the others were answered by the per-thread
 				  * unwind cache); counted in every build */
+	SF_STAT_FLOOR_KILLS,     /* enforce: processes killed by the seccomp floor */
+	SF_STAT_VIOL_KEYS_FULL,  /* "viol_agg" map full: a repeat sent as an event */
 	SF_STAT__COUNT,
 };
 
@@ -323,6 +326,31 @@ struct sf_event_file {
 	char name[SF_PATH_COMPONENTS][SF_NAME_LEN];
 };
 
+/*
+ * Hash "viol_agg": one entry per distinct violation (process binary,
+ * library, syscall, recorded arguments), so that repeats are counted, not
+ * sent one by one: the JSON log stays complete and small.
+ */
+struct sf_viol_key {
+	__u64 exe_ino;      /* the process's executable (mm->exe_file) */
+	__u32 exe_dev;
+	__u32 nr;
+	__u64 ino;          /* calling library (dev 0: bucket) */
+	__u32 dev;
+	__u32 pad;
+	__u64 arg[SF_NARGS];
+};
+struct sf_viol_val {
+	__u64 count;
+	__u64 first_ts;     /* bpf_ktime_get_ns() */
+	__u64 last_ts;
+};
+#define SF_MAX_VIOL_KEYS 16384
+
+/* sf_event_violation.flags */
+#define SF_VF_FIRST (1u << 0)      /* first of its viol_agg key */
+#define SF_VF_OVER_LIMIT (1u << 1) /* past the process's --report-limit */
+
 struct sf_event_violation {
 	struct sf_event_hdr hdr;
 	__u64 ino;          /* library (dev 0: bucket) */
@@ -335,6 +363,10 @@ struct sf_event_violation {
 	__u32 policy;
 	__u32 bucket;       /* original bucket when judged against the union */
 	char comm[SF_COMM_LEN];
+	__u64 exe_ino;      /* the process's executable */
+	__u32 exe_dev;
+	__u32 flags;        /* SF_VF_* */
+	__u64 regs[6];      /* the six syscall argument registers */
 };
 
 /* Program "sf_task_regs" (BPF_PROG_TEST_RUN context): the user registers

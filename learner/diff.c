@@ -14,6 +14,7 @@
 
 #include "capability.h"
 #include "diff.h"
+#include "show.h"
 #include "generalize.h"
 #include "syscalls.h"
 #include "util.h"
@@ -109,14 +110,17 @@ static void diff_lib_syscalls(struct dbuild *b, const struct policy_lib *la,
 
 		if (sa && (!sb || sa->nr < sb->nr)) {
 			c = push(b, DIFF_SC_REMOVED, RISK_LOW, lb);
-			if (c)
+			if (c) {
 				c->nr = sa->nr;
+				c->sc_from = sa;
+			}
 			i++;
 		} else if (sb && (!sa || sb->nr < sa->nr)) {
 			c = push(b, DIFF_SC_ADDED, score__risk(sb->nr), lb);
 			if (c) {
 				c->nr = sb->nr;
 				c->sc = sb;
+				c->sc_to = sb;
 			}
 			j++;
 		} else {
@@ -129,6 +133,8 @@ static void diff_lib_syscalls(struct dbuild *b, const struct policy_lib *la,
 				if (c) {
 					c->nr = sb->nr;
 					c->sc = sb;
+					c->sc_from = sa;
+					c->sc_to = sb;
 				}
 			}
 			i++;
@@ -302,6 +308,17 @@ static const char *or_none(const char *s)
 	return s ? s : "none";
 }
 
+/* A rule's conditions for the diff: "any arguments" when it has none. */
+static void args_of(const struct policy_syscall *sc, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (!sc)
+		return;
+	show__args_text(sc, buf, len);
+	if (!buf[0])
+		snprintf(buf, len, "any arguments");
+}
+
 void diff__print(FILE *f, const struct diff *d, bool color)
 {
 	if (!d->n) {
@@ -312,6 +329,7 @@ void diff__print(FILE *f, const struct diff *d, bool color)
 		const struct diff_change *c = &d->changes[k];
 		const char *name = syscall__name(c->nr);
 		const char *on = "", *off = "";
+		char from[512], to[512];
 
 		if (color && c->risk == RISK_HIGH)
 			on = "\033[1;31m";
@@ -339,16 +357,20 @@ void diff__print(FILE *f, const struct diff *d, bool color)
 				or_none(c->to));
 			break;
 		case DIFF_ARGS_WIDENED:
-			fprintf(f, "%s arguments widened", name ? name : "?");
-			break;
 		case DIFF_ARGS_NARROWED:
-			fprintf(f, "%s arguments narrowed", name ? name : "?");
-			break;
 		case DIFF_ARGS_CHANGED:
-			fprintf(f, "%s arguments changed", name ? name : "?");
+			args_of(c->sc_from, from, sizeof(from));
+			args_of(c->sc_to, to, sizeof(to));
+			fprintf(f, "%s arguments %s: %s -> %s", name ? name : "?",
+				c->kind == DIFF_ARGS_WIDENED ? "widened" :
+				c->kind == DIFF_ARGS_NARROWED ? "narrowed" : "changed", from, to);
 			break;
 		default:
 			fputs(name ? name : "?", f);
+			if (c->sc_to && gen__has_conditions(c->sc_to)) {
+				args_of(c->sc_to, to, sizeof(to));
+				fprintf(f, " (%s)", to);
+			}
 		}
 		if (c->sc && c->sc->inferred) {
 			const char *v[SYSCALL_NR_MAX + 1];
@@ -404,11 +426,28 @@ char *diff__to_json(const struct diff *d)
 				    : cJSON_AddNullToObject(o, "to")))
 				goto nomem;
 			break;
-		default:
+		default: {
+			char from[512], to[512];
+
 			if (!cJSON_AddStringToObject(o, "syscall",
 						     syscall__name(c->nr) ?
 						     syscall__name(c->nr) : "?"))
 				goto nomem;
+			/* the argument conditions before and after (the
+			 * rule's "args", when it has any, when added or
+			 * removed) */
+			args_of(c->sc_from, from, sizeof(from));
+			args_of(c->sc_to, to, sizeof(to));
+			if (c->sc_from && c->sc_to) {
+				if (!cJSON_AddStringToObject(o, "from", from) ||
+				    !cJSON_AddStringToObject(o, "to", to))
+					goto nomem;
+			} else if ((c->sc_to || c->sc_from) &&
+				   gen__has_conditions(c->sc_to ? c->sc_to : c->sc_from) &&
+				   !cJSON_AddStringToObject(o, "args", c->sc_to ? to : from)) {
+				goto nomem;
+			}
+		}
 		}
 		if (c->sc && c->sc->inferred) {
 			const char *v[SYSCALL_NR_MAX + 1];

@@ -38,6 +38,9 @@ struct diff_change {
 	 * it has an inferred part (capability.c) the change says so, with
 	 * the observed calls it was inferred from */
 	const struct policy_syscall *sc;
+	/* syscall changes: the rule before (NULL when added) and after (NULL
+	 * when removed), for their argument conditions */
+	const struct policy_syscall *sc_from, *sc_to;
 };
 
 struct diff {

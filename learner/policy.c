@@ -263,8 +263,13 @@ int add_syscall_full(struct policy *p, size_t lib, uint32_t nr,
 		struct policy_syscall *s = &l->syscalls[lo];
 
 		s->count = sat_add(s->count, count);
-		if (args)
+		if (args) {
 			capability__join(s, args, max_values);
+			/* observed elsewhere than in a log: no longer "from a
+			 * log"; a purely inferred addition changes nothing */
+			if (!args->inferred || args->observed)
+				s->from_log = s->from_log && args->from_log;
+		}
 		if (!s->site && site)
 			return util__dup(&s->site, site);
 		return 0;
@@ -297,6 +302,13 @@ int policy__add_rule(struct policy *p, size_t lib,
 	if (!sc)
 		return -EINVAL;
 	return add_syscall_full(p, lib, sc->nr, 0, NULL, sc, max_values);
+}
+
+void policy__mark_from_log(struct policy *p)
+{
+	for (size_t i = 0; p && i < p->nlibs; i++)
+		for (size_t k = 0; k < p->libs[i].nsyscalls; k++)
+			p->libs[i].syscalls[k].from_log = 1;
 }
 
 int policy__add_observation(struct policy *p, size_t lib, uint32_t nr,

@@ -36,6 +36,11 @@ struct policy_syscall {
 	uint32_t nr;          /* x86_64 number (never written to the file) */
 	uint64_t count;       /* evidence: calls seen */
 	char *site;           /* evidence: "symbol+0x12" or "0x1234", or NULL */
+	/* evidence: 1 when the rule comes only from violation logs (complain
+	 * mode, `merge POLICY LOG.jsonl`), never from an observed recording;
+	 * written as "source": "log".  Joined with AND: a rule also seen by
+	 * learning is no longer "from a log". */
+	uint8_t from_log;
 	/* argument rules: nargs = 0 means no condition (any arguments);
 	 * otherwise nargs = number of slots of sf_argspecs[nr] and arg[i]
 	 * belongs to slot i */
@@ -116,6 +121,8 @@ int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
 /* Union src into dst (libraries by path+build_id+kind, syscalls unioned,
  * argument rules joined, evidence counts summed, first site kept). */
 int policy__merge(struct policy *dst, const struct policy *src);
+/* Mark every rule of p as coming from a violation log (from_log). */
+void policy__mark_from_log(struct policy *p);
 int policy__merge_opts(struct policy *dst, const struct policy *src,
 		       const struct gen_opts *opts);
 /* Process-wide union over all libraries (buckets included): out[nr] for

@@ -541,7 +541,7 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 			  struct policy *p, size_t li, const bool *seen,
 			  const bool *inferred_only)
 {
-	static const char *const ev_keys[] = { "count", "site", NULL };
+	static const char *const ev_keys[] = { "count", "site", "source", NULL };
 	int rc;
 
 	if (!cJSON_IsObject(ev))
@@ -549,7 +549,7 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 	if ((rc = check_keys(c, ev, path, NULL)))
 		return rc;
 	for (const cJSON *it = ev->child; it; it = it->next) {
-		const cJSON *cnt;
+		const cJSON *cnt, *src;
 		const char *site;
 		uint64_t count = 0;
 		char ep[300], cp[320];
@@ -576,9 +576,20 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 			return perr_on(c, it, "%s: '%s' has only inferred rules "
 				    "(inferred_from); evidence is for observed "
 				    "calls", ep, it->string);
+		src = cJSON_GetObjectItemCaseSensitive(it, "source");
+		if (src && (!cJSON_IsString(src) || strcmp(src->valuestring, "log")))
+			return perr_on(c, src, "%s.source: expected \"log\" (a rule folded back from "
+				    "a violation log)", ep);
 		rc = policy__add_syscall(p, li, (uint32_t)nr, count, site);
 		if (rc)
 			return rc;
+		if (src) {
+			struct policy_lib *l = &p->libs[li];
+
+			for (size_t k = 0; k < l->nsyscalls; k++)
+				if (l->syscalls[k].nr == (uint32_t)nr)
+					l->syscalls[k].from_log = 1;
+		}
 	}
 	return 0;
 }

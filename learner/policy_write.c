@@ -484,7 +484,7 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 		size_t nev = 0;
 
 		for (size_t k = 0; k < n; k++)
-			nev += ev[k].sc->count || ev[k].sc->site;
+			nev += ev[k].sc->count || ev[k].sc->site || ev[k].sc->from_log;
 		if (!nev) {
 			sb_puts(b, "{}\n");
 		} else {
@@ -492,7 +492,7 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 			for (size_t k = 0; k < n; k++) {
 				const struct policy_syscall *s = ev[k].sc;
 
-				if (!s->count && !s->site)
+				if (!s->count && !s->site && !s->from_log)
 					continue;
 				sb_key(b, level + 2, ev[k].name);
 				sb_puts(b, "{\n");
@@ -504,6 +504,11 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 					   MAX_EXACT_COUNT_U : s->count));
 				sb_key(b, level + 3, "site");
 				sb_json_str(b, s->site);
+				if (s->from_log) {
+					sb_puts(b, ",\n");
+					sb_key(b, level + 3, "source");
+					sb_json_str(b, "log");
+				}
 				sb_puts(b, "\n");
 				sb_indent(b, level + 2);
 				sb_puts(b, --nev ? "},\n" : "}\n");

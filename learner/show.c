@@ -42,7 +42,7 @@ static void fmt_value(unsigned sym, uint64_t v, char *buf, size_t len)
 }
 
 /* "arg1 in {0x0, 0x2}; arg2 flags within 0x3" or "" when unconditional. */
-static void args_text(const struct policy_syscall *sc, char *buf, size_t len)
+void show__args_text(const struct policy_syscall *sc, char *buf, size_t len)
 {
 	size_t o = 0;
 
@@ -188,16 +188,16 @@ static void print_rows(FILE *f, const struct row *rows, size_t n)
 
 			/* observed conditions, then what inference adds */
 			capability__observed_part(&r->args, &part);
-			args_text(&part, args, sizeof(args));
+			show__args_text(&part, args, sizeof(args));
 			if (args[0])
 				fprintf(f, "  %-14s   %s\n", "", args);
 			capability__inferred_part(&r->args, &part);
-			args_text(&part, args, sizeof(args));
+			show__args_text(&part, args, sizeof(args));
 			fprintf(f, "  %-14s   + %s (%s)\n", "",
 				args[0] ? args : "any arguments", from);
 			continue;
 		}
-		args_text(&r->args, args, sizeof(args));
+		show__args_text(&r->args, args, sizeof(args));
 		if (args[0])
 			fprintf(f, "  %-14s   %s\n", "", args);
 	}
@@ -382,7 +382,7 @@ char *show__to_json(const struct policy *p)
 					capability__observed_part(a, &part);
 				else
 					part = *a;
-				args_text(&part, text, sizeof(text));
+				show__args_text(&part, text, sizeof(text));
 				if (!(text[0] ?
 				      cJSON_AddStringToObject(e, "args", text) :
 				      cJSON_AddNullToObject(e, "args")))
@@ -401,7 +401,7 @@ char *show__to_json(const struct policy *p)
 					cJSON *fa = cJSON_CreateStringArray(v, (int)nv);
 
 					capability__inferred_part(a, &part);
-					args_text(&part, text, sizeof(text));
+					show__args_text(&part, text, sizeof(text));
 					if (!io || !fa ||
 					    !cJSON_AddItemToObject(io, "from", fa) ||
 					    !(text[0] ?

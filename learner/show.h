@@ -15,5 +15,9 @@ int show__print(FILE *f, const struct policy *p);
 /* {"units": [...], "score": {...}} with a trailing newline, or NULL with
  * errno set. */
 char *show__to_json(const struct policy *p);
+/* A rule's argument conditions for people ("arg2 flags within
+ * O_RDONLY|O_CLOEXEC; ..."), "" when it has none (any arguments); cut
+ * with "..." only when buf is too small.  Shared with diff. */
+void show__args_text(const struct policy_syscall *sc, char *buf, size_t len);
 
 #endif /* SF_SHOW_H */

@@ -3,6 +3,7 @@
 #define SF_CMD_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -48,8 +49,13 @@ int load_policy_or_trace(const char *path, struct policy **out);
 /* Same; a trace is generalised with opts (NULL = defaults). */
 int load_policy_or_trace_opts(const char *path, const struct gen_opts *opts,
 			      struct policy **out);
+/* Same, and (logs_ok) a violation log of `enforce -l` (JSON lines),
+ * read as a recording; *is_log (may be NULL) says which it was.  A log
+ * where logs_ok is 0 is an error that says to `merge` it. */
+int load_input(const char *path, const struct gen_opts *opts, int logs_ok, struct policy **out,
+	       int *is_log);
 /* Print a one-screen summary of a policy; old (may be NULL) = previous
  * version of the file, for "what changed". */
-void print_policy_summary(const struct policy *p, const struct policy *old);
+void print_policy_summary(FILE *f, const struct policy *p, const struct policy *old);
 
 #endif

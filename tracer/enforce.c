@@ -31,6 +31,7 @@
 
 #define MAX_POLICIES 16
 #define MAX_LIB_ACTIONS 32
+#define FLUSH_MS 10000 /* JSON log: totals of repeated violations */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -65,15 +66,19 @@ static const char usage_text[] =
 	"                          (default: judge them against the process-wide union)\n"
 	"      --allow-rebuilt     a library whose build-id differs is a warning, not an error\n"
 	"      --no-seccomp        launch without the seccomp floor\n"
-	"      --seccomp-action A  kill (default: SIGKILL before the call runs) or errno (EPERM)\n"
+	"      --seccomp-action A  kill (SIGSYS before the call runs; the default),\n"
+	"                          errno (EPERM), or log (the kernel logs it, the call\n"
+	"                          runs; the default with --action log)\n"
 	"      --gate off|default|LIST  pause the dangerous calls that some libraries may\n"
 	"                          make and others may not, and decide them before they\n"
 	"                          run (launch mode; default: default).  LIST: classes\n"
 	"                          exec, open-write, delete, rename, mkdir, link, chmod,\n"
 	"                          chown, net, signal, ptrace, exec-mem, cred, net-msg,\n"
 	"                          or syscalls of them (comma-separated)\n"
-	"  -l, --log FILE          also write violations as JSON lines to FILE\n"
-	"      --report-limit N    violation reports per process (default 16; all are counted)\n"
+	"  -l, --log FILE          also write violations as JSON lines to FILE: every\n"
+	"                          distinct one, with its count (input of 'merge')\n"
+	"      --report-limit N    violation lines on stderr per process (default 16;\n"
+	"                          all are counted and logged with -l)\n"
 	"  -p, --pid PID           protect a running process\n"
 	"  -d, --duration DUR      stop after DUR\n"
 	"  -q, --quiet             only violations and errors\n"
@@ -86,10 +91,18 @@ static const char usage_text[] =
 	"  sysfence enforce policies/redis.json --pid 4242\n"
 	"  sysfence enforce policies/redis.json policies/nginx.json\n"
 	"\n"
+	"With --action log nothing is killed: the seccomp floor logs instead of\n"
+	"killing (calls outside it are reported by the per-library layer), except\n"
+	"for the syscalls of --kill-on, which the floor still stops; the gate lets\n"
+	"the calls it pauses run and reports them.\n"
+	"\n"
 	"Exit status: 0 no violation, 3 violations were seen (a kill by the seccomp\n"
-	"floor counts), 1 error, 2 usage error.\n"
+	"floor counts, and so do violations while sysfence stops the target),\n"
+	"1 error, 2 usage error.\n"
 	"A launched target is killed when sysfence exits or dies (it never keeps\n"
 	"running unprotected).\n";
+
+enum { FLOOR_KILL = 1, FLOOR_ERRNO, FLOOR_LOG };
 
 struct lib_action {
 	const char *path;
@@ -107,7 +120,7 @@ struct env {
 	struct policy_edits edits; /* --allow / --deny */
 	int allow_rebuilt;
 	int no_seccomp;
-	int seccomp_errno;
+	int seccomp_action;  /* 0 = by --action (log -> log, else kill) */
 	const char *gate;  /* --gate spec (NULL = default) */
 	const char *log_path;
 	uint64_t report_limit;
@@ -133,8 +146,10 @@ int parse_action(const char *s, uint32_t *out)
 	return 0;
 }
 
-static const char *action_name(uint32_t a)
+static const char *action_name(uint32_t a, uint32_t reason)
 {
+	if (reason == SF_VIOL_FLOOR)
+		return "killed by the seccomp floor";
 	switch (a) {
 	case SF_ACT_KILL:
 		return "killed";
@@ -158,6 +173,8 @@ static const char *reason_name(uint32_t r)
 		return "argument outside the rule";
 	case SF_VIOL_UNATTRIBUTED:
 		return "caller could not be unwound (--strict)";
+	case SF_VIOL_FLOOR:
+		return "no library of the policy may make this call (seccomp floor)";
 	default:
 		return "?";
 	}
@@ -274,11 +291,14 @@ static int parse_args(int argc, char **argv, struct env *env)
 			break;
 		case O_SECCOMP_ACTION:
 			if (!strcmp(optarg, "kill")) {
-				env->seccomp_errno = 0;
+				env->seccomp_action = FLOOR_KILL;
 			} else if (!strcmp(optarg, "errno")) {
-				env->seccomp_errno = 1;
+				env->seccomp_action = FLOOR_ERRNO;
+			} else if (!strcmp(optarg, "log")) {
+				env->seccomp_action = FLOOR_LOG;
 			} else {
-				log_err("invalid --seccomp-action '%s': expected kill or errno", optarg);
+				log_err("invalid --seccomp-action '%s': expected kill, errno or log",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -467,6 +487,65 @@ cleanup:
 
 /* ---- reports ------------------------------------------------------------------------- */
 
+/* A distinct violation (its viol_agg key) and what its first event said. */
+struct viol_seen {
+	struct sf_viol_key key;
+	int used;
+	uint64_t written;   /* count in the last JSON line written for it */
+	uint32_t tgid, tid, reason, action, bucket;
+	uint64_t off;
+	__u64 regs[6];
+	char comm[SF_COMM_LEN + 1];
+};
+
+static uint64_t viol_hash(const struct sf_viol_key *k)
+{
+	const unsigned char *p = (const unsigned char *)k;
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The entry of key k (created when create), or NULL. */
+static struct viol_seen *seen_get(struct enforce_report *r, const struct sf_viol_key *k,
+				  int create)
+{
+	size_t i;
+
+	if (create && (r->nseen + 1) * 2 > r->capseen) {
+		size_t cap = r->capseen ? r->capseen * 2 : 256;
+		struct viol_seen *n = calloc(cap, sizeof(*n)), *old = r->seen;
+		size_t oldcap = r->capseen;
+
+		if (!n)
+			return NULL;
+		r->seen = n;
+		r->capseen = cap;
+		for (size_t j = 0; j < oldcap; j++) {
+			if (!old[j].used)
+				continue;
+			for (i = viol_hash(&old[j].key) & (cap - 1); n[i].used; i = (i + 1) & (cap - 1))
+				;
+			n[i] = old[j];
+		}
+		free(old);
+	}
+	if (!r->capseen)
+		return NULL;
+	for (i = viol_hash(k) & (r->capseen - 1); r->seen[i].used; i = (i + 1) & (r->capseen - 1))
+		if (!memcmp(&r->seen[i].key, k, sizeof(*k)))
+			return &r->seen[i];
+	if (!create)
+		return NULL;
+	memset(&r->seen[i], 0, sizeof(r->seen[i]));
+	r->seen[i].used = 1;
+	r->seen[i].key = *k;
+	r->nseen++;
+	return &r->seen[i];
+}
+
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -486,28 +565,141 @@ static void json_str(FILE *f, const char *s)
 /* Reports come from the event loop and from the gate's supervisor thread. */
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void wall_time(const struct enforce_report *r, uint64_t ts, char *buf, size_t len)
+{
+	uint64_t wall = ts + r->mono_to_real_ns;
+	time_t secs = (time_t)(wall / 1000000000ull);
+	struct tm tm;
+	char when[40];
+
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09lluZ", when, (unsigned long long)(wall % 1000000000ull));
+}
+
+static const char *lib_name(struct enforce_report *r, uint32_t dev, uint64_t ino, char *buf,
+			    size_t len)
+{
+	const char *lib = rt__lib_path(r->rt, dev, ino);
+
+	if (lib)
+		return lib;
+	snprintf(buf, len, "[unresolved %u:%u/%llu]", dev >> 20, dev & 0xfffff,
+		 (unsigned long long)ino);
+	return buf;
+}
+
+/* The call's arguments for people: the recorded ones decoded, or (regs
+ * given, for a syscall without recorded arguments) the six registers. */
+static void format_call_args(uint32_t nr, const __u64 *recorded, const __u64 *regs, char *buf,
+			     size_t len)
+{
+	uint64_t arg[SF_NARGS] = { recorded[0], recorded[1] };
+
+	rules__format_args(nr, arg, buf, len);
+	if (!buf[0] && regs)
+		snprintf(buf, len, "0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx",
+			 (unsigned long long)regs[0], (unsigned long long)regs[1],
+			 (unsigned long long)regs[2], (unsigned long long)regs[3],
+			 (unsigned long long)regs[4], (unsigned long long)regs[5]);
+}
+
+/*
+ * One JSON line for a distinct violation.  count/first/last are its totals
+ * so far (a later line of the same key supersedes an earlier one); pid,
+ * tid, comm and site are those of its first occurrence.  "argValues" are
+ * the recorded (normalised) argument values, by argument index, which
+ * `merge` reads back.  gate_lib: a call the gate denied before it ran
+ * (its caller's path, "" for a bucket); NULL otherwise.
+ */
+static void write_json(struct enforce_report *r, const struct viol_seen *v, uint64_t count,
+		       uint64_t first_ts, uint64_t last_ts, const char *gate_lib,
+		       const char *gate_sym)
+{
+	FILE *f = r->log;
+	char lbuf[96], ebuf[96], t0[64], t1[64], args[256], sym[256] = "", bid[128];
+	const char *lib = gate_lib && gate_lib[0] ? gate_lib
+			  : lib_name(r, v->key.dev, v->key.ino, lbuf, sizeof(lbuf));
+	const char *exe = rt__exe_path(r->rt, v->key.exe_dev, v->key.exe_ino, v->tgid);
+	const char *name = syscall__name(v->key.nr);
+	const struct sf_argspec *spec = v->key.nr < SF_ARGSPEC_NR_MAX ? &sf_argspecs[v->key.nr]
+								     : NULL;
+	int first = 1;
+
+	if (!exe)
+		exe = lib_name(r, v->key.exe_dev, v->key.exe_ino, ebuf, sizeof(ebuf));
+	if (v->key.dev && !gate_lib)
+		rt__lib_symbol(r->rt, v->key.dev, v->key.ino, v->off, sym, sizeof(sym));
+	else if (gate_sym)
+		snprintf(sym, sizeof(sym), "%s", gate_sym);
+	format_call_args(v->key.nr, v->key.arg, v->reason == SF_VIOL_FLOOR ? v->regs : NULL, args,
+			 sizeof(args));
+	wall_time(r, first_ts, t0, sizeof(t0));
+	wall_time(r, last_ts, t1, sizeof(t1));
+	fprintf(f, "{\"time\": \"%s\", \"first\": \"%s\", \"last\": \"%s\", \"count\": %llu, "
+		"\"pid\": %u, \"tid\": %u, \"comm\": ", t1, t0, t1, (unsigned long long)count,
+		v->tgid, v->tid);
+	json_str(f, v->comm);
+	fputs(", \"binary\": ", f);
+	json_str(f, exe);
+	fputs(", \"library\": ", f);
+	json_str(f, lib);
+	fputs(", \"buildId\": ", f);
+	if (lib[0] == '/' && !elf__build_id(lib, bid, sizeof(bid)))
+		json_str(f, bid);
+	else
+		fputs("null", f);
+	fputs(", \"syscall\": ", f);
+	json_str(f, name ? name : "?");
+	fputs(", \"args\": ", f);
+	json_str(f, args);
+	fputs(", \"argValues\": [", f);
+	for (int s = 0; spec && s < SF_ARG_SLOTS && s < SF_NARGS; s++) {
+		if (spec->slot[s].kind == SF_ARGK_NONE)
+			continue;
+		fprintf(f, "%s{\"index\": %u, \"value\": %llu}", first ? "" : ", ",
+			spec->slot[s].idx, (unsigned long long)v->key.arg[s]);
+		first = 0;
+	}
+	fprintf(f, "], \"registers\": [\"0x%llx\", \"0x%llx\", \"0x%llx\", \"0x%llx\", "
+		"\"0x%llx\", \"0x%llx\"], \"reason\": ",
+		(unsigned long long)v->regs[0], (unsigned long long)v->regs[1],
+		(unsigned long long)v->regs[2], (unsigned long long)v->regs[3],
+		(unsigned long long)v->regs[4], (unsigned long long)v->regs[5]);
+	json_str(f, reason_name(v->reason));
+	fprintf(f, ", \"site\": {\"offset\": %llu, \"symbol\": ", (unsigned long long)v->off);
+	if (sym[0])
+		json_str(f, sym);
+	else
+		fputs("null", f);
+	fputs("}, \"action\": ", f);
+	json_str(f, action_name(v->action, v->reason));
+	if (gate_lib)
+		fputs(", \"gate\": \"denied before it ran\"", f);
+	fputs("}\n", f);
+	fflush(f);
+}
+
 /* gate_lib: set (non-NULL, maybe "") for a call the gate denied before it
  * ran; the caller's path as the supervisor found it ("" = bucket). */
 static void report_one(struct enforce_report *s, const struct sf_event_violation *ev,
 		       const char *gate_lib)
 {
-	const char *lib = gate_lib && gate_lib[0] ? gate_lib
-			  : gate_lib && ev->dev ? NULL : rt__lib_path(s->rt, ev->dev, ev->ino);
 	const char *name = syscall__name(ev->nr);
-	char libbuf[96], sym[256] = "", args[192], when[64];
-	uint64_t wall = ev->hdr.ts + s->mono_to_real_ns;
-	time_t secs = (time_t)(wall / 1000000000ull);
-	struct tm tm;
+	char libbuf[96], sym[256] = "", args[256], when[64];
+	const char *lib = gate_lib && gate_lib[0] ? gate_lib
+			  : lib_name(s, ev->dev, ev->ino, libbuf, sizeof(libbuf));
+	struct sf_viol_key key = {
+		.exe_ino = ev->exe_ino, .exe_dev = ev->exe_dev, .nr = ev->nr,
+		.ino = ev->ino, .dev = ev->dev, .arg = { ev->arg[0], ev->arg[1] },
+	};
 
 	s->violations++;
-	if (!lib) {
-		snprintf(libbuf, sizeof(libbuf), "[unresolved %u:%u/%llu]", ev->dev >> 20,
-			 ev->dev & 0xfffff, (unsigned long long)ev->ino);
-		lib = libbuf;
-	}
-	if (ev->dev && !gate_lib) {
-		rt__lib_symbol(s->rt, ev->dev, ev->ino, ev->off, sym, sizeof(sym));
-	} else if (ev->dev && gate_lib[0]) {
+	if (ev->reason == SF_VIOL_FLOOR)
+		s->floor_kills++;
+	/* The executable's path, while the process still exists. */
+	rt__exe_path(s->rt, ev->exe_dev, ev->exe_ino, ev->hdr.tgid);
+	if (ev->dev && gate_lib && gate_lib[0]) {
 		/* the gate's thread: rt's symbol cache is the event loop's */
 		struct elf_syms *es = elf_syms__open(gate_lib);
 
@@ -515,45 +707,43 @@ static void report_one(struct enforce_report *s, const struct sf_event_violation
 			sym[0] = 0;
 		elf_syms__close(es);
 	}
-	{
-		uint64_t a[SF_NARGS];
-
-		for (int i = 0; i < SF_NARGS; i++)
-			a[i] = ev->arg[i];
-		rules__format_args(ev->nr, a, args, sizeof(args));
+	if (!(ev->flags & SF_VF_OVER_LIMIT)) {
+		if (ev->dev && !gate_lib)
+			rt__lib_symbol(s->rt, ev->dev, ev->ino, ev->off, sym, sizeof(sym));
+		/* The registers only where nothing else names the call: a
+		 * floor kill of a syscall without recorded arguments. */
+		format_call_args(ev->nr, ev->arg, ev->reason == SF_VIOL_FLOOR ? ev->regs : NULL,
+				 args, sizeof(args));
+		wall_time(s, ev->hdr.ts, when, sizeof(when));
+		when[19] = 0; /* seconds are enough on a terminal */
+		fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s: %s(%s): %s; "
+			"site %s%s0x%llx%s -> %s\n", when, ev->hdr.tgid, ev->hdr.pid, ev->comm, lib,
+			name ? name : "?", args, reason_name(ev->reason), sym[0] ? sym : "",
+			sym[0] ? " @ " : "", (unsigned long long)ev->off,
+			gate_lib ? "; denied before it ran (gate)" : "",
+			action_name(ev->action, ev->reason));
+		s->printed++;
 	}
-	gmtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s: %s(%s): %s; "
-		"site %s%s0x%llx%s -> %s\n", when, ev->hdr.tgid, ev->hdr.pid, ev->comm, lib,
-		name ? name : "?", args, reason_name(ev->reason), sym[0] ? sym : "",
-		sym[0] ? " @ " : "", (unsigned long long)ev->off,
-		gate_lib ? "; denied before it ran (gate)" : "", action_name(ev->action));
-	if (s->log) {
-		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"pid\": %u, \"tid\": %u, \"comm\": ",
-			when, (unsigned long long)(wall % 1000000000ull), ev->hdr.tgid,
-			ev->hdr.pid);
-		json_str(s->log, ev->comm);
-		fprintf(s->log, ", \"library\": ");
-		json_str(s->log, lib);
-		fprintf(s->log, ", \"syscall\": ");
-		json_str(s->log, name ? name : "?");
-		fprintf(s->log, ", \"args\": ");
-		json_str(s->log, args);
-		fprintf(s->log, ", \"reason\": ");
-		json_str(s->log, reason_name(ev->reason));
-		fprintf(s->log, ", \"site\": {\"offset\": %llu, \"symbol\": ",
-			(unsigned long long)ev->off);
-		if (sym[0])
-			json_str(s->log, sym);
-		else
-			fputs("null", s->log);
-		fprintf(s->log, "}, \"action\": ");
-		json_str(s->log, action_name(ev->action));
-		if (gate_lib)
-			fputs(", \"gate\": \"denied before it ran\"", s->log);
-		fputs("}\n", s->log);
-		fflush(s->log);
+	/* A first sighting gets its JSON line now; the gate's denials (not
+	 * counted by the BPF side) one line each. */
+	if ((ev->flags & SF_VF_FIRST) || gate_lib) {
+		struct viol_seen gv = { .key = key }, *v = gate_lib ? &gv : seen_get(s, &key, 1);
+
+		if (v && !v->written) {
+			v->tgid = ev->hdr.tgid;
+			v->tid = ev->hdr.pid;
+			v->reason = ev->reason;
+			v->action = ev->action;
+			v->bucket = ev->bucket;
+			v->off = ev->off;
+			memcpy(v->regs, ev->regs, sizeof(v->regs));
+			memcpy(v->comm, ev->comm, SF_COMM_LEN);
+			v->comm[SF_COMM_LEN] = 0;
+			if (s->log) {
+				write_json(s, v, 1, ev->hdr.ts, ev->hdr.ts, gate_lib, sym);
+				v->written = 1;
+			}
+		}
 	}
 	if (ev->action == SF_ACT_KILL_ALL)
 		s->kill_all_pending = 1;
@@ -572,6 +762,37 @@ void enforce__report_gate(struct enforce_report *r, const struct sf_event_violat
 	pthread_mutex_lock(&report_lock);
 	report_one(r, ev, lib_path ? lib_path : "");
 	pthread_mutex_unlock(&report_lock);
+}
+
+void enforce__report_flush(struct enforce_report *r)
+{
+	struct sf_viol_key key, prev;
+	struct sf_viol_val val;
+	int have_prev = 0;
+
+	if (!r->rt)
+		return;
+	rt__poll(r->rt, 0); /* first-sight events before totals */
+	pthread_mutex_lock(&report_lock);
+	while (!rt__viol_next(r->rt, have_prev ? &prev : NULL, &key, &val)) {
+		struct viol_seen *v = seen_get(r, &key, 1);
+
+		prev = key;
+		have_prev = 1;
+		if (!v || val.count <= v->written || !r->log)
+			continue;
+		/* No first-sight event (ring buffer full): what the key says. */
+		write_json(r, v, val.count, val.first_ts, val.last_ts, NULL, NULL);
+		v->written = val.count;
+	}
+	pthread_mutex_unlock(&report_lock);
+}
+
+void enforce__report_free(struct enforce_report *r)
+{
+	free(r->seen);
+	r->seen = NULL;
+	r->nseen = r->capseen = 0;
 }
 
 void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log)
@@ -660,6 +881,63 @@ static int gate_ready(void *ctx, int listener)
 	return gs->gate ? 0 : -errno;
 }
 
+
+static int floor_mode(const struct env *env)
+{
+	if (env->seccomp_action)
+		return env->seccomp_action;
+	return env->action == SF_ACT_LOG ? FLOOR_LOG : FLOOR_KILL;
+}
+
+/*
+ * The seccomp floor: the policy's process-wide union, execve added so the
+ * target can start.  Calls outside it are killed (SIGSYS, before they run),
+ * fail with EPERM, or, in complain mode (--action log), are logged by the
+ * kernel and run, so that nothing is killed and the per-library layer,
+ * which sees every call that runs, reports them with their library.
+ * Per-syscall overrides apply to calls outside the union as well: --kill-on
+ * keeps stopping them at the floor in complain mode, --log-on lets them
+ * run (reported) under a killing floor.
+ */
+static int build_floor(const struct env *env, const struct policy *p, scmp_filter_ctx *out,
+		       char *err, size_t errlen)
+{
+	int mode = floor_mode(env);
+	uint32_t def = mode == FLOOR_ERRNO ? SCMP_ACT_ERRNO(EPERM)
+		       : mode == FLOOR_LOG ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
+	struct policy_syscall *uni = NULL;
+	int ret;
+
+	ret = seccomp__build_floor(p, def, out, err, errlen);
+	if (ret)
+		return ret;
+	ret = seccomp_rule_add(*out, SCMP_ACT_ALLOW, SCMP_SYS(execve), 0);
+	uni = calloc(SYSCALL_NR_MAX, sizeof(*uni));
+	if (!ret && !uni)
+		ret = -ENOMEM;
+	if (!ret)
+		ret = policy__union(p, uni, SYSCALL_NR_MAX);
+	for (uint32_t nr = 0; !ret && nr < SF_NR_ACTIONS && nr < SYSCALL_NR_MAX; nr++) {
+		uint32_t a;
+
+		if (!env->nr_action[nr] || uni[nr].count || nr == (uint32_t)SCMP_SYS(execve))
+			continue;
+		a = env->nr_action[nr] == SF_ACT_LOG ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
+		if (a != def)
+			ret = seccomp_rule_add(*out, a, (int)nr, 0);
+	}
+	if (uni) {
+		for (uint32_t nr = 0; nr < SYSCALL_NR_MAX; nr++)
+			free(uni[nr].site);
+		free(uni);
+	}
+	if (ret) {
+		seccomp_release(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
 int cmd_enforce(int argc, char **argv)
 {
 	struct env env = {};
@@ -677,7 +955,7 @@ int cmd_enforce(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256] = "";
 	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL, floor_kill = 0;
-	uint64_t start;
+	uint64_t start, next_flush;
 
 	ret = parse_args(argc, argv, &env);
 	if (ret)
@@ -704,12 +982,7 @@ int cmd_enforce(int argc, char **argv)
 			goto out;
 		}
 		if (!env.no_seccomp) {
-			ret = seccomp__build_floor(pols[0],
-					     env.seccomp_errno ? SCMP_ACT_ERRNO(EPERM)
-							       : SCMP_ACT_KILL_PROCESS,
-					     &filter, err, sizeof(err));
-			if (!ret && seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(execve), 0))
-				ret = -EINVAL;
+			ret = build_floor(&env, pols[0], &filter, err, sizeof(err));
 			if (ret) {
 				log_err("cannot build the seccomp floor: %s",
 					err[0] ? err : strerror(-ret));
@@ -820,8 +1093,11 @@ int cmd_enforce(int argc, char **argv)
 		}
 		if (!env.quiet)
 			fprintf(stderr, "sysfence: enforcing %s on pid %d%s\n", env.policies[0],
-				child.target_pid, gstart.gate ? " (gate on)" : "");
+				child.target_pid, gstart.gate ? " (gate on)" : env.action == SF_ACT_LOG ?
+				" (complain mode: violations are logged)" : "");
 	} else if (env.pid) {
+		int ndesc;
+
 		ret = rt__track(s.rt, env.pid, 0);
 		if (ret) {
 			log_err("cannot track pid %d: %s", env.pid, strerror(-ret));
@@ -831,9 +1107,16 @@ int cmd_enforce(int argc, char **argv)
 			log_err("process %d exited while attaching", env.pid);
 			goto out;
 		}
+		/* Its existing children (a master's workers) too: threads are
+		 * covered by the tgid, later children by the fork tracepoint. */
+		ndesc = rt__track_descendants(s.rt, env.pid, 1);
+		if (ndesc < 0)
+			log_warn("cannot list the children of pid %d: %s", env.pid,
+				 strerror(-ndesc));
 		if (!env.quiet)
-			fprintf(stderr, "sysfence: enforcing %s on pid %d and its future children\n",
-				env.policies[0], env.pid);
+			fprintf(stderr, "sysfence: enforcing %s on pid %d, its %d existing "
+				"descendant(s) and its future children\n", env.policies[0], env.pid,
+				ndesc > 0 ? ndesc : 0);
 	} else {
 		int watched = 0;
 
@@ -859,6 +1142,7 @@ int cmd_enforce(int argc, char **argv)
 	}
 
 	start = mono_ms();
+	next_flush = start + FLUSH_MS;
 	while (!stop_signal) {
 		uint64_t now;
 
@@ -879,11 +1163,15 @@ int cmd_enforce(int argc, char **argv)
 			break;
 		}
 		now = mono_ms();
+		if (now >= next_flush) {
+			enforce__report_flush(&s);
+			next_flush = now + FLUSH_MS;
+		}
 		if (env.duration_ms && now - start >= env.duration_ms)
 			break;
 	}
 	rt__poll(s.rt, 0);
-	exit_code = s.violations ? 3 : EXIT_OK;
+	exit_code = EXIT_OK;
 out:
 	if (child.pid > 0) {
 		/* Fail closed: the target never outlives its enforcement. */
@@ -910,7 +1198,7 @@ out:
 					 (double)gst.ns_total / 1000.0 / (double)gst.notifications);
 		}
 		floor_kill = target_done && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS &&
-			     filter && !env.seccomp_errno;
+			     filter && floor_mode(&env) != FLOOR_ERRNO;
 		if (floor_kill && exit_code == EXIT_OK)
 			exit_code = 3; /* a violation, stopped by the floor */
 		if (target_done && (!env.quiet || floor_kill)) {
@@ -929,15 +1217,24 @@ out:
 	if (s.rt) {
 		uint64_t st[SF_STAT__COUNT];
 
+		enforce__report_flush(&s);
+		/* Any violation, also one seen while sysfence stopped the
+		 * target, makes the run a violating one (not over an error). */
 		if (!rt__stats(s.rt, st)) {
-			if (st[SF_STAT_VIOLATIONS] > s.violations)
-				exit_code = exit_code == EXIT_OK ? 3 : exit_code;
+			if ((st[SF_STAT_VIOLATIONS] || s.violations || gst.denied) &&
+			    exit_code == EXIT_OK)
+				exit_code = 3;
 			if (!env.quiet || st[SF_STAT_VIOLATIONS] || gst.denied)
-				fprintf(stderr, "sysfence: %llu violations (%llu not reported "
-					"individually), %llu kills\n",
-					(unsigned long long)(st[SF_STAT_VIOLATIONS] + gst.denied),
-					(unsigned long long)st[SF_STAT_VIOL_UNREPORTED],
-					(unsigned long long)(st[SF_STAT_KILLS] + gst.denied));
+				fprintf(stderr, "sysfence: %llu violations (%zu distinct, %llu not "
+					"printed: --report-limit), %llu processes killed by the "
+					"per-library layer, %llu by the seccomp floor, %llu calls "
+					"denied by the gate\n",
+					(unsigned long long)(st[SF_STAT_VIOLATIONS] + gst.denied), s.nseen,
+					(unsigned long long)(st[SF_STAT_VIOLATIONS] + gst.denied > s.printed ?
+							     st[SF_STAT_VIOLATIONS] + gst.denied - s.printed : 0),
+					(unsigned long long)st[SF_STAT_KILLS],
+					(unsigned long long)st[SF_STAT_FLOOR_KILLS],
+					(unsigned long long)gst.denied);
 			if (st[SF_STAT_SYSCALLS])
 				log_info("%llu tracked calls, %.1f%% answered by the unwind cache",
 					 (unsigned long long)st[SF_STAT_SYSCALLS],
@@ -946,6 +1243,7 @@ out:
 						 (double)st[SF_STAT_SYSCALLS]);
 		}
 	}
+	enforce__report_free(&s);
 	rt__close(s.rt);
 	if (logf)
 		fclose(logf);

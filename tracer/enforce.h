@@ -33,13 +33,22 @@ int enforce__configure(struct rt *rt, uint32_t action, int strict, uint32_t repo
 int enforce__load_policy(struct rt *rt, const struct policy *p, uint32_t policy_id,
 			 const struct enforce_opts *o);
 
-/* Violation reporting: one line on stderr, JSON lines to log (optional). */
+/* Violation reporting: one line on stderr per violation up to the
+ * report limit of its process; JSON lines to log (optional), complete:
+ * one line when a distinct violation (binary, library, syscall,
+ * arguments) is first seen, and one with its running totals whenever its
+ * count grew, at each enforce__report_flush(). */
+struct viol_seen;
 struct enforce_report {
 	struct rt *rt;
 	FILE *log;
-	uint64_t violations;      /* reported */
+	uint64_t violations;      /* events received (printed or logged) */
+	uint64_t floor_kills;     /* ... of which kills by the seccomp floor */
+	uint64_t printed;         /* ... of which printed on stderr */
 	int kill_all_pending;     /* a kill-all violation: kill the session */
 	uint64_t mono_to_real_ns; /* bpf_ktime_get_ns() -> wall clock */
+	struct viol_seen *seen;   /* distinct violations (hash table) */
+	size_t nseen, capseen;
 };
 void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log);
 /* A violation the gate denied before it ran (tracer/gate.c); lib_path is the
@@ -47,5 +56,8 @@ void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log);
  * against the event loop's reports. */
 void enforce__report_gate(struct enforce_report *r, const struct sf_event_violation *ev,
 			  const char *lib_path);
+/* Write a totals line for every distinct violation whose count grew. */
+void enforce__report_flush(struct enforce_report *r);
+void enforce__report_free(struct enforce_report *r);
 
 #endif

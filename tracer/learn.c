@@ -45,6 +45,7 @@ struct env {
 	int ntransparent;
 	int quiet;
 	int then_enforce;       /* --then-enforce */
+	const char *summary_path; /* --summary FILE (default: stderr) */
 	uint32_t max_tuples;    /* --max-tuples (counts map size) */
 	uint32_t max_procs;     /* --max-procs (tracked map size) */
 	int verbose;
@@ -72,7 +73,8 @@ static const char usage_text[] =
 	"       sysfence learn [OPTIONS] --pid PID\n"
 	"       sysfence learn [OPTIONS] --fuzz DIR -- COMMAND [ARGS...]  (@@ = input file)\n"
 	"\n"
-	"Runs COMMAND (or attaches to PID and the children it creates later) and\n"
+	"Runs COMMAND (or attaches to PID, its existing descendants and the children\n"
+	"they create later) and\n"
 	"records which library makes each system call, until the target exits,\n"
 	"--duration passes, or Ctrl-C.  Writes a trace and writes or updates a policy.\n"
 	"\n"
@@ -80,7 +82,10 @@ static const char usage_text[] =
 	"  -d, --duration DUR     stop after DUR (90, 90s, 1500ms, 10m, 1h, 1h30m)\n"
 	"  -t, --trace FILE       trace file (default traces/<program>-<UTC time>.trace.zst)\n"
 	"  -o, --policy FILE      policy to write or update (default policies/<program>.json)\n"
-	"  -p, --pid PID          attach to a running process instead of launching\n"
+	"      --summary FILE     write the policy summary to FILE (default: stderr,\n"
+	"                         never stdout, which is the target's)\n"
+	"  -p, --pid PID          attach to a running process (its threads and existing\n"
+	"                         descendants too) instead of launching\n"
 	"      --transparent LIB  also unwind through LIB (libc and ld.so always are)\n"
 	"      --max-values N     an argument seen with more than N values (1..16,\n"
 	"                         default 16) is allowed with any value (widened)\n"
@@ -117,7 +122,8 @@ static const char usage_text[] =
 	"signalled: learning just detaches).\n"
 	"\n"
 	"Exit status: 0 when sysfence succeeded (the target's own status is printed),\n"
-	"1 on a runtime error, 2 on a usage error.  The trace is checkpointed every\n"
+	"1 on a runtime error (also when nothing was recorded: no policy is written),\n"
+	"2 on a usage error.  The trace is checkpointed every\n"
 	"10 s, so killing sysfence loses at most 10 s of recording.\n";
 
 /* "TERM", "SIGTERM", "term" or "15" -> 15; 0 when unknown. */
@@ -155,6 +161,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "max-replay", required_argument, NULL, 'R' },
 		{ "max-values", required_argument, NULL, 'M' },
 		{ "stop-signal", required_argument, NULL, 'S' },
+		{ "summary", required_argument, NULL, 'Y' },
 		{ "stop-timeout", required_argument, NULL, 'W' },
 		{ "generalize", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -229,6 +236,9 @@ static int parse_args(int argc, char **argv, struct env *env)
 				return EXIT_USAGE;
 			}
 			env->gen.max_values = (unsigned)v;
+			break;
+		case 'Y':
+			env->summary_path = optarg;
 			break;
 		case 'S':
 			env->stop_sig = parse_signal(optarg);
@@ -564,11 +574,24 @@ static int write_policy(struct session *s, const struct trace *t)
 		log_err("%s", err[0] ? err : strerror(-ret));
 		goto out;
 	}
-	if (!s->env->quiet) {
-		print_policy_summary(p, old);
-		if (old) {
-			printf("changes versus the previous %s:\n", s->policy_path);
-			diff__print_policies(stdout, old, p, isatty(STDOUT_FILENO));
+	/* Never on stdout: that is the target's (often redirected) output. */
+	if (!s->env->quiet || s->env->summary_path) {
+		FILE *f = stderr;
+
+		if (s->env->summary_path) {
+			f = fopen(s->env->summary_path, "we");
+			if (!f)
+				log_warn("cannot write --summary %s: %s", s->env->summary_path,
+					 strerror(errno));
+		}
+		if (f) {
+			print_policy_summary(f, p, old);
+			if (old) {
+				fprintf(f, "changes versus the previous %s:\n", s->policy_path);
+				diff__print_policies(f, old, p, f == stderr && isatty(STDERR_FILENO));
+			}
+			if (f != stderr)
+				fclose(f);
 		}
 	}
 out:
@@ -596,7 +619,8 @@ static void report_stats(const struct trace *t)
 		"find-vma-fail", "vma-cache-hit", "vma-cache-miss", "unwind-failed",
 		"depth-limit", "events-dropped", "new-tuples", "violations",
 		"violations-unreported", "kills", "prof-filter-ns", "prof-unwind-ns",
-		"prof-record-ns", "prof-samples", "unwind-miss",
+		"prof-record-ns", "prof-samples", "unwind-miss", "floor-kills",
+		"violation-keys-full",
 	};
 
 	for (uint32_t i = 0; i < t->nstats && i < SF_STAT__COUNT; i++)
@@ -739,6 +763,7 @@ static int then_enforce(struct session *s, int *done)
 		}
 	}
 	rt__poll(s->rt, 0);
+	enforce__report_free(&rep);
 	if (rt__stats(s->rt, st))
 		return EXIT_FAIL;
 	if (!s->env->quiet || st[SF_STAT_VIOLATIONS])
@@ -852,7 +877,17 @@ int cmd_learn(int argc, char **argv)
 			log_err("process %d exited while attaching", env.pid);
 			goto out;
 		}
-		log_info("attached to pid %d (%s)", env.pid, exe);
+		/* The process's own binary is an executable, and what it
+		 * already runs (a master's workers) is learned too: threads
+		 * share its tgid, later children the fork tracepoint tracks. */
+		rt__note_exe(s.rt, env.pid);
+		ret = rt__track_descendants(s.rt, env.pid, 1);
+		if (ret < 0)
+			log_warn("cannot list the children of pid %d: %s", env.pid,
+				 strerror(-ret));
+		if (!env.quiet)
+			fprintf(stderr, "sysfence: learning pid %d (%s) and its %d existing "
+				"descendant(s)\n", env.pid, exe, ret > 0 ? ret : 0);
 	} else {
 		ret = launch__start(&child, env.argv, s.rt);
 		if (ret) {
@@ -875,6 +910,11 @@ int cmd_learn(int argc, char **argv)
 				report_exit(child.pid, status);
 			else if (!env.quiet)
 				fprintf(stderr, "sysfence: process %d exited\n", env.pid);
+			/* A --pid process that had already exited (a zombie) when
+			 * it was tracked never passes the exit tracepoint: it
+			 * must not keep the run going as a "descendant". */
+			if (env.pid)
+				rt__untrack(s.rt, env.pid);
 		}
 		/* Learning goes on while descendants of the target live (a
 		 * daemon's child outlives its parent). */
@@ -922,6 +962,12 @@ int cmd_learn(int argc, char **argv)
 	if (!ret && !env.quiet)
 		fprintf(stderr, "sysfence: trace written to %s\n", s.trace_path);
 	report_stats(final_trace);
+	if (!final_trace->ntuples) {
+		/* An empty policy would deny everything and look valid. */
+		log_err("nothing was recorded (the process made no system call while "
+			"observed): no policy written");
+		goto out;
+	}
 	if (write_policy(&s, final_trace) || ret)
 		goto out;
 	if (!env.quiet)

@@ -404,8 +404,11 @@ static void score_print(const struct score_report *r)
 		const struct score_unit *u = &r->units[i];
 		size_t len = strlen(u->name);
 
+		/* A long path is never cut: it gets a line of its own. */
+		if (len > 46)
+			printf("%s\n", u->name);
 		printf("%-46s %-11s %8zu %6llu %8.1f%%\n",
-		       len > 46 ? u->name + len - 46 : u->name, score__unit_kind_name(u->kind),
+		       len > 46 ? "" : u->name, score__unit_kind_name(u->kind),
 		       u->nsyscalls, (unsigned long long)u->score,
 		       score__reduction(u->score, r->none));
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -589,6 +590,95 @@ void rt__lib_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off, cha
 		    size_t len)
 {
 	site_symbol(rt, dev, ino, off, buf, len);
+}
+
+const char *rt__exe_path(struct rt *rt, uint32_t dev, uint64_t ino, uint32_t tgid)
+{
+	struct lib_ent *e;
+	char fn[64], path[PATH_MAX];
+	ssize_t r;
+
+	if (!dev && !ino)
+		return NULL;
+	e = lib_get(rt, dev, ino);
+	if (!e)
+		return NULL;
+	e->kind = LIB_KIND_EXECUTABLE;
+	if (e->path || !tgid)
+		return e->path;
+	snprintf(fn, sizeof(fn), "/proc/%u/exe", tgid);
+	r = readlink(fn, path, sizeof(path) - 1);
+	if (r > 0) {
+		path[r] = 0;
+		if (path_matches(path, dev, ino))
+			e->path = strdup(path);
+	}
+	return e->path;
+}
+
+void rt__note_exe(struct rt *rt, pid_t tgid)
+{
+	char fn[64];
+	struct stat st;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/exe", (int)tgid);
+	if (!stat(fn, &st))
+		rt__exe_path(rt, rt__kdev(st.st_dev), st.st_ino, (uint32_t)tgid);
+}
+
+int rt__track_descendants(struct rt *rt, pid_t root, uint32_t policy)
+{
+	int added = 0;
+
+	/* A process forked before its parent was tracked is only found by
+	 * this scan; one forked after is tracked by sched_process_fork.
+	 * Rescan until a pass adds nothing (a child may fork meanwhile). */
+	for (int round = 0; round < 16; round++) {
+		int new_here = 0;
+		struct dirent *de;
+		DIR *d = opendir("/proc");
+
+		if (!d)
+			return -errno;
+		while ((de = readdir(d))) {
+			pid_t pid, up;
+			int depth;
+
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			pid = (pid_t)atoi(de->d_name);
+			if (pid == root || pid == getpid() || rt__is_tracked(rt, pid))
+				continue;
+			for (up = proc_ppid(pid), depth = 0; up > 1 && up != root && depth < 256;
+			     depth++)
+				up = proc_ppid(up);
+			if (up != root)
+				continue;
+			if (!rt__track_policy(rt, pid, 0, policy)) {
+				rt__note_exe(rt, pid);
+				new_here++;
+			}
+		}
+		closedir(d);
+		added += new_here;
+		if (!new_here)
+			break;
+	}
+	return added;
+}
+
+int rt__viol_next(struct rt *rt, const struct sf_viol_key *prev, struct sf_viol_key *key,
+		  struct sf_viol_val *val)
+{
+	int fd = bpf_map__fd(rt->skel->maps.viol_agg);
+
+	for (;;) {
+		if (bpf_map_get_next_key(fd, prev, key))
+			return -ENOENT;
+		if (!bpf_map_lookup_elem(fd, key, val))
+			return 0;
+		prev = key; /* deleted in between: skip it */
+	}
 }
 
 int rt__poll(struct rt *rt, int timeout_ms)

@@ -65,6 +65,23 @@ const char *rt__lib_path(struct rt *rt, uint32_t dev, uint64_t ino);
 void rt__lib_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off, char *buf,
 		    size_t len);
 
+/* Path of the executable (dev, ino) of process tgid (resolved through
+ * /proc/<tgid>/exe when no exec event described it), or NULL.  Marks the
+ * file as an executable. */
+const char *rt__exe_path(struct rt *rt, uint32_t dev, uint64_t ino, uint32_t tgid);
+/* Mark the executable of a running process (--pid) as one (kind
+ * executable), so a policy learned from it says so. */
+void rt__note_exe(struct rt *rt, pid_t tgid);
+/* Track the descendants a running process already has (--pid): every
+ * process whose parent chain reaches tgid, repeated until no new one
+ * appears (its future children are tracked by the fork tracepoint once
+ * their parent is).  Returns how many were added, or -errno. */
+int rt__track_descendants(struct rt *rt, pid_t tgid, uint32_t policy);
+/* Iterate the distinct violations counted so far (viol_agg): prev NULL
+ * for the first; 0 and fills key and val, or -ENOENT at the end. */
+int rt__viol_next(struct rt *rt, const struct sf_viol_key *prev, struct sf_viol_key *key,
+		  struct sf_viol_val *val);
+
 /* Consume ring-buffer events; timeout in ms (0 = no wait). */
 int rt__poll(struct rt *rt, int timeout_ms);
 /* Sum the per-CPU stats counters. */

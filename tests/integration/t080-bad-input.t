@@ -26,7 +26,7 @@ cp "$PREV" "$SF_TMP/prev.orig"
 IS_ROOT=0
 [[ $(id -u) -eq 0 ]] && IS_ROOT=1
 
-plan 31
+plan 37
 
 # skip_row DESC REASON: this row cannot run here (a failure under CI=true).
 skip_row() {
@@ -130,6 +130,30 @@ merge_row "trace with a corrupted checksum" "checksum mismatch (corrupted)" \
 	"$FIX/trace-bad-checksum.sftrace"
 merge_row "trace with a library index out of range" "library index" \
 	"$FIX/trace-bad-lib-index.sftrace"
+
+# Violation logs (the JSON lines of enforce -l) given to merge: the line
+# that is wrong is named.
+VL='{"first": "2026-01-01T00:00:00.000000000Z", "count": 2, "binary": "/usr/bin/true", "library": "/usr/bin/true", "buildId": null, "syscall": "mmap", "argValues": [{"index": 2, "value": 3}]}'
+printf '%s\nthis is not JSON\n' "$VL" >"$SF_TMP/vl-garbage.jsonl"
+merge_row "violation log: a line that is not JSON" \
+	"vl-garbage.jsonl:2: invalid JSON (expected one object per line)" "$SF_TMP/vl-garbage.jsonl"
+printf '{"level": "info", "msg": "started"}\n{"level": "info", "msg": "done"}\n' >"$SF_TMP/vl-foreign.jsonl"
+merge_row "violation log: foreign JSON lines" \
+	'vl-foreign.jsonl:1: not a sysfence violation line (no "syscall" and "library" strings)' \
+	"$SF_TMP/vl-foreign.jsonl"
+printf '%s\n%s\n' "$VL" "${VL/\"mmap\"/\"opnat\"}" >"$SF_TMP/vl-name.jsonl"
+merge_row "violation log: unknown syscall name" "vl-name.jsonl:2: unknown syscall name 'opnat'" \
+	"$SF_TMP/vl-name.jsonl"
+printf '%s\n' "${VL/\"index\": 2/\"index\": 5}" >"$SF_TMP/vl-index.jsonl"
+merge_row "violation log: an argument the syscall does not record" \
+	'vl-index.jsonl:1: "argValues": mmap records no such argument index' "$SF_TMP/vl-index.jsonl"
+printf '%s\n' "${VL/\"library\": \"\/usr\/bin\/true\"/\"library\": \"libc.so.6\"}" >"$SF_TMP/vl-lib.jsonl"
+merge_row "violation log: a library that is not a full path" \
+	"vl-lib.jsonl:1: \"library\": 'libc.so.6' is not a full path or a [bucket]" "$SF_TMP/vl-lib.jsonl"
+printf '%s\n' "$VL" >"$SF_TMP/vl-ok.jsonl"
+expect "violation log given to enforce (not a policy)" 1 error \
+	"vl-ok.jsonl is a violation log (sysfence enforce -l): fold it into a policy with 'sysfence merge POLICY" \
+	"$SF" enforce "$SF_TMP/vl-ok.jsonl" -- /bin/true
 
 # Inputs that can be read only once (a pipe): sysfence must not consume
 # them by peeking at the first bytes.

@@ -40,6 +40,19 @@
  *       demand).  The wrapper's `ret` then faults: the
  *       process dies by SIGSEGV right after the call, unless it was killed
  *       at the call.
+ *   enforce-target grandchild [--skip]
+ *       Fork a child that forks a grandchild; the grandchild makes the
+ *       personality call (as above) and the parents wait for it.  The
+ *       top process exits 0 whatever happened to the grandchild (like a
+ *       server whose worker dies): only sysfence can tell.
+ *   enforce-target repeat N
+ *       Make N anonymous read-write mmaps, then N read-only ones, then the
+ *       personality call (none with N = 0, the run learned on): many
+ *       repeats of the same violation and later, different ones.
+ *   enforce-target onterm SECONDS [--skip]
+ *       Sleep up to SECONDS; on SIGTERM make a new call (an mmap; not with
+ *       --skip, the run learned on) before exiting 0: a violation during
+ *       sysfence's stop sequence.
  *   Exit status 0 in every mode unless something failed.
  */
 #include <dlfcn.h>
@@ -127,6 +140,14 @@ static int tree(int n, const char *trigger, double seconds)
 		}
 	}
 	return rc;
+}
+
+static volatile sig_atomic_t got_term;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	got_term = 1;
 }
 
 static double parse_seconds(const char *s)
@@ -257,8 +278,73 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		return odd_getppid(argv[1], argc == 3 && !strcmp(argv[2], "--skip"));
 	}
+	if (argc == 3 && !strcmp(argv[1], "repeat")) {
+		int n = atoi(argv[2]);
+
+		for (int i = 0; i < n; i++)
+			munmap(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				    -1, 0), 4096);
+		for (int i = 0; i < n; i++)
+			munmap(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+			       4096);
+		if (n)
+			personality(0xffffffff);
+		say("repeat: done\n");
+		return 0;
+	}
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "onterm")) {
+		double secs = parse_seconds(argv[2]), start = now_sec();
+		const struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+		signal(SIGTERM, on_term);
+		say("onterm: ready\n");
+		while (!got_term && now_sec() - start < secs)
+			nanosleep(&tick, NULL);
+		if (got_term && argc == 3) {
+			void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			say("onterm: mmap returned %p\n", p);
+		}
+		return 0;
+	}
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "grandchild")) {
+		int skip = argc == 3 && !strcmp(argv[2], "--skip");
+		pid_t c;
+
+		printf("top %d\n", (int)getpid());
+		fflush(stdout);
+		c = fork();
+
+		if (c < 0)
+			return 1;
+		if (c == 0) {
+			pid_t g = fork();
+
+			if (g < 0)
+				_exit(1);
+			if (g == 0) {
+				long r = 0;
+
+				printf("grandchild %d\n", (int)getpid());
+				fflush(stdout);
+				if (!skip)
+					r = personality(0xffffffff);
+				printf("personality returned %ld\n", r);
+				fflush(stdout);
+				_exit(0);
+			}
+			waitpid(g, NULL, 0);
+			_exit(0);
+		}
+		waitpid(c, NULL, 0);
+		return 0;
+	}
 	fprintf(stderr, "usage: enforce-target poll TRIGGER SECONDS | "
 		"tree N TRIGGER SECONDS | personality [--skip] | io [--writev] |\n"
-		"       mmaps N [same] | anon-exec|unwind-fail|no-mapping [--skip]\n");
+		"       mmaps N [same] | anon-exec|unwind-fail|no-mapping [--skip] |
+"
+		"       grandchild [--skip] | repeat N | onterm SECONDS [--skip]
+");
 	return 2;
 }
