@@ -342,9 +342,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: enforce-target poll TRIGGER SECONDS | "
 		"tree N TRIGGER SECONDS | personality [--skip] | io [--writev] |\n"
-		"       mmaps N [same] | anon-exec|unwind-fail|no-mapping [--skip] |
-"
-		"       grandchild [--skip] | repeat N | onterm SECONDS [--skip]
-");
+		"       mmaps N [same] | anon-exec|unwind-fail|no-mapping [--skip] |\n"
+		"       grandchild [--skip] | repeat N | onterm SECONDS [--skip]\n");
 	return 2;
 }
