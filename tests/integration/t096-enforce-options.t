@@ -116,7 +116,7 @@ expect lib-other "rc=3 viol=1 last=killed target=was killed by signal 9" \
 # ---- --report-limit -----------------------------------------------------------------------
 enf limit --action log --report-limit 2 "$P_MM" -- "$TGT" mmaps 5
 if [[ $(violations limit | wc -l) -eq 2 ]] &&
-	grep -q '^sysfence: 5 violations (3 not reported individually)' "$SF_TMP/limit.err"; then
+	grep -q '^sysfence: 5 violations (5 distinct, 3 not printed: --report-limit)' "$SF_TMP/limit.err"; then
 	ok "--report-limit 2: 2 of 5 violations reported, all 5 counted"
 else
 	not_ok "--report-limit 2: 2 of 5 violations reported, all 5 counted"
