@@ -116,16 +116,34 @@ struct value_family {
 	uint32_t nr;
 	uint8_t slot;
 	uint8_t n;
-	uint64_t v[8];
+	uint8_t any;  /* 1: seeing a member widens the argument to any value */
+	uint64_t v[SF_RULE_MAX_VALUES];
 };
+
+/* The process-control signals a supervisor sends to its own workers
+ * (PostgreSQL's postmaster: SIGHUP on reload, SIGINT on CHECKPOINT, SIGTERM
+ * and SIGQUIT on stop, SIGUSR1/2 for latches; nginx: SIGQUIT, SIGTERM,
+ * SIGUSR1 on reopen...); 0 is the existence probe.  Which of them a run
+ * sends depends on what the operator did, not on the program.  The target
+ * pid is what makes a signal dangerous, and no rule can check it; the
+ * syscall itself is never inferred (docs/generalize.md, the never-list). */
+#define SIG_CONTROL { 0, 1, 2, 3, 9, 10, 12, 14, 15, 17, 18, 19, 20, 28 }
 
 static const struct value_family families[] = {
 	/* FUTEX_WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET */
-	{ 202, 0, 7, { 0, 1, 3, 4, 5, 9, 10 } },
+	{ 202, 0, 7, 0, { 0, 1, 3, 4, 5, 9, 10 } },
 	/* FUTEX_LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI, LOCK_PI2 */
-	{ 202, 0, 6, { 6, 7, 8, 11, 12, 13 } },
+	{ 202, 0, 6, 0, { 6, 7, 8, 11, 12, 13 } },
 	/* SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK */
-	{ 14, 0, 3, { 0, 1, 2 } },
+	{ 14, 0, 3, 0, { 0, 1, 2 } },
+	/* kill, tkill, tgkill: the process-control signals (SIG_CONTROL) */
+	{ 62, 0, 14, 0, SIG_CONTROL },
+	{ 200, 0, 14, 0, SIG_CONTROL },
+	{ 234, 0, 14, 0, SIG_CONTROL },
+	/* rt_sigaction: a unit that installs a handler for one signal may for
+	 * any (git and sort install them for a different set by input size;
+	 * a handler changes only how this process reacts) */
+	{ 13, 0, 1, 1, { 0 } },
 };
 
 static const struct value_family *family_of(uint32_t nr, unsigned slot, uint64_t v)
@@ -133,6 +151,8 @@ static const struct value_family *family_of(uint32_t nr, unsigned slot, uint64_t
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		if (families[f].nr != nr || families[f].slot != slot)
 			continue;
+		if (families[f].any)
+			return &families[f];
 		for (unsigned k = 0; k < families[f].n; k++)
 			if (families[f].v[k] == v)
 				return &families[f];
@@ -156,7 +176,10 @@ void gen__observe(struct policy_syscall *sc, uint32_t nr, const uint64_t *arg)
 		if (is_enum(s->kind)) {
 			const struct value_family *f = family_of(nr, i, v);
 
-			if (f) {
+			if (f && f->any) {
+				r->any = 1; /* widened: any value */
+				r->nvalues = 0;
+			} else if (f) {
 				for (unsigned k = 0; k < f->n; k++)
 					r->values[k] = f->v[k];
 				r->nvalues = f->n;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -239,6 +240,47 @@ static void test_join_unconditional_wins(void **state)
 	gen__join_args(&a, &b, 16); /* b: no conditions */
 	assert_int_equal(a.nargs, 0);
 	assert_false(gen__has_conditions(&a));
+}
+
+/* Value families (docs/arguments.md): the supervisor's signals and the
+ * signal handlers a unit installs depend on what the operator and the
+ * input did, not on the program. */
+static int sig_allowed(const struct policy_syscall *sc, uint64_t v)
+{
+	const struct policy_argrule *r = &sc->arg[0];
+
+	if (r->any)
+		return 1;
+	for (unsigned k = 0; k < r->nvalues; k++)
+		if (r->values[k] == v)
+			return 1;
+	return 0;
+}
+
+static void test_signal_families(void **state)
+{
+	struct policy_syscall k = { .nr = 62 }, a = { .nr = 13 }, t = { .nr = 234 };
+	uint64_t kv[2] = { SIGUSR1, 0 }, av[2] = { SIGINT, 0 }, tv[2] = { SIGTERM, 0 };
+
+	(void)state;
+	gen__observe(&k, 62, kv); /* kill(pid, SIGUSR1) */
+	assert_int_equal(k.nargs, 1);
+	assert_true(sig_allowed(&k, SIGINT));   /* CHECKPOINT */
+	assert_true(sig_allowed(&k, SIGHUP));   /* reload */
+	assert_true(sig_allowed(&k, SIGQUIT));  /* immediate stop */
+	assert_true(sig_allowed(&k, SIGKILL));
+	assert_true(sig_allowed(&k, 0));        /* existence probe */
+	assert_false(sig_allowed(&k, SIGSEGV)); /* faking a fault */
+	assert_false(sig_allowed(&k, SIGSYS));
+	assert_false(sig_allowed(&k, 32));      /* glibc's SIGCANCEL */
+	assert_false(k.arg[0].any);
+	gen__observe(&t, 234, tv); /* tgkill: the signal is argument 2 */
+	assert_true(sig_allowed(&t, SIGUSR2));
+	assert_false(sig_allowed(&t, SIGABRT));
+	gen__observe(&a, 13, av); /* rt_sigaction(SIGINT, ...) */
+	assert_int_equal(a.nargs, 1);
+	assert_true(a.arg[0].any);
+	assert_true(gen__widened_mask(&a) != 0);
 }
 
 /* ---- OCI encoding, round trip, union ----------------------------------------- */
@@ -535,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_threshold_widening),
 		cmocka_unit_test(test_wx),
 		cmocka_unit_test(test_join_unconditional_wins),
+		cmocka_unit_test(test_signal_families),
 		cmocka_unit_test(test_oci_encoding),
 		cmocka_unit_test(test_union),
 		cmocka_unit_test(test_round_trip_and_determinism),
