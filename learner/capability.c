@@ -34,7 +34,7 @@ _Static_assert(POLICY_FROM_WORDS * 64 == SYSCALL_NR_MAX,
 	       "madvise(MADV_DONTNEED,MADV_FREE) mprotect(PROT_READ|PROT_WRITE)"
 #define SELF_INFO "getpid gettid getppid getuid geteuid getgid getegid " \
 		  "getrusage getrlimit sysinfo uname clock_gettime " \
-		  "gettimeofday"
+		  "gettimeofday getcwd"
 #define SOCKET_USE "socket connect accept accept4 bind listen sendto " \
 		   "recvfrom sendmsg recvmsg sendmmsg recvmmsg"
 #define FD_MAKERS "open openat openat2 creat socket socketpair accept " \
@@ -129,10 +129,32 @@ static const struct cap_row rows[] = {
 	  "waiting on an epoll set the unit already has; the variants add a "
 	  "signal mask or a finer timeout" },
 	{ "sleep", GEN_LEVEL_STANDARD, NULL,
-	  "nanosleep clock_nanosleep",
-	  "nanosleep clock_nanosleep",
-	  "sleeping: glibc's sleep/usleep/nanosleep all become "
-	  "clock_nanosleep, older code calls nanosleep" },
+	  "*",
+	  "nanosleep clock_nanosleep sched_yield",
+	  "sleeping and yielding reach nothing; whether a run sleeps depends "
+	  "on timing (nginx's master sleeps between signals during a reload "
+	  "it never made while learning); glibc's sleep/usleep/nanosleep all "
+	  "become clock_nanosleep, older code calls nanosleep" },
+	{ "file-sync", GEN_LEVEL_STANDARD, NULL,
+	  "open(O_WRONLY,O_RDWR,O_CREAT) openat(O_WRONLY,O_RDWR,O_CREAT)",
+	  "fsync fdatasync sync_file_range ftruncate fallocate",
+	  "a unit that opens files for writing may flush and size the "
+	  "descriptors it holds: the same write capability, asked for by "
+	  "background work and input size (PostgreSQL: sync_file_range in "
+	  "pg_flush_data; sqlite3: ftruncate in VACUUM; redis: fsync in "
+	  "BGSAVE).  Path-based truncate stays as observed" },
+	{ "random", GEN_LEVEL_STANDARD, NULL,
+	  "getrandom",
+	  "getrandom(GRND_NONBLOCK|GRND_RANDOM|GRND_INSECURE)",
+	  "asking for random bytes without blocking, from the other pool or "
+	  "insecurely changes nothing but latency (git asks with "
+	  "GRND_NONBLOCK on larger inputs)" },
+	{ "timers", GEN_LEVEL_STANDARD, NULL,
+	  "rt_sigaction",
+	  "setitimer getitimer alarm timer_create timer_settime "
+	  "timer_gettime timer_getoverrun timer_delete",
+	  "a unit that handles signals may arm the timers that raise them: "
+	  "a timer signals only its own process (git gc's progress timer)" },
 	{ "dup", GEN_LEVEL_STANDARD, NULL,
 	  "dup dup2 dup3",
 	  "dup dup2 dup3",
@@ -192,11 +214,6 @@ static const struct cap_row rows[] = {
 	  SELF_INFO,
 	  "broad: every unit may read the process's own identity, usage and "
 	  "clocks, whether or not it was seen doing so" },
-	{ "file-sync", GEN_LEVEL_BROAD, NULL,
-	  "open(O_WRONLY,O_RDWR,O_CREAT) openat(O_WRONLY,O_RDWR,O_CREAT)",
-	  "fsync fdatasync sync_file_range ftruncate fallocate",
-	  "broad: a unit that opens files for writing may flush and size "
-	  "them (PostgreSQL: sync_file_range in pg_flush_data)" },
 	{ "file-rename", GEN_LEVEL_BROAD, NULL,
 	  "open(O_CREAT) openat(O_CREAT)",
 	  "rename renameat renameat2 unlink unlinkat",

@@ -33,10 +33,11 @@ enum gen_level {
 	"                         calls that use a capability the unit was seen\n" \
 	"                         using (write -> writev/pwrite64, read family, stat\n" \
 	"                         family, memory without PROT_EXEC, rt_sigreturn,\n" \
-	"                         exit, own-process reads, stdio probes...), marked\n" \
+	"                         exit, own-process reads, stdio probes, sleeping,\n" \
+	"                         fsync/ftruncate on files opened for writing,\n" \
+	"                         timers for signal handlers...), marked\n" \
 	"                         \"inferred_from\" in the policy.  broad also opens:\n" \
-	"                         fsync/ftruncate/fallocate for units that open files\n" \
-	"                         for writing, rename/unlink for units that create,\n" \
+	"                         rename/unlink for units that create,\n" \
 	"                         lookups (getdents64, access...) for units that open,\n" \
 	"                         shutdown/getsockopt on used sockets, terminal modes\n" \
 	"                         (TCSETS*) after TCGETS, accept<->accept4,\n" \
