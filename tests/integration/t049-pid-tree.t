@@ -61,6 +61,11 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 mapfile -t WORKERS < <(ps --ppid "$MASTER" -o pid= | tr -d ' ')
+# the workers too: when the master dies first (killed for a violation) they
+# are orphans that no one else stops
+for w in "${WORKERS[@]}"; do
+	sf_on_exit "sf_pid_is $w nginx && kill -KILL $w"
+done
 [[ ${#WORKERS[@]} -eq 2 ]] || bail "nginx did not start 2 workers (got '${WORKERS[*]}')"
 diag "nginx master $MASTER, workers ${WORKERS[*]}, port $PORT"
 
