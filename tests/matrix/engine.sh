@@ -61,7 +61,10 @@ mx_begin() {
 	MX_TRACE=$MXD/learn.trace.zst
 	MX_EPOLICY=$MX_POLICY
 
-	MX_BASE_ENV=(LANG=C TZ=UTC "LD_PRELOAD=$MX_AGENT" "SF_MX_AGENT_COMM=$2")
+	# (sysfence inherits the preload too: an ASan build of it must not
+	# insist on its runtime coming first; the pass's options are kept)
+	MX_BASE_ENV=(LANG=C TZ=UTC "LD_PRELOAD=$MX_AGENT" "SF_MX_AGENT_COMM=$2"
+		"ASAN_OPTIONS=$(sf_asan_options verify_asan_link_order=0)")
 	mx_t0=$SECONDS
 	mx_row_t=$SECONDS
 }
