@@ -22,6 +22,10 @@ mx_prog_postgres() {
 	chown postgres: "$MXD" "$MXD/sock"
 	runuser -u postgres -- "$bindir/initdb" -D "$MXD/data" -A trust -U postgres --no-sync \
 		-E UTF8 --locale=C >"$MXD/initdb.log" 2>&1 || { diag "initdb failed"; diag_file "$MXD/initdb.log"; return 1; }
+	# Every row starts from this clean cluster (the learning run's state):
+	# a row whose postgres was killed would otherwise leave the next one a
+	# crash recovery and stale lock files, other code paths.
+	cp -a "$MXD/data" "$MXD/data.clean"
 	local cmd=(setpriv --reuid=postgres --regid=postgres --init-groups -- "$bindir/postgres"
 		-D "$MXD/data" -k "$MXD/sock" -p "$port" -c listen_addresses=127.0.0.1 -c fsync=off)
 	_pg_ready() { "$bindir/pg_isready" -q -h "$MXD/sock" -p "$port"; }
@@ -39,6 +43,11 @@ mx_prog_postgres() {
 		local tag=$1 mode=$2 work=$3 stop=$4
 		shift 4
 		MX_WORK=ok
+		rm -rf "$MXD/data"
+		cp -a "$MXD/data.clean" "$MXD/data"
+		# and without the socket lock file a killed postgres leaves (the
+		# next start would kill(pid, 0) its owner: a stale-lock check)
+		rm -f "$MXD"/sock/.s.PGSQL.*
 		mx_bg "$tag" "$mode" "$@" -- "${cmd[@]}"
 		if mx_ready _pg_ready 30; then
 			"$work"

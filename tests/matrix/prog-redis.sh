@@ -43,6 +43,7 @@ mx_prog_redis() {
 		local tag=$1 mode=$2 work=$3 stop=$4
 		shift 4
 		MX_WORK=ok
+		rm -f "$MXD/dump.rdb" # every row starts empty, as learning did
 		mx_bg "$tag" "$mode" "$@" -- "$server" "$MXD/redis.conf"
 		if mx_ready _rd_ready 15; then
 			"$work"
