@@ -304,7 +304,7 @@ _mx_floor() {
 # (MX_WORK=ok; otherwise MX_WORK holds what failed).
 mx_judge_var() {
 	local tag=$1 err=$MXD/$1.err v floor
-	v=$(grep -a -m1 'sysfence: VIOLATION' "$err" 2>/dev/null | sed 's/^sysfence: VIOLATION [^ ]* //')
+	v=$(grep -a -o -m1 'sysfence: VIOLATION .*' "$err" 2>/dev/null | sed 's/^sysfence: VIOLATION [^ ]* //')
 	floor=$(_mx_floor "$1" | head -n 1)
 	if [[ -n $v || -n $floor ]] || [[ $MX_RC -eq 3 ]]; then
 		[[ -n $v ]] || v=$floor
@@ -336,7 +336,7 @@ _mx_violations() {
 # file the payload would create) does not exist.
 mx_judge_attack() {
 	local err=$MXD/$1.err v floor
-	v=$(grep -a -m1 'sysfence: VIOLATION' "$err" 2>/dev/null | sed 's/^sysfence: VIOLATION [^ ]* //')
+	v=$(grep -a -o -m1 'sysfence: VIOLATION .*' "$err" 2>/dev/null | sed 's/^sysfence: VIOLATION [^ ]* //')
 	floor=$(_mx_floor "$1" | head -n 1)
 	[[ -n $v ]] || v=$floor
 	if [[ $MX_RC -eq 3 && -n $v ]] && ! grep -aq ': survived' "$err" &&
