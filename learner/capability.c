@@ -142,7 +142,26 @@ static const struct cap_row rows[] = {
 	  "descriptors it holds: the same write capability, asked for by "
 	  "background work and input size (PostgreSQL: sync_file_range in "
 	  "pg_flush_data; sqlite3: ftruncate in VACUUM; redis: fsync in "
-	  "BGSAVE).  Path-based truncate stays as observed" },
+	  "BGSAVE)" },
+	{ "truncate-path", GEN_LEVEL_STANDARD, NULL,
+	  "open(O_WRONLY,O_RDWR) openat(O_WRONLY,O_RDWR)",
+	  "truncate",
+	  "truncate(path) is open for writing + ftruncate, which the unit "
+	  "already may do on any path it can name (PostgreSQL truncates a "
+	  "dropped relation's files by name before unlinking them)" },
+	{ "mkdir", GEN_LEVEL_STANDARD, NULL,
+	  "open(O_CREAT) openat(O_CREAT) creat",
+	  "mkdir mkdirat",
+	  "a unit that creates files may create the directories to hold "
+	  "them (PostgreSQL makes pgsql_tmp when a larger sort first spills); "
+	  "a new empty directory replaces nothing.  Removing and renaming "
+	  "stay as observed (broad)" },
+	{ "io-hints", GEN_LEVEL_STANDARD, NULL,
+	  "read readv pread64 preadv preadv2",
+	  "fadvise64 readahead",
+	  "hints about how the unit will read descriptors it holds (prefetch, "
+	  "sequential, drop from cache) change timing, not access "
+	  "(PostgreSQL prefetches with posix_fadvise on larger scans)" },
 	{ "random", GEN_LEVEL_STANDARD, NULL,
 	  "getrandom",
 	  "getrandom(GRND_NONBLOCK|GRND_RANDOM|GRND_INSECURE)",
