@@ -129,7 +129,7 @@ else
 	diag_file "$SF_TMP/enforce.err"
 	diag_file "$W/error.log"
 fi
-if [[ $rc -eq 0 ]] && ! grep -q 'VIOLATION\|seccomp floor' "$SF_TMP/enforce.err"; then
+if [[ $rc -eq 0 ]] && ! grep -q 'VIOLATION\|was killed by the seccomp floor' "$SF_TMP/enforce.err"; then
 	ok "enforce nginx: zero violations, no seccomp-floor kill (sysfence exit 0)"
 else
 	not_ok "enforce nginx: zero violations, no seccomp-floor kill (sysfence exit $rc)"
