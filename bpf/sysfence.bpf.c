@@ -895,6 +895,475 @@ __noinline int enforce_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
 	return 0;
 }
 
+/* ---- objects of calls: paths and ports (learn; floor reports) ----------------- */
+/* Issue 17.  Everything here is new code kept apart from the unwinder:
+ * on_tracked_call only calls learn_objects() in learn mode, for the
+ * syscalls obj_spec() names. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SF_MAX_OBJS);
+	__type(key, struct sf_obj_key);
+	__type(value, __u64);
+} objs SEC(".maps");
+
+/* Arguments of the call being recorded: [0] sys_enter (learn), [1]
+ * sys_exit (floor reports).  In a map so that global functions can take
+ * their index (a trusted pt_regs pointer cannot be passed to them). */
+
+/* learn: the caller of a path call, kept from sys_enter to sys_exit.  The
+ * path is read at sys_exit: at sys_enter the page holding it may not be
+ * mapped yet (a string in a shared file mapping, in a child that just
+ * forked: fork does not copy those page-table entries), and
+ * bpf_probe_read_user cannot fault it in; by sys_exit the kernel has. */
+struct obj_pending {
+	__u64 ino;
+	__u32 dev;
+	__u32 nr;
+	__u32 valid;
+	__u32 pad;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct obj_pending);
+} obj_pend SEC(".maps");
+
+/* The key and the event are built here, never on the BPF stack (a 256-byte
+ * path would not fit, and user copies into the stack are slow). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sf_event_object);
+} obj_scratch SEC(".maps");
+
+#define SF_AT_FDCWD (-100)
+#define SF_AF_UNIX 1
+#define SF_AF_INET 2
+#define SF_AF_INET6 10
+
+/* x86_64 numbers of the calls whose objects are recorded */
+enum {
+	NR_CONNECT = 42, NR_BIND = 49, NR_OPEN = 2, NR_TRUNCATE = 76, NR_RENAME = 82,
+	NR_MKDIR = 83, NR_RMDIR = 84, NR_CREAT = 85, NR_LINK = 86, NR_UNLINK = 87,
+	NR_SYMLINK = 88, NR_CHMOD = 90, NR_CHOWN = 92, NR_LCHOWN = 94, NR_MKNOD = 133,
+	NR_OPENAT = 257, NR_MKDIRAT = 258, NR_MKNODAT = 259, NR_FCHOWNAT = 260,
+	NR_UNLINKAT = 263, NR_RENAMEAT = 264, NR_LINKAT = 265, NR_SYMLINKAT = 266,
+	NR_FCHMODAT = 268, NR_RENAMEAT2 = 316, NR_OPENAT2 = 437, NR_FCHMODAT2 = 452,
+};
+
+/* Arguments of one call: registers at sys_enter (unchanged at sys_exit). */
+struct obj_args {
+	__u64 a[6];
+	__u64 ino;
+	__u32 dev;
+	__u32 nr;
+	__u32 tgid;
+	__s32 ret;  /* floor report: the return value; learn: 0 */
+	__u32 deny; /* 1: report (SF_EV_FLOOR_DENIED), do not count */
+	__u32 pad;
+};
+
+/* Arguments of the call being recorded: [0] sys_enter (learn), [1]
+ * sys_exit (floor reports).  In a map so that global functions take their
+ * index (a trusted pt_regs pointer cannot be passed to them). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct obj_args);
+} obj_argv SEC(".maps");
+
+/* Path arguments: register index of the path, of its dirfd (-1 = cwd) and
+ * of the flags (-1 = none), for slot 0 and 1.  0 = not a path call. */
+struct obj_spec {
+	__s8 path[2], dirfd[2], flags;
+};
+
+static __always_inline int obj_spec(__u32 nr, struct obj_spec *s)
+{
+	s->path[0] = s->path[1] = s->dirfd[0] = s->dirfd[1] = s->flags = -1;
+	switch (nr) {
+	case NR_OPEN: s->path[0] = 0; s->flags = 1; return 1;
+	case NR_CREAT: case NR_MKDIR: case NR_RMDIR: case NR_UNLINK: case NR_CHMOD:
+	case NR_CHOWN: case NR_LCHOWN: case NR_TRUNCATE: case NR_MKNOD: case SF_NR_EXECVE:
+		s->path[0] = 0; return 1;
+	case NR_OPENAT: s->dirfd[0] = 0; s->path[0] = 1; s->flags = 2; return 1;
+	case NR_OPENAT2: s->dirfd[0] = 0; s->path[0] = 1; return 1; /* flags: read below */
+	case NR_UNLINKAT: s->dirfd[0] = 0; s->path[0] = 1; s->flags = 2; return 1;
+	case SF_NR_EXECVEAT: s->dirfd[0] = 0; s->path[0] = 1; s->flags = 4; return 1;
+	case NR_MKDIRAT: case NR_MKNODAT: case NR_FCHMODAT:
+		s->dirfd[0] = 0; s->path[0] = 1; return 1;
+	case NR_FCHMODAT2: s->dirfd[0] = 0; s->path[0] = 1; s->flags = 3; return 1;
+	case NR_FCHOWNAT: s->dirfd[0] = 0; s->path[0] = 1; s->flags = 4; return 1;
+	case NR_RENAME: case NR_LINK: s->path[0] = 0; s->path[1] = 1; return 1;
+	case NR_RENAMEAT: case NR_RENAMEAT2: case NR_LINKAT:
+		s->dirfd[0] = 0; s->path[0] = 1; s->dirfd[1] = 2; s->path[1] = 3;
+		s->flags = nr == NR_RENAMEAT ? -1 : 4;
+		return 1;
+	case NR_SYMLINK: s->path[1] = 1; return 1;   /* the target is content */
+	case NR_SYMLINKAT: s->dirfd[1] = 1; s->path[1] = 2; return 1;
+	case NR_BIND: case NR_CONNECT: return 2;
+	}
+	return 0;
+}
+
+struct obj_walk {
+	__u64 dentry;
+	__u64 mnt;   /* struct mount * */
+	__u32 n;
+	__u32 pad;
+};
+
+/* One step of the base directory's dentry walk (as path_step, into the
+ * object scratch). */
+static long obj_path_step(__u64 index, void *ctx)
+{
+	struct obj_walk *w = ctx;
+	struct dentry *dentry = (struct dentry *)w->dentry;
+	struct mount *mnt = (struct mount *)w->mnt;
+	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct sf_event_object *ev;
+	__u32 zero = 0, n = w->n;
+
+	if (dentry == root || dentry == parent) {
+		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (mparent == mnt || !mparent)
+			return 1;
+		w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = (__u64)mparent;
+		return 0;
+	}
+	if (n >= SF_PATH_COMPONENTS) {
+		w->n = SF_PATH_COMPONENTS + 1;
+		return 1;
+	}
+	ev = bpf_map_lookup_elem(&obj_scratch, &zero);
+	if (!ev)
+		return 1;
+	bpf_probe_read_kernel_str(ev->base[n & (SF_PATH_COMPONENTS - 1)], SF_NAME_LEN,
+				  BPF_CORE_READ(dentry, d_name.name));
+	w->n = n + 1;
+	w->dentry = (__u64)parent;
+	return 0;
+}
+
+/* The base directory of a relative path: the cwd, or dirfd's file.
+ * Returns its dentry (0 when unknown) and sets *mnt. */
+static __always_inline __u64 obj_base(__s64 dirfd, __u64 *mnt)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vfsmount *vm;
+	struct dentry *d;
+
+	if (dirfd == SF_AT_FDCWD) {
+		d = BPF_CORE_READ(task, fs, pwd.dentry);
+		vm = BPF_CORE_READ(task, fs, pwd.mnt);
+	} else {
+		struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+		struct file **fds = BPF_CORE_READ(fdt, fd);
+		unsigned int max = BPF_CORE_READ(fdt, max_fds);
+		struct file *f = NULL;
+
+		if (dirfd < 0 || dirfd >= max ||
+		    bpf_probe_read_kernel(&f, sizeof(f), &fds[dirfd]) || !f)
+			return 0;
+		d = BPF_CORE_READ(f, f_path.dentry);
+		vm = BPF_CORE_READ(f, f_path.mnt);
+	}
+	*mnt = (__u64)container_of(vm, struct mount, mnt);
+	return (__u64)d;
+}
+
+/* Count the key in the scratch value (learn) or report it (deny); on
+ * first sight send the event. */
+static __always_inline void obj_commit(struct sf_event_object *ev, struct obj_args *a,
+				       __u64 base_mnt)
+{
+	__u64 one = 1, *cnt;
+
+	if (!a->deny) {
+		cnt = bpf_map_lookup_elem(&objs, &ev->key);
+		if (cnt) {
+			__sync_fetch_and_add(cnt, 1);
+			return;
+		}
+		if (bpf_map_update_elem(&objs, &ev->key, &one, BPF_NOEXIST)) {
+			cnt = bpf_map_lookup_elem(&objs, &ev->key);
+			if (cnt)
+				__sync_fetch_and_add(cnt, 1);
+			else
+				stat_inc(SF_STAT_OBJS_FULL);
+			return;
+		}
+	}
+	ev->hdr.type = a->deny ? SF_EV_FLOOR_DENIED : SF_EV_OBJECT;
+	ev->hdr.tgid = a->tgid;
+	ev->hdr.pid = (__u32)bpf_get_current_pid_tgid();
+	ev->hdr.ppid = 0;
+	ev->hdr.ts = bpf_ktime_get_ns();
+	ev->ret = a->ret;
+	ev->ncomp = 0;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	if (ev->key.base) {
+		struct obj_walk w = { .dentry = ev->key.base, .mnt = base_mnt };
+
+		bpf_loop(SF_PATH_COMPONENTS + 8, obj_path_step, &w, 0);
+		ev->ncomp = w.n;
+	}
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0))
+		stat_inc(SF_STAT_EVENTS_DROPPED);
+}
+
+static __always_inline struct sf_event_object *obj_begin(struct obj_args *a, __u32 kind,
+							 __u32 slot)
+{
+	__u32 zero = 0;
+	struct sf_event_object *ev = bpf_map_lookup_elem(&obj_scratch, &zero);
+
+	if (!ev)
+		return NULL;
+	__builtin_memset(&ev->key, 0, sizeof(ev->key));
+	ev->key.ino = a->ino;
+	ev->key.dev = a->dev;
+	ev->key.nr = a->nr;
+	ev->key.kind = kind;
+	ev->key.slot = slot;
+	return ev;
+}
+
+/* One path argument.  A global function: verified once. */
+__noinline int obj_path(__u32 which, __u32 slot, __s64 dirfd, __u64 uptr, __u32 flags)
+{
+	struct obj_args *a = bpf_map_lookup_elem(&obj_argv, &which);
+	struct sf_event_object *ev;
+	__u64 mnt = 0;
+	long n;
+
+	if (!a || !uptr)
+		return 0;
+	ev = obj_begin(a, SF_OBJ_PATH, slot);
+	if (!ev)
+		return 0;
+	ev->key.aux = flags;
+	n = bpf_probe_read_user_str(ev->key.path, SF_OBJ_PATH_LEN, (void *)uptr);
+	if (n <= 0)
+		return 0;
+	if (ev->key.path[0] != '/')
+		ev->key.base = obj_base(dirfd, &mnt);
+	obj_commit(ev, a, mnt);
+	return 0;
+}
+
+/* bind/connect: the socket address.  A global function: verified once. */
+__noinline int obj_sockaddr(__u32 which, __u64 uptr, __u64 len)
+{
+	struct obj_args *a = bpf_map_lookup_elem(&obj_argv, &which);
+	struct sf_event_object *ev;
+	__u16 family, port;
+	__u32 cls = SF_ADDR_OTHER;
+
+	if (!a || !uptr || len < 2)
+		return 0;
+	ev = obj_begin(a, SF_OBJ_INET, 0);
+	if (!ev)
+		return 0;
+	if (len > 28)
+		len = 28;
+	if (bpf_probe_read_user(ev->key.path, len & 31, (void *)uptr))
+		return 0;
+	family = *(__u16 *)&ev->key.path[0];
+	port = __builtin_bswap16(*(__u16 *)&ev->key.path[2]);
+	if (family == SF_AF_INET && len >= 8) {
+		__u32 addr = *(__u32 *)&ev->key.path[4];
+
+		cls = !addr ? SF_ADDR_ANY : (addr & 0xff) == 127 ? SF_ADDR_LOOPBACK
+								   : SF_ADDR_OTHER;
+	} else if (family == SF_AF_INET6 && len >= 24) {
+		__u64 hi = *(__u64 *)&ev->key.path[8], lo = *(__u64 *)&ev->key.path[16];
+
+		if (!hi && !lo)
+			cls = SF_ADDR_ANY;
+		else if (!hi && lo == 0x0100000000000000ULL) /* ::1 */
+			cls = SF_ADDR_LOOPBACK;
+		else if (!hi && (__u32)lo == 0xffff0000U && ((lo >> 32) & 0xff) == 127)
+			cls = SF_ADDR_LOOPBACK; /* ::ffff:127.x.y.z */
+	} else if (family == SF_AF_UNIX) {
+		__builtin_memset(&ev->key.path, 0, sizeof(ev->key.path));
+		ev->key.kind = SF_OBJ_UNIX;
+		if (bpf_probe_read_user(ev->key.path, 1, (void *)(uptr + 2)))
+			return 0;
+		if (!ev->key.path[0]) {
+			ev->key.path[0] = '@'; /* abstract: the name is not kept */
+		} else if (bpf_probe_read_user_str(ev->key.path, 108, (void *)(uptr + 2)) <= 0) {
+			return 0;
+		} else if (ev->key.path[0] != '/') {
+			__u64 mnt = 0;
+
+			ev->key.base = obj_base(SF_AT_FDCWD, &mnt);
+			obj_commit(ev, a, mnt);
+			return 0;
+		}
+		obj_commit(ev, a, 0);
+		return 0;
+	} else {
+		return 0;
+	}
+	__builtin_memset(&ev->key.path, 0, sizeof(ev->key.path));
+	ev->key.aux = SF_OBJ_AUX_INET(family, cls, port);
+	obj_commit(ev, a, 0);
+	return 0;
+}
+
+/* The objects of one call (paths, socket address). */
+static __always_inline void objects_of_call(__u32 which)
+{
+	struct obj_args *a = bpf_map_lookup_elem(&obj_argv, &which);
+	struct obj_spec s;
+	int k;
+
+	if (!a)
+		return;
+	k = obj_spec(a->nr, &s);
+	if (k == 2) {
+		obj_sockaddr(which, a->a[1], a->a[2]);
+		return;
+	}
+	if (!k)
+		return;
+	for (int slot = 0; slot < 2; slot++) {
+		__s64 dirfd = SF_AT_FDCWD;
+		__u32 flags = 0;
+		int pi = s.path[slot], di = s.dirfd[slot];
+
+		if (pi < 0 || pi > 5)
+			continue;
+		if (di >= 0 && di <= 5)
+			dirfd = (__s32)a->a[di];
+		if (s.flags >= 0 && s.flags <= 5)
+			flags = (__u32)a->a[s.flags];
+		if (a->nr == NR_OPENAT2 && a->a[2]) {
+			__u32 zero = 0;
+			__u64 *buf = bpf_map_lookup_elem(&uread, &zero);
+
+			/* struct open_how: __u64 flags first */
+			if (buf && !bpf_probe_read_user(buf, sizeof(*buf), (void *)a->a[2]))
+				flags = (__u32)*buf;
+		}
+		obj_path(which, slot, dirfd, a->a[pi & 7], flags);
+	}
+}
+
+/* learn: called from on_tracked_call, once obj_argv[0] holds the call.
+ * execve is recorded now (after a successful exec the old memory is
+ * gone); the other calls at sys_exit (sf_sys_exit_objects). */
+__noinline int learn_objects(struct unwind *u)
+{
+	__u32 zero = 0;
+	struct obj_args *a = bpf_map_lookup_elem(&obj_argv, &zero);
+	struct obj_pending *pd;
+
+	if (!u || !a)
+		return 0;
+	if (a->nr != SF_NR_EXECVE && a->nr != SF_NR_EXECVEAT) {
+		pd = bpf_task_storage_get(&obj_pend, bpf_get_current_task_btf(), 0,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (pd) {
+			pd->ino = u->ino;
+			pd->dev = u->dev;
+			pd->nr = a->nr;
+			pd->valid = 1;
+		}
+		return 0;
+	}
+	a->ino = u->ino;
+	a->dev = u->dev;
+	a->tgid = u->tgid;
+	a->ret = 0;
+	a->deny = 0;
+	objects_of_call(0);
+	return 0;
+}
+
+/* Fill obj_argv[which] from the registers; 0 when nr has no objects. */
+static __always_inline int obj_args_fill(__u32 which, struct pt_regs *regs, __u32 nr)
+{
+	struct obj_args *a;
+	struct obj_spec s;
+
+	if (!obj_spec(nr, &s))
+		return 0;
+	a = bpf_map_lookup_elem(&obj_argv, &which);
+	if (!a)
+		return 0;
+	a->a[0] = BPF_CORE_READ(regs, di);
+	a->a[1] = BPF_CORE_READ(regs, si);
+	a->a[2] = BPF_CORE_READ(regs, dx);
+	a->a[3] = BPF_CORE_READ(regs, r10);
+	a->a[4] = BPF_CORE_READ(regs, r8);
+	a->a[5] = BPF_CORE_READ(regs, r9);
+	a->nr = nr;
+	return 1;
+}
+
+/* sys_exit of a tracked process: learn: record the objects of the path
+ * call whose caller sys_enter kept (not when it failed with ENOENT: a
+ * missing file needs no rule, and a PATH search would list every
+ * directory); enforce with the Landlock floor: a path or port call that
+ * returned EACCES is reported (Landlock answers EACCES before the
+ * operation; so do file permissions, which user space says).  Attached
+ * only by learn and by enforce with a floor. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, one = 1;
+	struct sf_config *cfg;
+	struct sf_proc *proc;
+	struct obj_args *a;
+	__u64 ino = 0;
+	__u32 dev = 0, nr;
+
+	if (!maybe_tracked(tgid))
+		return 0;
+	cfg = get_config();
+	if (!cfg)
+		return 0;
+	nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	if (cfg->mode == SF_MODE_LEARN) {
+		struct obj_pending *pd = bpf_task_storage_get(&obj_pend,
+							      bpf_get_current_task_btf(), 0, 0);
+
+		if (!pd || !pd->valid)
+			return 0;
+		pd->valid = 0;
+		if (pd->nr != nr || ret == -2 /* ENOENT */)
+			return 0;
+		ino = pd->ino;
+		dev = pd->dev;
+	} else if (cfg->mode != SF_MODE_ENFORCE || !(cfg->flags & SF_CFG_FLOOR) ||
+		   ret != -13 /* EACCES */) {
+		return 0;
+	}
+	proc = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
+		return 0;
+	if (!obj_args_fill(1, regs, nr))
+		return 0;
+	a = bpf_map_lookup_elem(&obj_argv, &one);
+	if (!a)
+		return 0;
+	a->ino = ino;
+	a->dev = dev;
+	a->tgid = tgid;
+	a->ret = (__s32)ret;
+	a->deny = cfg->mode == SF_MODE_ENFORCE;
+	objects_of_call(1);
+	return 0;
+}
+
 /* ---- programs --------------------------------------------------------------------- */
 #ifdef SF_PROFILE
 /* Stage timestamps: each stamp costs a bpf_ktime_get_ns() (~20 ns), so a
@@ -979,6 +1448,8 @@ static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid
 	read_args(regs, nr, args);
 	if (cfg->mode == SF_MODE_LEARN) {
 		learn_call(&u, nr, args[0], args[1]);
+		if (obj_args_fill(0, regs, nr))
+			learn_objects(&u);
 	} else if (cfg->mode == SF_MODE_ENFORCE) {
 		/* The same call from the same place, already judged allowed. */
 		if (!(hit && e->ok_valid && e->ok_nr == nr && e->ok_arg[0] == args[0] &&

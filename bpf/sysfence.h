@@ -32,6 +32,8 @@ enum sf_mode {
 
 /* config.flags */
 #define SF_CFG_STRICT (1u << 0) /* enforce: unattributed calls are denied */
+#define SF_CFG_FLOOR (1u << 1)  /* enforce: a Landlock floor is installed: report
+				 * EACCES of path and port calls */
 
 /* Unwinder limits. */
 #define SF_MAX_FRAMES 24     /* frames walked per syscall (design: >= 16) */
@@ -288,6 +290,7 @@ enum sf_stat {
 				  * unwind cache); counted in every build */
 	SF_STAT_FLOOR_KILLS,     /* enforce: processes killed by the seccomp floor */
 	SF_STAT_VIOL_KEYS_FULL,  /* "viol_agg" map full: a repeat sent as an event */
+	SF_STAT_OBJS_FULL,       /* "objs" map full: a path or port not recorded */
 	SF_STAT__COUNT,
 };
 
@@ -298,6 +301,10 @@ enum sf_event_type {
 	SF_EV_FORK = 3,     /* a tracked process created a child process */
 	SF_EV_EXIT = 4,     /* a tracked process (whole thread group) exited */
 	SF_EV_VIOLATION = 5, /* enforce: a call outside the rules */
+	SF_EV_OBJECT = 6,   /* learn: first sight of a (library, call, path|port) */
+	SF_EV_FLOOR_DENIED = 7, /* enforce: a path or port call of a tracked
+				 * process returned EACCES under the Landlock
+				 * floor (struct sf_event_object) */
 };
 
 #define SF_PATH_COMPONENTS 16
@@ -378,6 +385,49 @@ struct sf_task_regs {
 	__u32 pad;
 	__u64 nr;     /* out: orig_ax */
 	__u64 ip, sp, bp, di;
+};
+
+/*
+ * Objects of calls: paths and ports (learn mode; issue 17).  For the
+ * path-taking calls the BPF side reads the path as the program passed it
+ * (bounded, into a per-CPU scratch value) and, when it is relative, names
+ * the directory it is relative to (the cwd or the dirfd's file) by its
+ * dentry; for bind/connect it reads the socket address.  Hash "objs":
+ * sf_obj_key -> __u64 calls; the first sight of a key sends an
+ * SF_EV_OBJECT event with the base directory's path components, so user
+ * space resolves relative paths without racing the process's cwd.
+ */
+#define SF_OBJ_PATH_LEN 256
+#define SF_MAX_OBJS 16384
+enum sf_obj_kind {
+	SF_OBJ_PATH = 1,  /* path[] = the path argument (slot: 0 first, 1 second) */
+	SF_OBJ_INET = 2,  /* aux = family << 24 | class << 16 | port */
+	SF_OBJ_UNIX = 3,  /* path[] = sun_path (abstract: leading '@') */
+};
+enum sf_addr_class {
+	SF_ADDR_OTHER = 0,
+	SF_ADDR_LOOPBACK = 1,
+	SF_ADDR_ANY = 2,
+};
+#define SF_OBJ_AUX_INET(fam, cls, port) (((__u32)(fam) << 24) | ((__u32)(cls) << 16) | (port))
+struct sf_obj_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 nr;
+	__u64 base;   /* relative path: id of the base directory (dentry); 0 */
+	__u32 aux;    /* PATH: flags argument (open flags, AT_*); INET: above */
+	__u16 kind;   /* enum sf_obj_kind */
+	__u16 slot;   /* which path argument of the call (rename: 0 old, 1 new) */
+	char path[SF_OBJ_PATH_LEN];
+};
+struct sf_event_object {
+	struct sf_event_hdr hdr;
+	struct sf_obj_key key;
+	__s32 ret;     /* SF_EV_FLOOR_DENIED: the call's return value */
+	__u32 ncomp;   /* base directory components, leaf first; 0 = none,
+			* SF_PATH_COMPONENTS + 1 = truncated */
+	char comm[SF_COMM_LEN];
+	char base[SF_PATH_COMPONENTS][SF_NAME_LEN];
 };
 
 /* ---- x86_64 syscall numbers the BPF side needs to know ----------------- */

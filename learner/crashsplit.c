@@ -152,6 +152,23 @@ int crashsplit__select(const struct trace *src, const unsigned char *keep,
 		if (ret)
 			goto fail;
 	}
+	/* paths and ports of the libraries kept (objects are not split by
+	 * phase: a crash input's file stays with its library) */
+	for (size_t i = 0; i < src->nobjs; i++) {
+		const struct trace_obj *o = &src->objs[i];
+		int kept = 0, li;
+
+		for (size_t j = 0; j < src->ntuples && !kept; j++)
+			kept = keep[j] && src->tuples[j].lib == o->lib;
+		if (!kept)
+			continue;
+		li = add_lib_of(t, src, o->lib);
+		ret = li < 0 ? li : trace__add_obj(t, (uint32_t)li, o->nr, o->kind, o->slot,
+						    o->aux, o->path, o->raw, o->count);
+		if (ret)
+			goto fail;
+	}
+	t->objs_over = src->objs_over;
 	for (size_t i = 0; i < src->ntransparent && !ret; i++)
 		ret = trace__add_transparent(t, src->transparent[i]);
 	if (!ret)

@@ -29,6 +29,10 @@ static const char *const kind_names[] = {
 	[DIFF_ARGS_NARROWED] = "arguments-narrowed",
 	[DIFF_SC_REMOVED] = "syscall-removed",
 	[DIFF_LIB_REMOVED] = "library-removed",
+	[DIFF_PATH_ADDED] = "path-added",
+	[DIFF_PORT_ADDED] = "port-added",
+	[DIFF_PATH_REMOVED] = "path-removed",
+	[DIFF_PORT_REMOVED] = "port-removed",
 };
 
 struct dbuild {
@@ -158,6 +162,94 @@ static void diff_lib_added(struct dbuild *b, const struct policy_lib *l)
 	}
 }
 
+/* Paths and ports (issue 17).  Risk of new access on a path: a new
+ * writable directory (DIR/ "**", a pattern, or the right to make or remove
+ * entries) or a new executable is high; writing files medium; reading
+ * low.  A new port is medium. */
+static enum risk path_risk(const char *path, uint32_t access)
+{
+	size_t n = strlen(path);
+	bool dir_like = (n >= 3 && !strcmp(path + n - 3, "/**")) || strchr(path, '*');
+
+	if ((access & (OBJ_MAKES | OBJ_RMFILE | OBJ_RMDIR | OBJ_REFER)) ||
+	    (dir_like && (access & OBJ_WRITES)) || (access & OBJ_EXEC))
+		return RISK_HIGH;
+	if (access & OBJ_WRITES)
+		return RISK_MEDIUM;
+	return RISK_LOW;
+}
+
+/* access of `path` that the rules of o do not already grant */
+static uint32_t uncovered(const struct policy_objs *o, const char *path, uint32_t access)
+{
+	for (size_t i = 0; o && i < o->npaths && access; i++)
+		if (objects__covers(o->paths[i].path, path))
+			access &= ~o->paths[i].access;
+	return access;
+}
+
+static void diff_lib_objects(struct dbuild *b, const struct policy_objs *oa,
+			     const struct policy_lib *lb, const struct policy_lib *la)
+{
+	const struct policy_objs *ob = &lb->objs;
+	struct diff_change *c;
+
+	for (size_t i = 0; i < ob->npaths; i++) {
+		uint32_t add = uncovered(oa, ob->paths[i].path, ob->paths[i].access);
+
+		if (!add)
+			continue;
+		c = push(b, DIFF_PATH_ADDED, path_risk(ob->paths[i].path, add), lb);
+		if (c) {
+			c->path = ob->paths[i].path;
+			c->access = add;
+		}
+	}
+	for (size_t i = 0; oa && i < oa->npaths; i++) {
+		uint32_t gone = uncovered(ob, oa->paths[i].path, oa->paths[i].access);
+
+		if (!gone)
+			continue;
+		c = push(b, DIFF_PATH_REMOVED, RISK_LOW, la);
+		if (c) {
+			c->path = oa->paths[i].path;
+			c->access = gone;
+		}
+	}
+	for (size_t i = 0; i < ob->nports; i++) {
+		uint8_t add = ob->ports[i].access;
+
+		for (size_t k = 0; oa && k < oa->nports; k++)
+			if (oa->ports[k].port == ob->ports[i].port &&
+			    oa->ports[k].last == ob->ports[i].last)
+				add &= (uint8_t)~oa->ports[k].access;
+		if (!add)
+			continue;
+		c = push(b, DIFF_PORT_ADDED, RISK_MEDIUM, lb);
+		if (c) {
+			c->port = ob->ports[i].port;
+			c->last = ob->ports[i].last;
+			c->access = add;
+		}
+	}
+	for (size_t k = 0; oa && k < oa->nports; k++) {
+		uint8_t gone = oa->ports[k].access;
+
+		for (size_t i = 0; i < ob->nports; i++)
+			if (oa->ports[k].port == ob->ports[i].port &&
+			    oa->ports[k].last == ob->ports[i].last)
+				gone &= (uint8_t)~ob->ports[i].access;
+		if (!gone)
+			continue;
+		c = push(b, DIFF_PORT_REMOVED, RISK_LOW, la);
+		if (c) {
+			c->port = oa->ports[k].port;
+			c->last = oa->ports[k].last;
+			c->access = gone;
+		}
+	}
+}
+
 static const char *compartment_name(const struct policy *p,
 				    const struct policy_lib *l)
 {
@@ -184,6 +276,11 @@ static int change_cmp(const void *x, const void *y)
 	c = util__strcmp_null(syscall__name(a->nr), syscall__name(b->nr));
 	if (c)
 		return c;
+	c = util__strcmp_null(a->path, b->path);
+	if (c)
+		return c;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
 	return util__strcmp_null(a->from, b->from);
 }
 
@@ -234,6 +331,7 @@ int diff__policies(const struct policy *a, const struct policy *b,
 
 		if (match[j] < 0) {
 			diff_lib_added(&bld, lb);
+			diff_lib_objects(&bld, NULL, lb, NULL);
 			continue;
 		}
 		la = &a->libs[match[j]];
@@ -255,6 +353,7 @@ int diff__policies(const struct policy *a, const struct policy *b,
 			}
 		}
 		diff_lib_syscalls(&bld, la, lb);
+		diff_lib_objects(&bld, &la->objs, lb, la);
 	}
 	for (size_t i = 0; i < a->nlibs; i++) {
 		struct diff_change *c;
@@ -297,7 +396,12 @@ static char sign(enum diff_kind k)
 		return '+';
 	case DIFF_SC_REMOVED:
 	case DIFF_LIB_REMOVED:
+	case DIFF_PATH_REMOVED:
+	case DIFF_PORT_REMOVED:
 		return '-';
+	case DIFF_PATH_ADDED:
+	case DIFF_PORT_ADDED:
+		return '+';
 	default:
 		return '~';
 	}
@@ -365,6 +469,24 @@ void diff__print(FILE *f, const struct diff *d, bool color)
 				c->kind == DIFF_ARGS_WIDENED ? "widened" :
 				c->kind == DIFF_ARGS_NARROWED ? "narrowed" : "changed", from, to);
 			break;
+		case DIFF_PATH_ADDED:
+		case DIFF_PATH_REMOVED: {
+			char acc[256];
+
+			objects__access_str(c->access, acc, sizeof(acc));
+			fprintf(f, "path %s (%s)", c->path, acc);
+			break;
+		}
+		case DIFF_PORT_ADDED:
+		case DIFF_PORT_REMOVED:
+			if (c->last)
+				fprintf(f, "ports %u-%u", c->port, c->last);
+			else
+				fprintf(f, "port %u", c->port);
+			fprintf(f, " (%s%s%s)", c->access & PORT_BIND ? "bind" : "",
+				c->access == (PORT_BIND | PORT_CONNECT) ? "," : "",
+				c->access & PORT_CONNECT ? "connect" : "");
+			break;
 		default:
 			fputs(name ? name : "?", f);
 			if (c->sc_to && gen__has_conditions(c->sc_to)) {
@@ -416,6 +538,26 @@ char *diff__to_json(const struct diff *d)
 		case DIFF_LIB_REMOVED:
 			if (!cJSON_AddNumberToObject(o, "syscalls",
 						     (double)c->count))
+				goto nomem;
+			break;
+		case DIFF_PATH_ADDED:
+		case DIFF_PATH_REMOVED: {
+			char acc[256];
+
+			objects__access_str(c->access, acc, sizeof(acc));
+			if (!cJSON_AddStringToObject(o, "path", c->path) ||
+			    !cJSON_AddStringToObject(o, "access", acc))
+				goto nomem;
+			break;
+		}
+		case DIFF_PORT_ADDED:
+		case DIFF_PORT_REMOVED:
+			if (!cJSON_AddNumberToObject(o, "port", c->port) ||
+			    (c->last && !cJSON_AddNumberToObject(o, "last", c->last)) ||
+			    !cJSON_AddStringToObject(o, "access",
+						     c->access == (PORT_BIND | PORT_CONNECT) ?
+						     "bind,connect" : c->access & PORT_BIND ?
+						     "bind" : "connect"))
 				goto nomem;
 			break;
 		case DIFF_BUILD_ID:

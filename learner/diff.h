@@ -23,6 +23,10 @@ enum diff_kind {           /* also the print order within one risk level */
 	DIFF_ARGS_NARROWED,    /* argument conditions now allow less */
 	DIFF_SC_REMOVED,
 	DIFF_LIB_REMOVED,
+	DIFF_PATH_ADDED,       /* a path rule, or more access on one (issue 17) */
+	DIFF_PORT_ADDED,       /* a port, or more access on one */
+	DIFF_PATH_REMOVED,
+	DIFF_PORT_REMOVED,
 };
 
 struct diff_change {
@@ -41,6 +45,10 @@ struct diff_change {
 	/* syscall changes: the rule before (NULL when added) and after (NULL
 	 * when removed), for their argument conditions */
 	const struct policy_syscall *sc_from, *sc_to;
+	const char *path;      /* PATH_*: the rule's path */
+	uint32_t access;       /* PATH_*: accesses added (or removed);
+				  PORT_*: PORT_* bits */
+	uint16_t port, last;   /* PORT_* */
 };
 
 struct diff {

@@ -34,6 +34,7 @@ void lib_clear(struct policy_lib *l)
 	for (size_t i = 0; i < l->nsyscalls; i++)
 		free(l->syscalls[i].site);
 	free(l->syscalls);
+	objects__free(&l->objs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -392,6 +393,8 @@ int policy__canonicalize(struct policy *p)
 				if (rc)
 					return rc;
 			}
+			if (objects__merge(&p->libs[w - 1].objs, &l->objs))
+				return -ENOMEM;
 			lib_clear(l);
 			continue;
 		}
@@ -440,6 +443,15 @@ int policy__from_trace(const struct trace *t, struct policy **out, char *err,
 		       size_t errlen)
 {
 	return policy__from_trace_opts(t, NULL, out, err, errlen);
+}
+
+/* The --generalize level of paths (docs/paths.md). */
+static unsigned objs_level_of(const struct gen_opts *opts)
+{
+	if (!opts)
+		return OBJS_STANDARD;
+	return opts->level == GEN_LEVEL_NONE ? OBJS_NONE :
+	       opts->level == GEN_LEVEL_BROAD ? OBJS_BROAD : OBJS_STANDARD;
 }
 
 int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
@@ -524,6 +536,9 @@ int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
 		if (rc)
 			goto nomem;
 	}
+	/* paths and ports (issue 17) */
+	if (t->nobjs && objects__from_trace(p, t, map, objs_level_of(opts)))
+		goto nomem;
 	rc = policy__canonicalize(p);
 	if (rc)
 		goto nomem;
@@ -598,6 +613,9 @@ int policy__merge_opts(struct policy *dst, const struct policy *src,
 			if (rc)
 				return rc;
 		}
+		rc = objects__merge(&dst->libs[d].objs, &l->objs);
+		if (rc)
+			return rc;
 	}
 	return policy__canonicalize(dst);
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "objects.h"
 #include "sf_args.h"
 #include "trace.h"
 
@@ -75,6 +76,7 @@ struct policy_lib {
 	uint32_t kind;        /* enum lib_kind */
 	struct policy_syscall *syscalls; /* sorted by nr, unique */
 	size_t nsyscalls;
+	struct policy_objs objs; /* paths and ports (objects.h) */
 };
 
 /* A named set of libraries that share one rule set (seed "Per-Compartment

@@ -14,6 +14,7 @@
 #include "capability.h"
 #include "fileio.h"
 #include "generalize.h"
+#include "objects.h"
 #include "groups.h"
 #include "jsonpos.h"
 #include "policy.h"
@@ -594,11 +595,151 @@ static int parse_evidence(struct pctx *c, const cJSON *ev, const char *path,
 	return 0;
 }
 
+/* "paths": [{"path", "access": [...], "inferred"?}], "ports": [{"port",
+ * "access": ["bind"|"connect"], "addresses": [...]}] (issue 17). */
+static const char *const inferred_marks[] = { "system", "directory", "per-run-name", NULL };
+
+/* "inferred_from": ["rule"] of a path or port: the one rule's name, or
+ * NULL when absent. */
+static int get_mark(struct pctx *c, const cJSON *e, const char *sub, const char **out)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(e, "inferred_from");
+
+	*out = NULL;
+	if (!it)
+		return 0;
+	if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 1 || !cJSON_IsString(it->child))
+		return perr_on(c, it, "%s.inferred_from: expected an array of one name", sub);
+	*out = it->child->valuestring;
+	return 0;
+}
+
+static int parse_objects(struct pctx *c, const cJSON *obj, const char *path,
+			 struct policy_objs *o)
+{
+	static const char *const path_keys[] = { "path", "access", "inferred_from", NULL };
+	static const char *const port_keys[] = { "port", "last", "access", "addresses",
+						  "inferred_from", NULL };
+	const cJSON *arr;
+	char sub[340];
+	size_t i;
+	int rc;
+
+	arr = cJSON_GetObjectItemCaseSensitive(obj, "paths");
+	if (arr && !cJSON_IsArray(arr))
+		return perr_on(c, arr, "%s.paths: expected an array", path);
+	i = 0;
+	for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
+		const char *pp, *inf = NULL, *mark = NULL;
+		const cJSON *acc;
+		uint32_t access = 0;
+
+		pathf(sub, sizeof(sub), "%s.paths[%zu]", path, i);
+		if (!cJSON_IsObject(e))
+			return perr_on(c, e, "%s: expected an object", sub);
+		if ((rc = check_keys(c, e, sub, path_keys)) ||
+		    (rc = get_str(c, e, sub, "path", true, false, &pp)) ||
+		    (rc = get_mark(c, e, sub, &inf)))
+			return rc;
+		if (pp[0] != '/')
+			return perr_on(c, e, "%s.path: expected an absolute path", sub);
+		for (size_t k = 0; inf && inferred_marks[k]; k++)
+			if (!strcmp(inf, inferred_marks[k]))
+				mark = inferred_marks[k];
+		if (inf && !mark)
+			return perr_on(c, e, "%s.inferred_from: expected one of system, directory, "
+				    "per-run-name", sub);
+		acc = cJSON_GetObjectItemCaseSensitive(e, "access");
+		if (!cJSON_IsArray(acc) || !acc->child)
+			return perr_on(c, e, "%s.access: expected a non-empty array", sub);
+		for (const cJSON *a = acc->child; a; a = a->next) {
+			uint32_t bit = cJSON_IsString(a) ? objects__access_parse(a->valuestring) : 0;
+
+			if (!bit)
+				return perr_on(c, a, "%s.access: unknown access '%s'", sub,
+					    cJSON_IsString(a) ? a->valuestring : "?");
+			access |= bit;
+		}
+		if ((rc = objects__add_path(o, pp, access, mark)))
+			return rc;
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(obj, "ports");
+	if (arr && !cJSON_IsArray(arr))
+		return perr_on(c, arr, "%s.ports: expected an array", path);
+	i = 0;
+	for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
+		const cJSON *it;
+		const char *inf = NULL;
+		uint64_t port, last = 0;
+		uint8_t access = 0, addrs = 0;
+
+		pathf(sub, sizeof(sub), "%s.ports[%zu]", path, i);
+		if (!cJSON_IsObject(e))
+			return perr_on(c, e, "%s: expected an object", sub);
+		if ((rc = check_keys(c, e, sub, port_keys)))
+			return rc;
+		it = cJSON_GetObjectItemCaseSensitive(e, "port");
+		if (!it)
+			return perr_on(c, e, "%s.port: missing", sub);
+		pathf(sub, sizeof(sub), "%s.ports[%zu].port", path, i);
+		if ((rc = get_uint(c, it, sub, &port)))
+			return rc;
+		if (port > 65535)
+			return perr_on(c, e, "%s: expected a port number (0-65535)", sub);
+		pathf(sub, sizeof(sub), "%s.ports[%zu]", path, i);
+		it = cJSON_GetObjectItemCaseSensitive(e, "last");
+		if (it) {
+			char lsub[360];
+
+			pathf(lsub, sizeof(lsub), "%s.last", sub);
+			if ((rc = get_uint(c, it, lsub, &last)))
+				return rc;
+			if (last > 65535 || last <= port)
+				return perr_on(c, it, "%s: expected a port above port (at most 65535)",
+					    lsub);
+		}
+		if ((rc = get_mark(c, e, sub, &inf)))
+			return rc;
+		if (inf && strcmp(inf, "ephemeral"))
+			return perr_on(c, e, "%s.inferred_from: expected [\"ephemeral\"]", sub);
+		it = cJSON_GetObjectItemCaseSensitive(e, "access");
+		if (!cJSON_IsArray(it) || !it->child)
+			return perr_on(c, it, "%s.access: expected a non-empty array", sub);
+		for (const cJSON *a = it->child; a; a = a->next) {
+			if (cJSON_IsString(a) && !strcmp(a->valuestring, "bind"))
+				access |= PORT_BIND;
+			else if (cJSON_IsString(a) && !strcmp(a->valuestring, "connect"))
+				access |= PORT_CONNECT;
+			else
+				return perr_on(c, a, "%s.access: expected bind or connect", sub);
+		}
+		it = cJSON_GetObjectItemCaseSensitive(e, "addresses");
+		if (it && !cJSON_IsArray(it))
+			return perr_on(c, it, "%s.addresses: expected an array", sub);
+		for (const cJSON *a = it ? it->child : NULL; a; a = a->next) {
+			const char *v = cJSON_IsString(a) ? a->valuestring : "";
+
+			if (!strcmp(v, "any"))
+				addrs |= ADDR_ANY;
+			else if (!strcmp(v, "loopback"))
+				addrs |= ADDR_LOOPBACK;
+			else if (!strcmp(v, "other"))
+				addrs |= ADDR_OTHER;
+			else
+				return perr_on(c, a, "%s.addresses: expected any, loopback or other",
+					    sub);
+		}
+		if ((rc = objects__add_port(o, (uint16_t)port, (uint16_t)last, access, addrs)))
+			return rc;
+	}
+	return objects__canonicalize(o);
+}
+
 static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 			 struct policy *p)
 {
 	static const char *const lib_keys[] = {
-		"path", "buildId", "kind", "syscalls", "evidence", NULL,
+		"path", "buildId", "kind", "syscalls", "evidence", "paths", "ports", NULL,
 	};
 	bool seen[SYSCALL_NR_MAX] = { false };
 	bool inferred_only[SYSCALL_NR_MAX] = { false };
@@ -683,7 +824,7 @@ static int parse_library(struct pctx *c, const cJSON *lib, const char *path,
 	if (ev && (rc = parse_evidence(c, ev, sub, p, (size_t)li, seen,
 				       inferred_only)))
 		return rc;
-	return 0;
+	return parse_objects(c, lib, path, &p->libs[li].objs);
 }
 
 /* "compartments": [ { "name": "tls", "libraries": ["/abs/path", ...] } ] */
@@ -752,7 +893,7 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 {
 	static const char *const sf_keys[] = {
 		"version", "binary", "transparent", "runtimeBuckets",
-		"libraries", "compartments", NULL,
+		"libraries", "compartments", "floor", NULL,
 	};
 	static const char *const bin_keys[] = { "path", "buildId", NULL };
 	const cJSON *it;
@@ -838,6 +979,22 @@ static int parse_sysfence(struct pctx *c, const cJSON *sf, struct policy *p)
 	it = cJSON_GetObjectItemCaseSensitive(sf, "compartments");
 	if (it && (rc = parse_compartments(c, it, p)))
 		return rc;
+	/* "floor" is derived from the libraries (recomputed on write), like
+	 * the top-level "syscalls": validated, not kept */
+	it = cJSON_GetObjectItemCaseSensitive(sf, "floor");
+	if (it) {
+		static const char *const floor_keys[] = { "paths", "ports", NULL };
+		struct policy_objs tmp = {};
+
+		if (!cJSON_IsObject(it))
+			return perr_on(c, it, "sysfence.floor: expected an object");
+		if ((rc = check_keys(c, it, "sysfence.floor", floor_keys)))
+			return rc;
+		rc = parse_objects(c, it, "sysfence.floor", &tmp);
+		objects__free(&tmp);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "capability.h"
 #include "fileio.h"
 #include "generalize.h"
+#include "objects.h"
 #include "policy.h"
 #include "policy_internal.h"
 #include "policy_write.h"
@@ -432,6 +433,99 @@ static int lib_pqcmp(const void *a, const void *b)
 		       *(const struct policy_lib *const *)b);
 }
 
+/* "paths" and "ports" of a library or of the floor (issue 17), each
+ * written only when non-empty; every line but the last ends with ",\n",
+ * the last with "\n".  Nothing when both are empty. */
+static void sb_objects(struct sbuf *b, int level, const struct policy_objs *o)
+{
+	if (o->npaths) {
+		sb_key(b, level, "paths");
+		sb_puts(b, "[\n");
+		for (size_t i = 0; i < o->npaths; i++) {
+			const struct policy_path *pp = &o->paths[i];
+			const char *acc[32];
+			size_t na = 0;
+
+			for (unsigned k = 0; k < 32; k++)
+				if ((pp->access & (1u << k)) && objects__access_name(k))
+					acc[na++] = objects__access_name(k);
+			sb_indent(b, level + 1);
+			sb_puts(b, "{\n");
+			sb_key(b, level + 2, "path");
+			sb_json_str(b, pp->path);
+			sb_puts(b, ",\n");
+			sb_key(b, level + 2, "access");
+			sb_str_array(b, level + 2, acc, na);
+			if (pp->inferred) {
+				/* the capability generalisation's mark; for a
+				 * path it names the rule that wrote it */
+				sb_puts(b, ",\n");
+				sb_key(b, level + 2, "inferred_from");
+				sb_str_array(b, level + 2, &pp->inferred, 1);
+			}
+			sb_puts(b, "\n");
+			sb_indent(b, level + 1);
+			sb_puts(b, i + 1 < o->npaths ? "},\n" : "}\n");
+		}
+		sb_indent(b, level);
+		sb_puts(b, o->nports ? "],\n" : "]\n");
+	}
+	if (o->nports) {
+		sb_key(b, level, "ports");
+		sb_puts(b, "[\n");
+		for (size_t i = 0; i < o->nports; i++) {
+			const struct policy_port *pt = &o->ports[i];
+			const char *acc[2], *addr[3];
+			size_t na = 0, nd = 0;
+
+			if (pt->access & PORT_BIND)
+				acc[na++] = "bind";
+			if (pt->access & PORT_CONNECT)
+				acc[na++] = "connect";
+			if (pt->addrs & ADDR_ANY)
+				addr[nd++] = "any";
+			if (pt->addrs & ADDR_LOOPBACK)
+				addr[nd++] = "loopback";
+			if (pt->addrs & ADDR_OTHER)
+				addr[nd++] = "other";
+			sb_indent(b, level + 1);
+			sb_puts(b, "{\n");
+			sb_key(b, level + 2, "port");
+			sb_printf(b, "%u,\n", pt->port);
+			if (pt->last) {
+				sb_key(b, level + 2, "last");
+				sb_printf(b, "%u,\n", pt->last);
+			}
+			sb_key(b, level + 2, "access");
+			sb_str_array(b, level + 2, acc, na);
+			sb_puts(b, ",\n");
+			sb_key(b, level + 2, "addresses");
+			sb_str_array(b, level + 2, addr, nd);
+			if (pt->last) {
+				static const char *const eph = "ephemeral";
+
+				sb_puts(b, ",\n");
+				sb_key(b, level + 2, "inferred_from");
+				sb_str_array(b, level + 2, &eph, 1);
+			}
+			sb_puts(b, "\n");
+			sb_indent(b, level + 1);
+			sb_puts(b, i + 1 < o->nports ? "},\n" : "}\n");
+		}
+		sb_indent(b, level);
+		sb_puts(b, "]\n");
+	}
+}
+
+/* Replace the "\n" just written by ",\n" when more keys follow. */
+static void sb_comma(struct sbuf *b)
+{
+	if (!b->err && b->len && b->p[b->len - 1] == '\n') {
+		b->len--;
+		sb_puts(b, ",\n");
+	}
+}
+
 static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 		   const char **names, struct named_sc *ev)
 {
@@ -516,6 +610,10 @@ static void sb_lib(struct sbuf *b, const struct policy_lib *l, int level,
 			sb_indent(b, level + 1);
 			sb_puts(b, "}\n");
 		}
+	}
+	if (l->objs.npaths || l->objs.nports) {
+		sb_comma(b);
+		sb_objects(b, level + 1, &l->objs);
 	}
 	sb_indent(b, level);
 	sb_puts(b, "}");
@@ -650,6 +748,23 @@ static char *to_json(const struct policy *p, bool with_sysfence)
 		}
 		sb_indent(&b, 2);
 		sb_puts(&b, "]\n");
+	}
+	{
+		/* derived, like the top-level "syscalls": what the Landlock
+		 * floor enforces; written only when there are objects */
+		struct policy_objs u;
+
+		if (objects__union(p, &u)) {
+			b.err = ENOMEM;
+		} else if (u.npaths || u.nports) {
+			sb_comma(&b);
+			sb_key(&b, 2, "floor");
+			sb_puts(&b, "{\n");
+			sb_objects(&b, 3, &u);
+			sb_indent(&b, 2);
+			sb_puts(&b, "}\n");
+		}
+		objects__free(&u);
 	}
 	sb_indent(&b, 1);
 	sb_puts(&b, "}\n");

@@ -250,6 +250,36 @@ static long unit_comp(const struct policy *p, const struct score_unit *u)
 	return -1;
 }
 
+/* A library's paths and ports (issue 17), or the floor's. */
+static void print_objects(FILE *f, const char *indent, const struct policy_objs *o)
+{
+	char acc[256];
+
+	for (size_t i = 0; i < o->npaths; i++) {
+		objects__access_str(o->paths[i].access, acc, sizeof(acc));
+		fprintf(f, "%spath %-44s %s%s%s%s\n", indent, o->paths[i].path, acc,
+			o->paths[i].inferred ? " (inferred: " : "",
+			o->paths[i].inferred ? o->paths[i].inferred : "",
+			o->paths[i].inferred ? ")" : "");
+	}
+	for (size_t i = 0; i < o->nports; i++) {
+		const struct policy_port *pt = &o->ports[i];
+		char port[24];
+
+		if (pt->last)
+			snprintf(port, sizeof(port), "%u-%u", pt->port, pt->last);
+		else
+			snprintf(port, sizeof(port), "%u", pt->port);
+		fprintf(f, "%sport %-44s %s%s%s (%s%s%s%s%s)%s\n", indent, port,
+			pt->access & PORT_BIND ? "bind" : "",
+			pt->access == (PORT_BIND | PORT_CONNECT) ? "," : "",
+			pt->access & PORT_CONNECT ? "connect" : "",
+			pt->addrs & ADDR_ANY ? "any " : "", pt->addrs & ADDR_LOOPBACK ? "loopback " : "",
+			pt->addrs & ADDR_OTHER ? "other " : "", "addresses", "",
+			pt->last ? " (inferred: ephemeral)" : "");
+	}
+}
+
 int show__print(FILE *f, const struct policy *p)
 {
 	struct score_report *r = NULL;
@@ -290,6 +320,21 @@ int show__print(FILE *f, const struct policy *p)
 		print_unit_header(f, p, u, comp, l, ninf);
 		if (n)
 			print_rows(f, rows, n);
+		if (comp < 0 && l)
+			print_objects(f, "  ", &l->objs);
+		else if (comp >= 0)
+			for (size_t k = 0; k < p->nlibs; k++)
+				if (policy__compartment_of(p, p->libs[k].path) == comp)
+					print_objects(f, "  ", &p->libs[k].objs);
+	}
+	{
+		struct policy_objs u;
+
+		if (!objects__union(p, &u) && (u.npaths || u.nports)) {
+			fprintf(f, "\nLandlock floor (the union of paths and ports):\n");
+			print_objects(f, "  ", &u);
+		}
+		objects__free(&u);
 	}
 	free(rows);
 	free(set);

@@ -356,6 +356,11 @@ void trace__free(struct trace *t)
 	for (size_t i = 0; i < t->nsites; i++)
 		free(t->sites[i].sym);
 	free(t->sites);
+	for (size_t i = 0; i < t->nobjs; i++) {
+		free(t->objs[i].path);
+		free(t->objs[i].raw);
+	}
+	free(t->objs);
 	index_free(t->index);
 	free(t);
 }
@@ -684,6 +689,85 @@ static size_t max_sz(size_t a, size_t b)
 	return a > b ? a : b;
 }
 
+static int str_cmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+int trace_obj__cmp(const void *pa, const void *pb)
+{
+	const struct trace_obj *a = pa, *b = pb;
+	int c;
+
+	if (a->lib != b->lib)
+		return a->lib < b->lib ? -1 : 1;
+	if (a->nr != b->nr)
+		return a->nr < b->nr ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	if (a->aux != b->aux)
+		return a->aux < b->aux ? -1 : 1;
+	if ((c = str_cmp_null(a->path, b->path)))
+		return c;
+	return str_cmp_null(a->raw, b->raw);
+}
+
+/* Objects in canonical order: (lib, nr, kind, slot, aux, path, raw). */
+static void objs_sort(struct trace *t)
+{
+	if (t->nobjs > 1)
+		qsort(t->objs, t->nobjs, sizeof(*t->objs), trace_obj__cmp);
+}
+
+int trace__add_obj(struct trace *t, uint32_t lib, uint32_t nr, uint32_t kind,
+		   uint32_t slot, uint32_t aux, const char *path, const char *raw,
+		   uint64_t count)
+{
+	struct trace_obj k = { lib, nr, kind, slot, aux, 0, (char *)path, (char *)raw };
+	size_t unit = 0;
+
+	if (!t || lib >= t->nlibs || !kind || kind > TRACE_OBJ_UNIX)
+		return -EINVAL;
+	/* linear: bounded by TRACE_MAX_OBJS_PER_UNIT per unit */
+	for (size_t i = 0; i < t->nobjs; i++) {
+		struct trace_obj *o = &t->objs[i];
+
+		if (o->lib != lib || o->nr != nr)
+			continue;
+		if (!trace_obj__cmp(o, &k)) {
+			o->count = sat_add(o->count, count);
+			return 0;
+		}
+		unit++;
+	}
+	if (unit >= TRACE_MAX_OBJS_PER_UNIT || t->nobjs >= TRACE_MAX_OBJS) {
+		t->objs_over = sat_add(t->objs_over, 1);
+		return 0;
+	}
+	if (t->nobjs == t->capobjs) {
+		size_t cap = t->capobjs ? t->capobjs * 2 : 64;
+		struct trace_obj *n = realloc(t->objs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		t->objs = n;
+		t->capobjs = cap;
+	}
+	k.count = count;
+	k.path = NULL;
+	k.raw = NULL;
+	if ((path && !(k.path = strdup(path))) || (raw && !(k.raw = strdup(raw)))) {
+		free(k.path);
+		return -ENOMEM;
+	}
+	t->objs[t->nobjs++] = k;
+	return 0;
+}
+
 int trace__canonicalize(struct trace *t)
 {
 	struct perms p;
@@ -715,6 +799,9 @@ int trace__canonicalize(struct trace *t)
 		t->tuples[i].lib = p.lmap[t->tuples[i].lib];
 	for (size_t i = 0; i < t->nsites; i++)
 		t->sites[i].lib = p.lmap[t->sites[i].lib];
+	for (size_t i = 0; i < t->nobjs; i++)
+		t->objs[i].lib = p.lmap[t->objs[i].lib];
+	objs_sort(t);
 	free(tmp);
 	perms_free(&p);
 	if (t->index) {
@@ -803,6 +890,19 @@ int trace__merge(struct trace *dst, const struct trace *src)
 		if (rc)
 			goto out;
 	}
+	for (size_t i = 0; i < src->nobjs; i++) {
+		const struct trace_obj *o = &src->objs[i];
+
+		if (o->lib >= src->nlibs) {
+			rc = -EINVAL;
+			goto out;
+		}
+		rc = trace__add_obj(dst, map[o->lib], o->nr, o->kind, o->slot, o->aux,
+				    o->path, o->raw, o->count);
+		if (rc)
+			goto out;
+	}
+	dst->objs_over = sat_add(dst->objs_over, src->objs_over);
 	rc = 0;
 out:
 	free(map);

@@ -54,6 +54,28 @@ struct trace_site {
 	char *sym;     /* "symbol+0x12" or NULL when unknown */
 };
 
+/* An object of calls (section "objects"): a path or a port used by a
+ * library's syscall (issue 17). */
+enum trace_obj_kind {
+	TRACE_OBJ_PATH = 1, /* path: resolved absolute path or NULL; raw: as passed */
+	TRACE_OBJ_INET = 2, /* aux = family << 24 | address class << 16 | port */
+	TRACE_OBJ_UNIX = 3, /* AF_UNIX socket path (raw "@" = abstract) */
+};
+struct trace_obj {
+	uint32_t lib;
+	uint32_t nr;
+	uint32_t kind;   /* enum trace_obj_kind */
+	uint32_t slot;   /* path argument of the call: 0 first, 1 second */
+	uint32_t aux;    /* PATH: the call's flags argument; INET: above */
+	uint64_t count;
+	char *path;      /* resolved absolute path (NULL: could not resolve) */
+	char *raw;       /* as the program passed it (NULL for INET) */
+};
+/* distinct objects kept per (library, syscall); more are counted in
+ * objs_over */
+#define TRACE_MAX_OBJS_PER_UNIT 512u
+#define TRACE_MAX_OBJS (1u << 22)
+
 /* Counters copied from the BPF stats map (enum sf_stat order). */
 #define TRACE_NSTATS 32
 
@@ -80,6 +102,9 @@ struct trace {
 	size_t ntuples;
 	struct trace_site *sites;
 	size_t nsites;
+	struct trace_obj *objs; /* optional section "objects" */
+	size_t nobjs, capobjs;
+	uint64_t objs_over;     /* objects beyond TRACE_MAX_OBJS_PER_UNIT */
 
 	/* private to trace.c (allocate with trace__new, release with
 	 * trace__free): lookup tables behind trace__add_*.  Entries
@@ -110,6 +135,12 @@ int trace__add_tuple(struct trace *t, uint32_t lib, uint32_t nr,
 int trace__add_site(struct trace *t, uint32_t lib, uint32_t nr, uint64_t off,
 		    const char *sym);
 int trace__add_transparent(struct trace *t, const char *path);
+/* Add count to the object (lib, nr, kind, slot, aux, path, raw), creating
+ * it; beyond TRACE_MAX_OBJS_PER_UNIT per (lib, nr) it is counted in
+ * objs_over instead.  learner/trace_objs.c. */
+int trace__add_obj(struct trace *t, uint32_t lib, uint32_t nr, uint32_t kind,
+		   uint32_t slot, uint32_t aux, const char *path, const char *raw,
+		   uint64_t count);
 
 /* Canonical library order: kind, path, build-id (NULL first).  Libraries
  * comparing equal are the same library. */

@@ -33,6 +33,7 @@ enum trace_section {
 	SEC_TUPLES = 7,      /* u32 n, {u32 lib, u32 nr, u64 arg[2], u64 count} */
 	SEC_SITES = 8,       /* u32 n, {u32 lib, u32 nr, u64 off, str sym} */
 	SEC__LAST = SEC_SITES,
+	SEC_OBJECTS = 9,     /* optional, after sites: paths and ports */
 };
 
 static const char *const section_names[] = {
@@ -138,6 +139,42 @@ static void wb_section_end(struct wbuf *b, size_t off)
 }
 
 /* Serialize t (canonical order) into an uncompressed payload. */
+/* Optional section "objects" (written only when there are objects, so a
+ * trace without them is byte-identical to before): u64 over, u32 n, n x
+ * {u32 lib, u32 nr, u32 kind, u32 slot, u32 aux, u64 count, str path, str
+ * raw}, in canonical order. */
+static void objs_encode(const struct trace *t, struct wbuf *b, const struct perms *p)
+{
+	struct trace_obj *o = malloc((t->nobjs ? t->nobjs : 1) * sizeof(*o));
+	size_t sec;
+
+	if (!o) {
+		b->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < t->nobjs; i++) {
+		o[i] = t->objs[i];
+		o[i].lib = p->lmap[o[i].lib];
+	}
+	if (t->nobjs > 1)
+		qsort(o, t->nobjs, sizeof(*o), trace_obj__cmp);
+	sec = wb_section_begin(b, SEC_OBJECTS);
+	wb_u64(b, t->objs_over);
+	wb_u32(b, (uint32_t)t->nobjs);
+	for (size_t i = 0; i < t->nobjs; i++) {
+		wb_u32(b, o[i].lib);
+		wb_u32(b, o[i].nr);
+		wb_u32(b, o[i].kind);
+		wb_u32(b, o[i].slot);
+		wb_u32(b, o[i].aux);
+		wb_u64(b, o[i].count);
+		wb_str(b, o[i].path);
+		wb_str(b, o[i].raw);
+	}
+	wb_section_end(b, sec);
+	free(o);
+}
+
 static int trace_encode(const struct trace *t, struct wbuf *b)
 {
 	struct perms p;
@@ -221,6 +258,8 @@ static int trace_encode(const struct trace *t, struct wbuf *b)
 		wb_str(b, si->sym);
 	}
 	wb_section_end(b, sec);
+	if (t->nobjs || t->objs_over)
+		objs_encode(t, b, &p);
 	perms_free(&p);
 
 	if (!b->err)
@@ -511,6 +550,46 @@ static int dec_sites(struct rd *r, struct dec *d, struct trace *t)
 	return rc;
 }
 
+#define MIN_OBJ (5 * 4 + 8 + 2 * 4)
+static int dec_objects(struct rd *r, struct dec *d, struct trace *t)
+{
+	uint64_t over;
+	uint32_t n;
+	int rc;
+
+	if (t->nobjs)
+		return DEC_FAIL(d, "section repeated");
+	if (!rd_u64(r, &over))
+		return DEC_FAIL(d, "truncated");
+	rc = rd_count(r, d, MIN_OBJ, TRACE_MAX_OBJS, &n);
+	for (uint32_t i = 0; !rc && i < n; i++) {
+		uint32_t f[5];
+		uint64_t count;
+		char *path = NULL, *raw = NULL;
+
+		for (int k = 0; k < 5; k++)
+			if (!rd_u32(r, &f[k]))
+				return DEC_FAIL(d, "object %u: truncated", i);
+		if (!rd_u64(r, &count))
+			return DEC_FAIL(d, "object %u: truncated", i);
+		if (f[0] >= t->nlibs)
+			return DEC_FAIL(d, "object %u: library index %u out of "
+					"range (%zu libraries)", i, f[0], t->nlibs);
+		if (!f[2] || f[2] > TRACE_OBJ_UNIX)
+			return DEC_FAIL(d, "object %u: unknown kind %u", i, f[2]);
+		rc = rd_str(r, d, true, &path, "object path");
+		if (!rc)
+			rc = rd_str(r, d, true, &raw, "object raw path");
+		if (!rc)
+			rc = trace__add_obj(t, f[0], f[1], f[2], f[3], f[4], path,
+					    raw, count);
+		free(path);
+		free(raw);
+	}
+	t->objs_over = over > UINT64_MAX - t->objs_over ? UINT64_MAX : t->objs_over + over;
+	return rc;
+}
+
 typedef int (*dec_fn)(struct rd *, struct dec *, struct trace *);
 static const dec_fn section_decoders[] = {
 	[SEC_META] = dec_meta, [SEC_TIMES] = dec_times,
@@ -584,6 +663,24 @@ static int trace_decode(const unsigned char *p, size_t len, const char *name,
 		}
 		sec = (struct rd){ r.p + r.pos, slen, 0 };
 		r.pos += slen;
+		if (tag == SEC_OBJECTS) {
+			d.sec = "objects";
+			if (next <= SEC__LAST) {
+				rc = DEC_FAIL(&d, "section 'objects' before 'sites'");
+				goto fail;
+			}
+			rc = dec_objects(&sec, &d, t);
+			if (!rc && rd_left(&sec))
+				rc = DEC_FAIL(&d, "%zu unexpected trailing bytes",
+					      rd_left(&sec));
+			if (rc) {
+				if (rc != -EINVAL)
+					util__errf(err, errlen, "%s: %s", name,
+						   strerror(-rc));
+				goto fail;
+			}
+			continue;
+		}
 		if (tag == 0 || tag > SEC__LAST)
 			continue; /* unknown section: skipped (docs) */
 		if (tag != next) {

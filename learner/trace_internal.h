@@ -21,5 +21,7 @@ struct perms {
  * -ENOMEM; perms_free() after either. */
 int perms_build(const struct trace *t, struct perms *p);
 void perms_free(struct perms *p);
+/* Canonical order of objects (section "objects"): qsort comparator. */
+int trace_obj__cmp(const void *a, const void *b);
 
 #endif /* SF_TRACE_INTERNAL_H */

@@ -26,6 +26,8 @@
 #include "log.h"
 #include "rt.h"
 #include "rules.h"
+#include "landlock.h"
+#include "objects.h"
 #include "seccomp_build.h"
 #include "syscalls.h"
 
@@ -75,6 +77,8 @@ static const char usage_text[] =
 	"                          exec, open-write, delete, rename, mkdir, link, chmod,\n"
 	"                          chown, net, signal, ptrace, exec-mem, cred, net-msg,\n"
 	"                          or syscalls of them (comma-separated)\n"
+	"      --landlock MODE     Landlock floor of the policy's paths and ports: auto\n"
+	"                          (default: what the kernel supports), on (required), off\n"
 	"  -l, --log FILE          also write violations as JSON lines to FILE: every\n"
 	"                          distinct one, with its count (input of 'merge')\n"
 	"      --report-limit N    violation lines on stderr per process (default 16;\n"
@@ -122,6 +126,7 @@ struct env {
 	int no_seccomp;
 	int seccomp_action;  /* 0 = by --action (log -> log, else kill) */
 	const char *gate;  /* --gate spec (NULL = default) */
+	int landlock;       /* enum landlock_mode */
 	const char *log_path;
 	uint64_t report_limit;
 	pid_t pid;
@@ -204,7 +209,7 @@ static int set_nr_actions(struct env *env, const char *list, uint32_t action)
 static int parse_args(int argc, char **argv, struct env *env)
 {
 	enum { O_KILL_ON = 256, O_LOG_ON, O_LIB_ACTION, O_STRICT, O_ALLOW_REBUILT,
-	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY, O_GATE };
+	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY, O_GATE, O_LANDLOCK };
 	static const struct option opts[] = {
 		{ "action", required_argument, NULL, 'a' },
 		{ "kill-on", required_argument, NULL, O_KILL_ON },
@@ -215,6 +220,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "no-seccomp", no_argument, NULL, O_NO_SECCOMP },
 		{ "seccomp-action", required_argument, NULL, O_SECCOMP_ACTION },
 		{ "gate", required_argument, NULL, O_GATE },
+		{ "landlock", required_argument, NULL, O_LANDLOCK },
 		{ "log", required_argument, NULL, 'l' },
 		{ "report-limit", required_argument, NULL, O_REPORT_LIMIT },
 		{ "allow", required_argument, NULL, O_ALLOW },
@@ -314,6 +320,18 @@ static int parse_args(int argc, char **argv, struct env *env)
 			env->gate = optarg;
 			break;
 		}
+		case O_LANDLOCK:
+			if (!strcmp(optarg, "auto")) {
+				env->landlock = LANDLOCK_AUTO;
+			} else if (!strcmp(optarg, "on")) {
+				env->landlock = LANDLOCK_ON;
+			} else if (!strcmp(optarg, "off")) {
+				env->landlock = LANDLOCK_OFF;
+			} else {
+				log_err("invalid --landlock '%s': expected auto, on or off", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'l':
 			env->log_path = optarg;
 			break;
@@ -795,6 +813,58 @@ void enforce__report_free(struct enforce_report *r)
 	r->nseen = r->capseen = 0;
 }
 
+/* A path or port call that failed with EACCES under the Landlock floor
+ * (issue 17): Landlock denied it before it had any effect (or, rarely for
+ * root, file permissions did: the line says EACCES, not who). */
+static void report_floor_one(struct enforce_report *s, const struct sf_event_object *ev,
+			     const char *path)
+{
+	const char *name = syscall__name(ev->key.nr);
+	uint64_t wall = ev->hdr.ts + s->mono_to_real_ns;
+	time_t secs = (time_t)(wall / 1000000000ull);
+	char what[SF_OBJ_PATH_LEN + 512], when[64];
+	struct tm tm;
+
+	s->violations++;
+	s->floor_denied++;
+	if (ev->key.kind == SF_OBJ_INET)
+		snprintf(what, sizeof(what), "port %u", ev->key.aux & 0xffff);
+	else if (path && strcmp(path, ev->key.path))
+		snprintf(what, sizeof(what), "\"%.256s\" = %.400s", ev->key.path, path);
+	else
+		snprintf(what, sizeof(what), "\"%.256s\"", ev->key.path);
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s(%s): %s outside the "
+		"Landlock floor (EACCES) -> denied before effect\n", when, ev->hdr.tgid,
+		ev->hdr.pid, ev->comm, name ? name : "?", what,
+		ev->key.kind == SF_OBJ_INET ? "port" : "path");
+	if (s->log) {
+		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"pid\": %u, \"tid\": %u, \"comm\": ",
+			when, (unsigned long long)(wall % 1000000000ull), ev->hdr.tgid,
+			ev->hdr.pid);
+		json_str(s->log, ev->comm);
+		fprintf(s->log, ", \"library\": null, \"syscall\": ");
+		json_str(s->log, name ? name : "?");
+		if (ev->key.kind == SF_OBJ_INET) {
+			fprintf(s->log, ", \"port\": %u", ev->key.aux & 0xffff);
+		} else {
+			fprintf(s->log, ", \"path\": ");
+			json_str(s->log, path ? path : ev->key.path);
+		}
+		fprintf(s->log, ", \"reason\": \"outside the Landlock floor\", "
+			"\"action\": \"denied\"}\n");
+		fflush(s->log);
+	}
+}
+
+static void report_floor_denied(void *ctx, const struct sf_event_object *ev, const char *path)
+{
+	pthread_mutex_lock(&report_lock);
+	report_floor_one(ctx, ev, path);
+	pthread_mutex_unlock(&report_lock);
+}
+
 void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log)
 {
 	memset(r, 0, sizeof(*r));
@@ -802,9 +872,40 @@ void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log)
 	r->log = log;
 	r->mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	rt__on_violation(rt, report_violation, r);
+	rt__on_floor_denied(rt, report_floor_denied, r);
 }
 
 /* ---- the command ------------------------------------------------------------------------ */
+/* Files and directories named on the target's command line are the
+ * operator's choice, not the program's habit (a parser's input, a config
+ * file): the floor lets the target read them (not write them) even when
+ * the learning run named others.  "--opt=PATH" counts too. */
+static int floor_add_arguments(struct policy_objs *u, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq = a[0] == '-' ? strchr(a, '=') : NULL;
+		char *real;
+		struct stat st;
+		int ret;
+
+		if (eq)
+			a = eq + 1;
+		if (!a[0] || a[0] == '-' || stat(a, &st))
+			continue;
+		real = realpath(a, NULL);
+		if (!real)
+			continue;
+		ret = objects__add_path(u, real, S_ISDIR(st.st_mode) ? OBJ_READ | OBJ_LIST : OBJ_READ,
+					"argument");
+		if (!ret)
+			log_debug("landlock: %s named on the command line: readable", real);
+		free(real);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static void fill_opts(const struct env *env, struct enforce_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -952,6 +1053,7 @@ int cmd_enforce(int argc, char **argv)
 	struct gate_set gset = {};
 	struct gate_start gstart = {};
 	struct gate_stats gst = {};
+	struct landlock_floor floor = { .fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256] = "";
 	int ret, status = 0, target_done = 0, exit_code = EXIT_FAIL, floor_kill = 0;
@@ -1004,6 +1106,23 @@ int cmd_enforce(int argc, char **argv)
 		} else if (env.gate && strcmp(env.gate, "off")) {
 			log_warn("--gate needs the seccomp floor: with --no-seccomp no call is "
 				 "paused, dangerous calls are judged after they run");
+		}
+		{
+			struct policy_objs u;
+
+			if (objects__union(pols[0], &u)) {
+				log_err("cannot compute the policy's paths and ports: %s",
+					strerror(ENOMEM));
+				goto out;
+			}
+			ret = floor_add_arguments(&u, env.argc, env.argv);
+			if (!ret)
+				ret = landlock__build(&u, exe, env.landlock, &floor);
+			objects__free(&u);
+			if (ret)
+				goto out;
+			if (floor.fd >= 0)
+				lo.landlock = &floor;
 		}
 	} else if (env.pid) {
 		if (kill(env.pid, 0) && errno == ESRCH) {
@@ -1079,6 +1198,8 @@ int cmd_enforce(int argc, char **argv)
 		log_err("cannot switch to enforce mode");
 		goto out;
 	}
+	if (floor.fd >= 0 && rt__attach_floor_report(s.rt))
+		goto out;
 
 	if (stop_signal) {
 		log_err("interrupted (signal %d) while loading: nothing was started",
@@ -1241,6 +1362,9 @@ out:
 					 100.0 * (double)(st[SF_STAT_SYSCALLS] -
 							  st[SF_STAT_UNWIND_MISS]) /
 						 (double)st[SF_STAT_SYSCALLS]);
+			if (s.floor_denied)
+				fprintf(stderr, "sysfence: %llu calls denied by the Landlock floor\n",
+					(unsigned long long)s.floor_denied);
 		}
 	}
 	enforce__report_free(&s);
@@ -1253,6 +1377,7 @@ out:
 		seccomp_release(filter);
 	if (gate_filter)
 		seccomp_release(gate_filter);
+	landlock__close(&floor);
 	for (int i = 0; i < env.npolicies; i++)
 		policy__free(pols[i]);
 	return exit_code;

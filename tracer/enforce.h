@@ -45,6 +45,7 @@ struct enforce_report {
 	uint64_t violations;      /* events received (printed or logged) */
 	uint64_t floor_kills;     /* ... of which kills by the seccomp floor */
 	uint64_t printed;         /* ... of which printed on stderr */
+	uint64_t floor_denied;    /* ... of which Landlock floor denials */
 	int kill_all_pending;     /* a kill-all violation: kill the session */
 	uint64_t mono_to_real_ns; /* bpf_ktime_get_ns() -> wall clock */
 	struct viol_seen *seen;   /* distinct violations (hash table) */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "launch.h"
 #include "rt.h"
 #include "sysfence.h"
@@ -112,6 +113,18 @@ static void __attribute__((noreturn)) exec_target(char **argv, const struct laun
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	/* Landlock first: the seccomp floor may not allow its calls */
+	if (o && o->landlock && o->landlock->fd >= 0) {
+		int lerr = landlock__restrict(o->landlock->fd, o->landlock->restrict_flags);
+
+		close(o->landlock->fd);
+		if (lerr) {
+			child_err = -lerr;
+			if (write(report_fd, &child_err, sizeof(child_err)) < 0)
+				_exit(127);
+			_exit(127);
+		}
+	}
 	if (o && o->gate) {
 		int serr = load_gate(o, gate_sock);
 

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 struct rt;
+struct landlock_floor;
 
 struct launch {
 	pid_t pid;        /* our child: the target, or its namespace's init shim */
@@ -20,6 +21,9 @@ struct launch {
 struct launch_opts {
 	int die_with_parent;   /* PR_SET_PDEATHSIG(SIGKILL): fail closed */
 	void *seccomp;         /* scmp_filter_ctx to load, or NULL */
+	/* Landlock floor of paths and ports (landlock.h) to enforce before
+	 * the seccomp floor, or NULL */
+	const struct landlock_floor *landlock;
 	uint32_t track_flags;  /* extra SF_PROC_* flags */
 	/* Run the target under a small shim (our child, a child subreaper):
 	 * when the target exits, or sysfence goes away (even by SIGKILL), the

@@ -18,6 +18,7 @@
 #include "cfi.h"
 #include "elfinfo.h"
 #include "log.h"
+#include "objtab.h"
 #include "rt.h"
 #include "sysfence.skel.h"
 
@@ -47,6 +48,10 @@ struct rt {
 	int ntransparent;
 	rt_violation_fn on_violation;
 	void *on_violation_ctx;
+	struct objtab *objs;      /* resolutions of recorded paths */
+	rt_floor_fn on_floor;
+	void *on_floor_ctx;
+	struct bpf_link *floor_link;
 };
 
 static void site_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off, char *buf,
@@ -186,6 +191,16 @@ static int handle_event(void *ctx, void *data, size_t len)
 	} else if (h->type == SF_EV_VIOLATION && len >= sizeof(struct sf_event_violation)) {
 		if (rt->on_violation)
 			rt->on_violation(rt->on_violation_ctx, data);
+	} else if (h->type == SF_EV_OBJECT && len >= sizeof(struct sf_event_object)) {
+		if (objtab__add(rt->objs, data))
+			return -ENOMEM;
+	} else if (h->type == SF_EV_FLOOR_DENIED && len >= sizeof(struct sf_event_object)) {
+		if (rt->on_floor) {
+			char *path = objtab__resolve(data);
+
+			rt->on_floor(rt->on_floor_ctx, data, path);
+			free(path);
+		}
 	} else if (h->type == SF_EV_FORK) {
 		log_debug("fork %u -> %u", h->ppid, h->tgid);
 	} else if (h->type == SF_EV_EXIT) {
@@ -317,6 +332,15 @@ struct rt *rt__open(const struct rt_opts *o)
 		bpf_map__set_max_entries(rt->skel->maps.counts, o->max_tuples);
 	if (o->max_procs)
 		bpf_map__set_max_entries(rt->skel->maps.tracked, o->max_procs);
+	/* sys_exit: learn records paths there; enforce attaches it only with
+	 * a Landlock floor (rt__attach_floor_report) */
+	if (o->mode != SF_MODE_LEARN)
+		bpf_program__set_autoattach(rt->skel->progs.sf_sys_exit_objects, false);
+	rt->objs = objtab__new();
+	if (!rt->objs) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	err = sysfence_bpf__load(rt->skel);
 	if (err) {
 		log_err("cannot load the BPF object: %s (needs root, a kernel with BTF and "
@@ -360,7 +384,9 @@ void rt__close(struct rt *rt)
 	if (!rt)
 		return;
 	ring_buffer__free(rt->rb);
+	bpf_link__destroy(rt->floor_link);
 	sysfence_bpf__destroy(rt->skel);
+	objtab__free(rt->objs);
 	for (size_t i = 0; i < rt->nlibs; i++) {
 		free(rt->libs[i].path);
 		free(rt->libs[i].build_id);
@@ -572,6 +598,35 @@ void rt__on_violation(struct rt *rt, rt_violation_fn fn, void *ctx)
 	rt->on_violation_ctx = ctx;
 }
 
+void rt__on_floor_denied(struct rt *rt, rt_floor_fn fn, void *ctx)
+{
+	rt->on_floor = fn;
+	rt->on_floor_ctx = ctx;
+}
+
+int rt__attach_floor_report(struct rt *rt)
+{
+	uint32_t zero = 0;
+	struct sf_config cfg;
+	int fd = bpf_map__fd(rt->skel->maps.sf_config_map);
+
+	if (bpf_map_lookup_elem(fd, &zero, &cfg))
+		return -errno;
+	cfg.flags |= SF_CFG_FLOOR;
+	if (bpf_map_update_elem(fd, &zero, &cfg, 0))
+		return -errno;
+	if (rt->floor_link)
+		return 0;
+	rt->floor_link = bpf_program__attach(rt->skel->progs.sf_sys_exit_objects);
+	if (!rt->floor_link) {
+		int err = -errno;
+
+		log_err("cannot attach the floor report program: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 const char *rt__lib_path(struct rt *rt, uint32_t dev, uint64_t ino)
 {
 	struct lib_ent *e;
@@ -768,6 +823,64 @@ static void site_symbol(struct rt *rt, uint32_t dev, uint64_t ino, uint64_t off,
 		buf[0] = 0;
 }
 
+/* Paths and ports (issue 17): the objs map's keys with their counts, and
+ * the resolutions the first-sight events gave. */
+static int snapshot_objects(struct rt *rt, struct trace *t)
+{
+	int fd = bpf_map__fd(rt->skel->maps.objs);
+	struct sf_obj_key *key, *next, *prev = NULL;
+	int ret = 0;
+
+	key = malloc(sizeof(*key));
+	next = malloc(sizeof(*next));
+	if (!key || !next) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		uint64_t count;
+		const char *raw = NULL, *path = NULL;
+		int li;
+
+		memcpy(key, next, sizeof(*key));
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, &count))
+			continue;
+		li = trace_lib_of(rt, t, key->dev, key->ino, 0);
+		if (li < 0) {
+			ret = li;
+			goto out;
+		}
+		if (key->kind != SF_OBJ_INET) {
+			key->path[SF_OBJ_PATH_LEN - 1] = '\0';
+			raw = key->path;
+			path = objtab__path(rt->objs, next);
+		}
+		ret = trace__add_obj(t, (uint32_t)li, key->nr, key->kind, key->slot, key->aux,
+				     path, raw, count);
+		if (ret)
+			goto out;
+		/* The kernel (and Landlock) act on the file a symbolic link
+		 * leads to: record it too (/usr/share/locale/locale.alias is
+		 * /etc/locale.alias on Debian).  Resolved now, on this
+		 * machine: a link that changed since the call is missed. */
+		if (path && key->kind == SF_OBJ_PATH && strncmp(path, "/proc/", 6)) {
+			char *real = realpath(path, NULL);
+
+			if (real && strcmp(real, path))
+				ret = trace__add_obj(t, (uint32_t)li, key->nr, key->kind,
+						     key->slot, key->aux, real, raw, count);
+			free(real);
+			if (ret)
+				goto out;
+		}
+	}
+out:
+	free(key);
+	free(next);
+	return ret;
+}
+
 int rt__snapshot(struct rt *rt, struct trace *t)
 {
 	int fd_counts = bpf_map__fd(rt->skel->maps.counts);
@@ -825,6 +938,9 @@ int rt__snapshot(struct rt *rt, struct trace *t)
 		if (ret)
 			goto out;
 	}
+	ret = snapshot_objects(rt, t);
+	if (ret)
+		goto out;
 	for (int i = 0; i < rt->ntransparent; i++) {
 		ret = trace__add_transparent(t, rt->transparent[i]);
 		if (ret)

@@ -59,6 +59,12 @@ int rt__set_nr_action(struct rt *rt, uint32_t nr, uint32_t action);
 /* Violation events are passed to this callback (from rt__poll). */
 typedef void (*rt_violation_fn)(void *ctx, const struct sf_event_violation *ev);
 void rt__on_violation(struct rt *rt, rt_violation_fn fn, void *ctx);
+/* Landlock floor denials (issue 17): a path or port call of a tracked
+ * process that returned EACCES; path is the resolved path or NULL. */
+typedef void (*rt_floor_fn)(void *ctx, const struct sf_event_object *ev, const char *path);
+void rt__on_floor_denied(struct rt *rt, rt_floor_fn fn, void *ctx);
+/* Attach the sys_exit program that reports them (enforce with a floor). */
+int rt__attach_floor_report(struct rt *rt);
 /* Path of a file seen by the BPF side, or NULL; bucket names for dev 0. */
 const char *rt__lib_path(struct rt *rt, uint32_t dev, uint64_t ino);
 /* "symbol+0x12" for a file offset in a seen library; "" when unknown. */

@@ -180,10 +180,13 @@ fi
 
 # ---- 6-9: modules that exec ------------------------------------------------------------------------
 # evil_load NAME MODULE-ARGS...: MODULE LOAD under enforce; redis must die.
+# Without the Landlock floor: it refuses to open a module file that was
+# never opened while learning (t105 covers the floor); this checks the
+# per-library layer.
 evil_load() {
 	local name=$1
 	shift
-	if ! start "$name" enforce "$POLICY"; then
+	if ! start "$name" enforce --landlock off "$POLICY"; then
 		rc=-1 # redis never answered (rc is compared as a number below)
 		return 1
 	fi

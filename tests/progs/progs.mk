@@ -168,3 +168,21 @@ $(TP_DIR)/gate-target: tests/progs/gate_target.c $(TP_GATE_LIBS)
 
 PROGS += $(TP_GATE_LIBS) $(TP_DIR)/gate-target
 -include $(patsubst %,%.d,$(basename $(TP_GATE_LIBS)) $(TP_DIR)/gate-target)
+
+# Paths and ports (tests/integration/t105-paths.t): pathtest links
+# libpaths_w.so (writes under a directory, listens) and libpaths_r.so
+# (reads /etc/hostname, connects).
+TP_PATHS_LIBS := $(TP_DIR)/libpaths_w.so $(TP_DIR)/libpaths_r.so
+
+$(TP_DIR)/libpaths_%.so: tests/progs/paths_%.c tests/progs/paths.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_ARGS_CFLAGS) -fPIC -shared -Wl,-soname,libpaths_$*.so -o $@ $<
+
+$(TP_DIR)/pathtest: tests/progs/pathtest.c $(TP_PATHS_LIBS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_ARGS_CFLAGS) -o $@ $< -L$(TP_DIR) -lpaths_w -lpaths_r $(TP_RPATH)
+
+PROGS += $(TP_PATHS_LIBS) $(TP_DIR)/pathtest
+-include $(patsubst %,%.d,$(basename $(TP_PATHS_LIBS)) $(TP_DIR)/pathtest)
