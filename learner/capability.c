@@ -149,6 +149,20 @@ static const struct cap_row rows[] = {
 	  "truncate(path) is open for writing + ftruncate, which the unit "
 	  "already may do on any path it can name (PostgreSQL truncates a "
 	  "dropped relation's files by name before unlinking them)" },
+	{ "fd-flags", GEN_LEVEL_STANDARD, NULL,
+	  "fcntl ioctl(FIONBIO,FIOCLEX,FIONCLEX)",
+	  "fcntl(F_GETFD,F_SETFD,F_GETFL,F_SETFL) ioctl(FIONBIO,FIOCLEX,FIONCLEX)",
+	  "the non-blocking and close-on-exec flags of descriptors the unit "
+	  "holds, set with fcntl or with the equivalent ioctl (libuv in node "
+	  "uses ioctl(FIONBIO) on pipes, fcntl on files); not F_SETOWN/F_SETSIG "
+	  "(signals to other processes) nor locks" },
+	{ "locks", GEN_LEVEL_STANDARD, NULL,
+	  "*",
+	  "futex(FUTEX_WAIT)",
+	  "any unit that takes a libc lock, semaphore or condition variable "
+	  "calls futex only when it is contended: timing, not the program "
+	  "(PostgreSQL's PGSemaphoreLock waited under a larger load).  The "
+	  "priority-inheritance ops (their own CVE history) stay as observed" },
 	{ "mkdir", GEN_LEVEL_STANDARD, NULL,
 	  "open(O_CREAT) openat(O_CREAT) creat",
 	  "mkdir mkdirat",
