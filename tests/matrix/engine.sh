@@ -339,7 +339,11 @@ mx_judge_attack() {
 	v=$(grep -a -o -m1 'sysfence: VIOLATION .*' "$err" 2>/dev/null | sed 's/^sysfence: VIOLATION [^ ]* //')
 	floor=$(_mx_floor "$1" | head -n 1)
 	[[ -n $v ]] || v=$floor
-	if [[ $MX_RC -eq 3 && -n $v ]] && ! grep -aq ': survived' "$err" &&
+	# A Landlock floor denial (issue 17) stops the call before effect and
+	# the target may live on (a MODULE LOAD that fails): the row then ends
+	# by its timeout, and the denial is the catch.
+	if [[ ( $MX_RC -eq 3 || ( $MX_RC -eq 124 && $v == *'outside the Landlock floor'* ) ) &&
+		-n $v ]] && ! grep -aq ': survived' "$err" &&
 		[[ -z ${4:-} || ! -e ${4:-/nonexistent} ]]; then
 		# What the call did before the kill (the per-library layer acts
 		# when the call returns: see README, "What each layer guarantees").
