@@ -69,8 +69,18 @@ mx_prog_redis() {
 		_rc info persistence | grep -q 'rdb_last_bgsave_status:ok' || MX_WORK="BGSAVE failed"
 	}
 	_w_none() { :; }
-	_w_evil() { _rc module load "$evil" "$MXD/pwned-evil" >/dev/null; mx_wait 10; }
-	_w_hello_exec() { _rc module load "$hello" exec "$MXD/pwned-hello" >/dev/null; mx_wait 10; }
+	# The module is either killed with redis, or its loading is denied
+	# before it has any effect (a Landlock floor refusing to open a file
+	# learning never opened): then redis lives on and is shut down.
+	_rd_after_attack() {
+		sf_wait_pid "$MX_SF_PID" 5
+		MX_RC=$?
+		[[ $MX_RC -eq 124 ]] || return 0
+		_rc shutdown nosave >/dev/null
+		mx_wait 20
+	}
+	_w_evil() { _rc module load "$evil" "$MXD/pwned-evil" >/dev/null; _rd_after_attack; }
+	_w_hello_exec() { _rc module load "$hello" exec "$MXD/pwned-hello" >/dev/null; _rd_after_attack; }
 	_rd_dead() { mx_wait 10; }
 
 	_rd_row learn learn _w_learn mx_stop_by_sysfence
