@@ -30,9 +30,9 @@ need_sysfence
 sf_tmpdir
 # shellcheck source=../matrix/engine.sh
 . "$SF_SRC/tests/matrix/engine.sh"
-for f in "$SF_SRC"/tests/matrix/prog-*.sh; do
+for mx_file in "$SF_SRC"/tests/matrix/prog-*.sh; do
 	# shellcheck disable=SC1090
-	. "$f"
+	. "$mx_file"
 done
 mx_init
 
