@@ -276,11 +276,11 @@ micro_one() {
 		sleeper=$!
 		PIDS+=("$sleeper")
 		rm -f "$TMP/mu.json"
-		"$SF" learn -q -v --pid "$sleeper" --trace "$TMP/mu.trace.zst" --policy "$TMP/mu.json" \
+		"$SF" learn -v --pid "$sleeper" --trace "$TMP/mu.trace.zst" --policy "$TMP/mu.json" \
 			>/dev/null 2>"$TMP/mu.err" &
 		pid=$!
 		PIDS+=("$pid")
-		if wait_line "$TMP/mu.err" 'attached to pid' 30 "$pid"; then
+		if wait_line "$TMP/mu.err" 'learning pid [0-9]+' 30 "$pid"; then
 			"${cmd[@]}" >"$out" 2>&1
 		else
 			cat "$TMP/mu.err" >&2
