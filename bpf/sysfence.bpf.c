@@ -1333,8 +1333,14 @@ int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 		return 0;
 	nr = (__u32)BPF_CORE_READ(regs, orig_ax);
 	if (cfg->mode == SF_MODE_LEARN) {
-		struct obj_pending *pd = bpf_task_storage_get(&obj_pend,
-							      bpf_get_current_task_btf(), 0, 0);
+		struct obj_spec sp;
+		struct obj_pending *pd;
+
+		/* only a path or address call can have one pending: the
+		 * others skip the task-storage lookup (most tracked calls) */
+		if (!obj_spec(nr, &sp))
+			return 0;
+		pd = bpf_task_storage_get(&obj_pend, bpf_get_current_task_btf(), 0, 0);
 
 		if (!pd || !pd->valid)
 			return 0;
