@@ -29,6 +29,7 @@
 #include <elfutils/libdw.h>
 
 #include "cfi.h"
+#include "elfinfo.h"
 
 #define X86_64_REG_RDI 5
 #define X86_64_REG_RBP 6
@@ -102,6 +103,29 @@ static int load_segments(struct builder *b)
 	if (!b->nsegs)
 		return fail(b, -ENOEXEC, "no PT_LOAD segment");
 	return 0;
+}
+
+/* Open path as an x86_64 ELF file and read its PT_LOAD segments into b.
+ * 0, or -errno with the message in b; *fd is -1 when the open failed,
+ * and b->elf may be set either way (the caller's clean-up ends both). */
+static int open_elf(struct builder *b, const char *path, int *fd)
+{
+	GElf_Ehdr ehdr;
+	int rc;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return fail(b, -EINVAL, "libelf: %s", elf_errmsg(-1));
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		rc = -errno;
+		return fail(b, rc, "%s", strerror(-rc));
+	}
+	b->elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!b->elf || elf_kind(b->elf) != ELF_K_ELF || !gelf_getehdr(b->elf, &ehdr))
+		return fail(b, -ENOEXEC, "not an ELF file");
+	if (ehdr.e_ident[EI_CLASS] != ELFCLASS64 || ehdr.e_machine != EM_X86_64)
+		return fail(b, -ENOEXEC, "not an x86_64 ELF file");
+	return load_segments(b);
 }
 
 /* A gap row may start exactly at the end of a segment's file image (the
@@ -705,31 +729,14 @@ int cfi__build(const char *path, struct cfi_table *out, char *err,
 	Elf_Data *eh, *hdr;
 	uint64_t eh_addr = 0, hdr_addr = 0;
 	Dwarf_CFI *cfi = NULL;
-	GElf_Ehdr ehdr;
 	size_t i, n;
-	int fd, rc;
+	int fd = -1, rc;
 
 	out->rows = NULL;
 	out->nrows = 0;
 	if (err && errlen)
 		err[0] = '\0';
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return fail(&b, -EINVAL, "libelf: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		return fail(&b, rc, "%s", strerror(-rc));
-	}
-	b.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!b.elf || elf_kind(b.elf) != ELF_K_ELF || !gelf_getehdr(b.elf, &ehdr)) {
-		rc = fail(&b, -ENOEXEC, "not an ELF file");
-		goto cleanup;
-	}
-	if (ehdr.e_ident[EI_CLASS] != ELFCLASS64 || ehdr.e_machine != EM_X86_64) {
-		rc = fail(&b, -ENOEXEC, "not an x86_64 ELF file");
-		goto cleanup;
-	}
-	rc = load_segments(&b);
+	rc = open_elf(&b, path, &fd);
 	if (rc)
 		goto cleanup;
 	rc = find_eh_frame(&b, &eh, &eh_addr, &hdr, &hdr_addr);
@@ -777,7 +784,8 @@ cleanup:
 		dwarf_cfi_end(cfi);
 	if (b.elf)
 		elf_end(b.elf);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	free(b.segs);
 	free(b.starts);
 	free(b.rows);
@@ -979,33 +987,6 @@ static Elf_Scn *find_scn(Elf *elf, uint32_t type)
 	return NULL;
 }
 
-/* The GNU build-id of elf as lowercase hex in buf, or false. */
-static bool build_id_hex(Elf *elf, char *buf, size_t len)
-{
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-
-	while ((scn = elf_nextscn(elf, scn))) {
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(d = elf_getdata(scn, NULL)))
-			continue;
-		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((const char *)d->d_buf + noff, "GNU", 4) ||
-			    nh.n_descsz * 2 + 1 > len || nh.n_descsz < 2)
-				continue;
-			for (size_t i = 0; i < nh.n_descsz; i++)
-				snprintf(buf + 2 * i, 3, "%02x",
-					 ((const unsigned char *)d->d_buf)[doff + i]);
-			return true;
-		}
-	}
-	return false;
-}
-
 static int cmp_range(const void *a, const void *b)
 {
 	const struct rt_range *x = a, *y = b;
@@ -1084,30 +1065,18 @@ int cfi__mark_runtime(const char *path, struct cfi_table *t, size_t *nfuncs,
 	struct rt_range *ranges = NULL;
 	size_t n = 0, cap = 0;
 	Elf *dbg = NULL;
-	int fd, dfd = -1, rc = 0;
+	int fd = -1, dfd = -1, rc = 0;
 	Elf_Scn *scn;
 	char id[128], dpath[PATH_MAX];
 
 	*nfuncs = 0;
 	*source = "none";
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return fail(&b, -EINVAL, "libelf: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		return fail(&b, rc, "%s", strerror(-rc));
-	}
-	b.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!b.elf || elf_kind(b.elf) != ELF_K_ELF) {
-		rc = fail(&b, -ENOEXEC, "not an ELF file");
-		goto cleanup;
-	}
-	rc = load_segments(&b);
+	rc = open_elf(&b, path, &fd);
 	if (rc)
 		goto cleanup;
 	if ((scn = find_scn(b.elf, SHT_SYMTAB)) && collect_ranges(&b, b.elf, scn, &ranges, &n, &cap)) {
 		*source = "symtab";
-	} else if (build_id_hex(b.elf, id, sizeof(id)) &&
+	} else if (!elf__build_id(path, id, sizeof(id)) &&
 		   snprintf(dpath, sizeof(dpath), "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
 			    id + 2) < (int)sizeof(dpath) &&
 		   (dfd = open(dpath, O_RDONLY | O_CLOEXEC)) >= 0 &&
@@ -1135,7 +1104,8 @@ cleanup:
 		close(dfd);
 	if (b.elf)
 		elf_end(b.elf);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	free(b.segs);
 	free(ranges);
 	return rc;
