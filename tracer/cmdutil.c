@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "capability.h"
 #include "cliparse.h"
 #include "cmd.h"
 #include "log.h"
@@ -16,6 +17,18 @@ int opt_duration(const char *arg, uint64_t *ms)
 		log_err("invalid --duration '%s': expected e.g. 90s, 10m, 1h (max 365d)", arg);
 		return -1;
 	}
+	return 0;
+}
+
+int opt_generalize(const char *arg, struct gen_opts *gen)
+{
+	enum gen_level lv;
+
+	if (capability__parse_level(arg, &lv)) {
+		log_err("invalid --generalize '%s': expected none, standard or broad", arg);
+		return -1;
+	}
+	gen->level = lv;
 	return 0;
 }
 

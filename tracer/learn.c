@@ -249,20 +249,16 @@ static int parse_args(int argc, char **argv, struct env *env)
 			}
 			break;
 		case 'W':
-			if (opt_duration(optarg, &env->stop_timeout_ms))
-				return EXIT_USAGE;
-			break;
-		case 'G': {
-			enum gen_level lv;
-
-			if (capability__parse_level(optarg, &lv)) {
-				log_err("invalid --generalize '%s': expected none, standard "
-					"or broad", optarg);
+			if (parse_duration_ms(optarg, &env->stop_timeout_ms)) {
+				log_err("invalid --stop-timeout '%s': expected e.g. 5s, 1500ms, 1m",
+					optarg);
 				return EXIT_USAGE;
 			}
-			env->gen.level = lv;
 			break;
-		}
+		case 'G':
+			if (opt_generalize(optarg, &env->gen))
+				return EXIT_USAGE;
+			break;
 		case 'q':
 			env->quiet = 1;
 			break;

@@ -288,17 +288,10 @@ int cmd_merge(int argc, char **argv)
 			}
 			gen.max_values = (unsigned)mv;
 			break;
-		case 'G': {
-			enum gen_level lv;
-
-			if (capability__parse_level(optarg, &lv)) {
-				log_err("invalid --generalize '%s': expected none, standard "
-					"or broad", optarg);
+		case 'G':
+			if (opt_generalize(optarg, &gen))
 				return EXIT_USAGE;
-			}
-			gen.level = lv;
 			break;
-		}
 		case 'q':
 			quiet = 1;
 			break;

@@ -19,7 +19,7 @@ sf_tmpdir
 PORT=$(sf_free_port 12) || bail "no free loopback port in 7000-7999"
 POLICY=$SF_TMP/redis.json
 
-plan 13
+plan 14
 
 # 1. learn redis for 2 s; sysfence stops it and learns the shutdown
 timeout --kill-after=5 60 "$SF" learn --duration 2s --trace "$SF_TMP/r.trace.zst" \
@@ -71,6 +71,12 @@ is "$rc" 2 "--stop-signal NOPE is a usage error (exit 2)"
 "$SF" learn --stop-signal TERM --pid 1 >/dev/null 2>"$SF_TMP/u2.err"
 rc=$?
 is "$rc" 2 "--stop-signal with --pid is a usage error (exit 2)"
+
+"$SF" learn --stop-timeout soon -- true >/dev/null 2>"$SF_TMP/u3.err"
+rc=$?
+check "--stop-timeout soon: exit 2 and one error line naming --stop-timeout" \
+	bash -c "[[ $rc -eq 2 ]] && grep -q 'invalid --stop-timeout' '$SF_TMP/u3.err' && \
+		[[ \$(wc -l <'$SF_TMP/u3.err') -eq 1 ]]"
 
 # 6. SIGINT while the BPF object loads, from a background job of a
 # non-interactive shell (SIGINT starts ignored there): learn must still end
