@@ -860,6 +860,31 @@ static int row_fires(const struct cap_row *r, const struct policy_lib *l,
 	return fired;
 }
 
+/* The inferred rule an implies item gives at level, its sources those of
+ * src: false when the item names no syscall or the never-list forbids
+ * the rule at this level (defence in depth: test_capability keeps the
+ * table from ever reaching that). */
+static bool inferred_of(const struct spec_item *it, enum gen_level level,
+			const struct policy_syscall *src, struct policy_syscall *add)
+{
+	struct policy_syscall rule;
+
+	if (it->nr < 0)
+		return false;
+	implied_rule(it, &rule);
+	if (never_forbids(&rule, level, NULL, 0))
+		return false;
+	memset(add, 0, sizeof(*add));
+	add->nr = rule.nr;
+	add->inferred = 1;
+	add->inf_nargs = add->nargs = rule.nargs;
+	memcpy(add->inf_arg, rule.arg, sizeof(add->inf_arg));
+	memcpy(add->arg, rule.arg, sizeof(add->arg));
+	memcpy(add->from, src->from, sizeof(add->from));
+	add->from_any = src->from_any;
+	return true;
+}
+
 int capability__generalize(struct policy *p, enum gen_level level)
 {
 	if (!p)
@@ -903,23 +928,10 @@ int capability__generalize(struct policy *p, enum gen_level level)
 			if (parse_spec(rows[i].implies, items, SPEC_MAX, &n, NULL, 0))
 				return -EINVAL;
 			for (size_t k = 0; k < n; k++) {
-				struct policy_syscall rule, add = { 0 };
+				struct policy_syscall add;
 
-				if (items[k].nr < 0)
+				if (!inferred_of(&items[k], level, &src, &add))
 					continue;
-				implied_rule(&items[k], &rule);
-				/* defence in depth: the unit test keeps the
-				 * table from ever reaching this */
-				if (never_forbids(&rule, level, NULL, 0))
-					continue;
-				add.nr = rule.nr;
-				add.inferred = 1;
-				add.inf_nargs = rule.nargs;
-				memcpy(add.inf_arg, rule.arg, sizeof(add.inf_arg));
-				add.nargs = rule.nargs;
-				memcpy(add.arg, rule.arg, sizeof(add.arg));
-				memcpy(add.from, src.from, sizeof(add.from));
-				add.from_any = src.from_any;
 				rc = policy__add_rule(p, li, &add,
 						      GEN_MAX_VALUES_DEFAULT);
 				if (rc)
@@ -961,20 +973,11 @@ int capability__generalize(struct policy *p, enum gen_level level)
 		if (parse_spec(rows[i].implies, items, SPEC_MAX, &n, NULL, 0))
 			return -EINVAL;
 		for (size_t k = 0; k < n; k++) {
-			struct policy_syscall rule, add = { 0 };
+			struct policy_syscall add;
 			int rc;
 
-			if (items[k].nr < 0)
+			if (!inferred_of(&items[k], level, &src, &add))
 				continue;
-			implied_rule(&items[k], &rule);
-			if (never_forbids(&rule, level, NULL, 0))
-				continue;
-			add.nr = rule.nr;
-			add.inferred = 1;
-			add.inf_nargs = add.nargs = rule.nargs;
-			memcpy(add.inf_arg, rule.arg, sizeof(add.inf_arg));
-			memcpy(add.arg, rule.arg, sizeof(add.arg));
-			memcpy(add.from, src.from, sizeof(add.from));
 			rc = policy__add_rule(p, (size_t)li, &add, GEN_MAX_VALUES_DEFAULT);
 			if (rc)
 				return rc;
