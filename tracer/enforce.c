@@ -1350,7 +1350,10 @@ out:
 					"printed: --report-limit), %llu processes killed by the "
 					"per-library layer, %llu by the seccomp floor, %llu calls "
 					"denied by the gate\n",
-					(unsigned long long)(st[SF_STAT_VIOLATIONS] + gst.denied), s.nseen,
+					(unsigned long long)(st[SF_STAT_VIOLATIONS] + gst.denied),
+					/* each gate denial has its own line and log
+					 * entry: it is its own distinct one */
+					s.nseen + (size_t)gst.denied,
 					(unsigned long long)(st[SF_STAT_VIOLATIONS] + gst.denied > s.printed ?
 							     st[SF_STAT_VIOLATIONS] + gst.denied - s.printed : 0),
 					(unsigned long long)st[SF_STAT_KILLS],

@@ -91,6 +91,7 @@ denied() {
 	local name=$1
 	if [[ $rc -eq 3 ]] && ! grep -q "^result" "$SF_TMP/$name.out" &&
 		grep -q "VIOLATION .*$BAD: .*denied before it ran (gate) -> killed" "$SF_TMP/$name.err" &&
+		grep -q "sysfence: [1-9][0-9]* violations ([1-9][0-9]* distinct" "$SF_TMP/$name.err" &&
 		jq -e --arg lib "$BAD" 'select(.library == $lib and .gate == "denied before it ran"
 			and (.site.symbol // "" | startswith("gate_bad_do+")))' \
 			"$SF_TMP/$name.log" >/dev/null 2>&1; then

@@ -22,7 +22,7 @@ sf_tmpdir
 OUT=$SF_TMP/out
 RUN=$SF_SRC/bench/run.sh
 
-plan 15
+plan 16
 
 if timeout --kill-after=10 300 "$RUN" --quick --build "$SF_BUILD" --out "$OUT" \
 	>"$SF_TMP/run.out" 2>"$SF_TMP/run.err"; then
@@ -127,6 +127,18 @@ else
 	not_ok "micro baseline measured"
 	diag "row: '$none_row'"
 	diag_file "$SF_TMP/run.err"
+fi
+
+# Every sysfence row of the micro table was measured: a configuration that
+# fails to start (a log line the harness waits for changed, say) reads
+# "fail" and must not pass as a table with a row.
+bad_micro=$(grep -E '^\| (sysfence |empty tp_btf)' "$MD" 2>/dev/null | grep -E '\| (fail|n/a)' || true)
+if [[ -n $(grep -E '^\| sysfence learn' "$MD" 2>/dev/null) && -z $bad_micro ]]; then
+	ok "micro: every BPF configuration measured"
+else
+	not_ok "micro: every BPF configuration measured"
+	diag "rows: ${bad_micro:-none found}"
+	diag_file "$SF_TMP/run.err" 30
 fi
 
 done_testing
