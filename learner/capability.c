@@ -169,7 +169,9 @@ static const struct cap_row rows[] = {
 	  "a unit that creates files may create the directories to hold "
 	  "them (PostgreSQL makes pgsql_tmp when a larger sort first spills); "
 	  "a new empty directory replaces nothing.  Removing and renaming "
-	  "stay as observed (broad)" },
+	  "stay as observed (broad).  Where: the path rules' directory rule "
+	  "(docs/paths.md) grants make-dir beneath the directories it makes "
+	  "files in" },
 	{ "io-hints", GEN_LEVEL_STANDARD, NULL,
 	  "read readv pread64 preadv preadv2",
 	  "fadvise64 readahead",

@@ -277,6 +277,7 @@ enum {
 struct atom {
 	char *path;
 	uint32_t access;
+	const char *inferred; /* NULL, or "per-run-name" once rewritten */
 };
 
 struct atoms {
@@ -300,6 +301,7 @@ static int atoms_add(struct atoms *a, const char *path, size_t len, uint32_t acc
 	a->v[a->n].path = len ? strndup(path, len) : strdup("/");
 	if (!a->v[a->n].path)
 		return -ENOMEM;
+	a->v[a->n].inferred = NULL;
 	a->v[a->n++].access = access;
 	return 0;
 }
@@ -506,6 +508,20 @@ static bool dev_node(const char *path)
 	return !strncmp(path, "/dev/", 5) && !strchr(path + 5, '/');
 }
 
+/* Directories every program shares (world-writable, sticky): a write
+ * rule there stays a file or a per-run name, never DIR/ "**" (another
+ * program's files are beneath).  /tmp is also above the depth limit. */
+static bool shared_dir(const char *path, size_t len)
+{
+	static const char *const shared[] = { "/tmp", "/var/tmp", "/dev/shm", "/run/shm",
+					      "/dev/mqueue", "/run/lock", "/var/lock", NULL };
+
+	for (int i = 0; shared[i]; i++)
+		if (strlen(shared[i]) == len && !strncmp(shared[i], path, len))
+			return true;
+	return false;
+}
+
 static int depth_of(const char *path, size_t len)
 {
 	int d = 0;
@@ -527,7 +543,6 @@ static int generalise(struct atoms *a, struct policy_objs *o, unsigned level)
 
 	for (size_t i = 0; i < a->n && !rc; i++) {
 		struct atom *t = &a->v[i];
-		const char *inferred = NULL;
 		char *g = NULL;
 
 		if (!t->path)
@@ -563,39 +578,39 @@ static int generalise(struct atoms *a, struct policy_objs *o, unsigned level)
 			continue; /* devices stay exact: /dev/null, /dev/urandom */
 		g = generalise_names(t->path, &rc);
 		if (g) {
+			/* rewritten in place: the directory rule below may
+			 * still take it (app.1234.pid in a data directory) */
 			free(t->path);
 			t->path = g;
-			inferred = "per-run-name";
-			rc = objects__add_path(o, g, t->access, inferred);
-			free(t->path);
-			t->path = NULL;
+			t->inferred = "per-run-name";
 		}
 	}
 	/* directories: group the remaining atoms by parent */
 	for (size_t i = 0; i < a->n && !rc; i++) {
 		struct atom *t = &a->v[i];
 		size_t pl, nread = 0;
-		uint32_t acc = 0, dacc = 0;
+		uint32_t acc = 0;
 		bool makes = false;
 
 		if (!t->path)
 			continue;
 		pl = parent_len(t->path);
-		/* atoms on the directory itself (make/remove in it) and below */
+		/* atoms on the directory itself (make/remove in it) and its
+		 * direct entries decide; everything beneath adds its access */
 		for (size_t k = 0; k < a->n; k++) {
 			struct atom *u = &a->v[k];
 
-			if (!u->path)
+			if (!u->path || strncmp(u->path, t->path, pl) ||
+			    (u->path[pl] != '/' && u->path[pl]))
 				continue;
-			if (strlen(u->path) == pl && !strncmp(u->path, t->path, pl)) {
-				dacc |= u->access;
+			if (!u->path[pl]) {
 				makes |= !!(u->access & (OBJ_MAKES | OBJ_RMFILE));
-			} else if (parent_len(u->path) == pl && !strncmp(u->path, t->path, pl)) {
-				acc |= u->access;
+			} else if (parent_len(u->path) == pl) {
 				nread += !(u->access & OBJ_WRITES);
 			}
+			acc |= u->access;
 		}
-		if (!dev_node(t->path) &&
+		if (!dev_node(t->path) && !shared_dir(t->path, pl) &&
 		    ((makes && depth_of(t->path, pl) >= min_write_depth) ||
 		     (!(acc & OBJ_WRITES) && nread >= min_entries &&
 		      depth_of(t->path, pl) >= min_read_depth))) {
@@ -605,7 +620,18 @@ static int generalise(struct atoms *a, struct policy_objs *o, unsigned level)
 				return -ENOMEM;
 			memcpy(dir, t->path, pl);
 			strcpy(dir + pl, "/**");
-			rc = objects__add_path(o, dir, acc | dacc, "directory");
+			/* A unit that makes files in its directory also makes
+			 * directories there (a spill or per-session directory:
+			 * PostgreSQL's base/pgsql_tmp on a large sort), and
+			 * removes them when it removes its files.  Landlock
+			 * checks make-dir on the parent; a learning run that
+			 * never spilled never saw it.  The directory rule
+			 * carries them (inferred "directory"). */
+			if (acc & OBJ_MKFILE)
+				acc |= OBJ_MKDIR;
+			if ((acc & OBJ_MKFILE) && (acc & OBJ_RMFILE))
+				acc |= OBJ_RMDIR;
+			rc = objects__add_path(o, dir, acc, "directory");
 			/* consume the directory's entries (t among them) */
 			for (size_t k = 0; k < a->n; k++) {
 				struct atom *u = &a->v[k];
@@ -621,7 +647,7 @@ static int generalise(struct atoms *a, struct policy_objs *o, unsigned level)
 	}
 	for (size_t i = 0; i < a->n && !rc; i++)
 		if (a->v[i].path)
-			rc = objects__add_path(o, a->v[i].path, a->v[i].access, NULL);
+			rc = objects__add_path(o, a->v[i].path, a->v[i].access, a->v[i].inferred);
 	return rc;
 }
 

@@ -93,7 +93,7 @@ static void test_generalise(void **state)
 	add_open(t, lib, "/var/lib/app/data.db", 02 | 0100);
 	add_open(t, lib, "/var/lib/app/journal", O_WRONLY_CREAT_TRUNC);
 	/* per-run names: a pid, a mkstemp suffix, a rotated log */
-	add_open(t, exe, "/var/run/app/app.12345.pid", O_WRONLY_CREAT_TRUNC);
+	add_open(t, exe, "/run/app.12345.pid", O_WRONLY_CREAT_TRUNC);
 	add_open(t, exe, "/var/log/app/access.log.1", O_RDONLY_);
 	add_open(t, exe, "/var/spool/x/tmpk3j9x2la", O_RDONLY_);
 	/* read-only files, three in one directory */
@@ -129,7 +129,7 @@ static void test_generalise(void **state)
 	assert_null(pp->inferred);
 	assert_int_equal(pp->access, OBJ_WRITE | OBJ_TRUNCATE);
 	assert_null(find(o, "/dev")); /* O_CREAT on a device creates nothing */
-	pp = find(o, "/var/run/app/app.*.pid");
+	pp = find(o, "/run/app.*.pid");
 	assert_non_null(pp);
 	assert_string_equal(pp->inferred, "per-run-name");
 	assert_non_null(find(o, "/var/log/app/access.log.*"));
@@ -153,7 +153,9 @@ static void test_generalise(void **state)
 	o = objs_of(p, "/usr/lib/libw.so");
 	pp = find(o, "/var/lib/app/**");
 	assert_non_null(pp);
-	assert_int_equal(pp->access, OBJ_READ | OBJ_WRITE | OBJ_TRUNCATE | OBJ_MKFILE);
+	/* it makes files there: it may make directories there (inferred) */
+	assert_int_equal(pp->access, OBJ_READ | OBJ_WRITE | OBJ_TRUNCATE | OBJ_MKFILE | OBJ_MKDIR);
+	assert_string_equal(pp->inferred, "directory");
 	pp = find(o, "/srv/q");
 	assert_non_null(pp);
 	assert_int_equal(pp->access, OBJ_RMFILE);
@@ -225,6 +227,58 @@ static void test_rename_and_dirs(void **state)
 	trace__free(t);
 }
 
+/* A data directory as PostgreSQL uses it (cwd-relative names resolved by
+ * the tracer): per-run names beneath (base/16384/1259) do not stop the
+ * directory rule, which takes the access of everything beneath and, since
+ * the unit makes and removes files there, making and removing
+ * directories: the spill directory base/pgsql_tmp a large sort makes
+ * (the matrix's `postgres big` row) is covered.  Not at level none. */
+static void test_data_directory(void **state)
+{
+	int exe, lib;
+	struct trace *t = sample(&exe, &lib);
+	struct policy *p = NULL;
+	char err[256];
+	const struct policy_path *pp;
+	const uint32_t rw = 02 | 0100; /* O_RDWR|O_CREAT */
+
+	(void)state;
+	add_open(t, exe, "/var/lib/pg/15/main/postmaster.pid", rw);
+	add_open(t, exe, "/var/lib/pg/15/main/PG_VERSION", O_RDONLY_);
+	add_open(t, exe, "/var/lib/pg/15/main/base/16384/1259", rw);
+	add_open(t, exe, "/var/lib/pg/15/main/base", O_RDONLY_ | 0200000);
+	assert_int_equal(trace__add_obj(t, (uint32_t)exe, NR_UNLINK, TRACE_OBJ_PATH, 0, 0,
+					"/var/lib/pg/15/main/postmaster.pid", "postmaster.pid",
+					1), 0);
+	/* shared memory: a shared directory never becomes DIR/ "**" */
+	add_open(t, lib, "/dev/shm/PostgreSQL.1804289383", rw);
+	assert_int_equal(trace__add_obj(t, (uint32_t)lib, NR_UNLINK, TRACE_OBJ_PATH, 0, 0,
+					"/dev/shm/PostgreSQL.1804289383", "x", 1), 0);
+	assert_int_equal(policy__from_trace(t, &p, err, sizeof(err)), 0);
+	assert_null(find(objs_of(p, "/usr/lib/libw.so"), "/dev/shm/**"));
+	assert_non_null(find(objs_of(p, "/usr/lib/libw.so"), "/dev/shm/PostgreSQL.*"));
+	pp = find(objs_of(p, "/usr/sbin/app"), "/var/lib/pg/*/main/**");
+	assert_non_null(pp);
+	assert_string_equal(pp->inferred, "directory");
+	assert_int_equal(pp->access, OBJ_READ | OBJ_WRITE | OBJ_LIST | OBJ_MKFILE | OBJ_RMFILE |
+					     OBJ_MKDIR | OBJ_RMDIR);
+	assert_true(objects__covers(pp->path, "/var/lib/pg/15/main/base/pgsql_tmp"));
+	assert_int_equal(objs_of(p, "/usr/sbin/app")->npaths, 1);
+	policy__free(p);
+	{
+		struct gen_opts g = { .level = GEN_LEVEL_NONE };
+
+		assert_int_equal(policy__from_trace_opts(t, &g, &p, err, sizeof(err)), 0);
+		pp = find(objs_of(p, "/usr/sbin/app"), "/var/lib/pg/15/main/base/16384");
+		assert_non_null(pp);
+		assert_int_equal(pp->access, OBJ_MKFILE);
+		for (size_t i = 0; i < objs_of(p, "/usr/sbin/app")->npaths; i++)
+			assert_false(objs_of(p, "/usr/sbin/app")->paths[i].access & OBJ_MKDIR);
+		policy__free(p);
+	}
+	trace__free(t);
+}
+
 static void test_covers(void **state)
 {
 	(void)state;
@@ -284,6 +338,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_generalise),
 		cmocka_unit_test(test_rename_and_dirs),
+		cmocka_unit_test(test_data_directory),
 		cmocka_unit_test(test_covers),
 		cmocka_unit_test(test_trace_section),
 	};
