@@ -131,6 +131,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(LEARNER_LIB)
 PROGS :=
 include tests/progs/progs.mk
 include tests/unit/cfi.mk
+include tests/unit/tracer.mk
 include fuzz/self.mk
 include fuzz/examples.mk
 include demo/demo.mk

@@ -114,7 +114,12 @@ char *objtab__resolve(const struct sf_event_object *ev)
 
 	if (k->kind != SF_OBJ_PATH && k->kind != SF_OBJ_UNIX)
 		return NULL;
-	if (!memchr(k->path, 0, sizeof(k->path)) || !k->path[0] || k->path[0] == '@')
+	/* An empty path names the dirfd's own file (AT_EMPTY_PATH: fexecve
+	 * is execveat(fd, "", AT_EMPTY_PATH); linkat of an O_TMPFILE file):
+	 * the base alone.  Without AT_EMPTY_PATH the call fails (ENOENT) and
+	 * is not recorded. */
+	if (!memchr(k->path, 0, sizeof(k->path)) || k->path[0] == '@' ||
+	    (!k->path[0] && k->kind != SF_OBJ_PATH))
 		return NULL;
 	if (k->path[0] == '/') {
 		out = strdup(k->path);
@@ -125,8 +130,15 @@ char *objtab__resolve(const struct sf_event_object *ev)
 	n = ev->ncomp;
 	if (!k->base || n > SF_PATH_COMPONENTS)
 		return NULL; /* unknown or truncated base directory */
-	for (size_t i = 0; i < n; i++)
-		len += strnlen(ev->base[i], SF_NAME_LEN) + 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strnlen(ev->base[i], SF_NAME_LEN);
+
+		/* a component the BPF side cut (SF_NAME_LEN - 1 bytes and
+		 * more) would name another directory: not resolved */
+		if (l >= SF_NAME_LEN - 1)
+			return NULL;
+		len += l + 1;
+	}
 	len += strlen(k->path) + 1;
 	out = malloc(len);
 	if (!out)
@@ -139,8 +151,12 @@ char *objtab__resolve(const struct sf_event_object *ev)
 		memcpy(p, ev->base[i], l);
 		p += l;
 	}
-	*p++ = '/';
-	strcpy(p, k->path);
+	if (k->path[0]) {
+		*p++ = '/';
+		strcpy(p, k->path);
+	} else {
+		*p = '\0';
+	}
 	objtab__normalize(out);
 	return out;
 }

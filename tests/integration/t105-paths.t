@@ -15,7 +15,8 @@
 #  - exec of an unlearned path is denied before it runs (no effect);
 #  - the reader creating a file in DIR/a/ (allowed to the writer) is
 #    caught by the per-library layer (its open flags);
-#  - --landlock off: the same write succeeds (the floor is what denied it).
+#  - --landlock off: the same write succeeds (the floor is what denied it);
+#  - relative paths are resolved against the cwd or the directory fd.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -39,7 +40,7 @@ mkdir -p "$D/d/a"
 sf_tmpdir
 sf_on_exit "rm -rf $D"
 
-plan 22
+plan 23
 
 PORT=$(sf_free_port 1) || bail "no free port"
 OTHER=$(sf_free_port 7) || bail "no free port"
@@ -189,6 +190,11 @@ is "$rc" 2 "--landlock maybe: usage error"
 	"$T" write a rel >/dev/null 2>"$SF_TMP/rel.err")
 is "$(jq -c --arg l "$W" '[.sysfence.libraries[] | select(.path == $l) | .paths[].path]' "$SF_TMP/rel.json")" \
 	"[\"$D/d/a/**\"]" "a relative path (a/rel in $D/d) is resolved against the cwd"
+# ... and one passed with a directory fd, against that directory (the cwd is /)
+timeout 60 "$SF" learn -q -t "$SF_TMP/relat.trace.zst" -o "$SF_TMP/relat.json" -- \
+	"$T" writeat "$D/d" a/relat >"$SF_TMP/relat.out" 2>"$SF_TMP/relat.err"
+is "$(cat "$SF_TMP/relat.out")/$(jq -c --arg l "$W" '[.sysfence.libraries[] | select(.path == $l) | .paths[].path]' "$SF_TMP/relat.json")" \
+	"writeat ok/[\"$D/d/a/**\"]" "a path relative to a directory fd (openat(fd of $D/d, a/relat)) is resolved against it"
 
 # ---- redis with persistence (RDB snapshots, AOF rewrite), paths on ----------------
 # learned once (benchmark, BGSAVE, BGREWRITEAOF, SHUTDOWN), enforced under

@@ -5,6 +5,7 @@
 
 /* 0, or -errno */
 int paths_w_write(const char *dir, const char *name);
+int paths_w_writeat(int dfd, const char *rel); /* openat(dfd, rel, O_CREAT) */
 int paths_w_listen(int port);  /* bind + listen on 127.0.0.1:port; fd or -errno */
 int paths_r_read(const char *path);
 int paths_r_create(const char *path); /* open(O_CREAT): the reader never does */

@@ -26,6 +26,16 @@ int paths_w_write(const char *dir, const char *name)
 	return 0;
 }
 
+int paths_w_writeat(int dfd, const char *rel)
+{
+	int fd = openat(dfd, rel, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 int paths_w_listen(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port),

@@ -6,12 +6,15 @@
  *   pathtest learn DIR PORT        writer: DIR/a/f1, DIR/a/f2, listen PORT;
  *                                  reader: /etc/hostname, connect PORT
  *   pathtest write DIR NAME        writer writes DIR/NAME
+ *   pathtest writeat DIR REL       writer: openat(fd of DIR, REL, O_CREAT)
+ *                                  after a chdir to / (REL is not cwd's)
  *   pathtest create PATH           the reader creates PATH (O_CREAT)
  *   pathtest listen PORT           writer listens on PORT
  *   pathtest connect PORT          reader connects to PORT
  *   pathtest exec PATH [ARGS...]   execv PATH
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,17 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "write") && argc == 4) {
 		step("write", paths_w_write(argv[2], argv[3]));
+		return 0;
+	}
+	if (!strcmp(argv[1], "writeat") && argc == 4) {
+		int dfd = open(argv[2], O_RDONLY | O_DIRECTORY);
+
+		if (dfd < 0 || chdir("/")) {
+			step("writeat", -errno);
+			return 0;
+		}
+		step("writeat", paths_w_writeat(dfd, argv[3]));
+		close(dfd);
 		return 0;
 	}
 	if (!strcmp(argv[1], "create")) {
