@@ -1107,6 +1107,14 @@ static __always_inline void obj_commit(struct sf_event_object *ev, struct obj_ar
 	ev->hdr.ts = bpf_ktime_get_ns();
 	ev->ret = a->ret;
 	ev->ncomp = 0;
+	ev->exe_ino = 0;
+	ev->exe_dev = 0;
+	if (a->deny) {
+		struct task_struct *task = bpf_get_current_task_btf();
+
+		ev->exe_ino = BPF_CORE_READ(task, mm, exe_file, f_inode, i_ino);
+		ev->exe_dev = BPF_CORE_READ(task, mm, exe_file, f_inode, i_sb, s_dev);
+	}
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	if (ev->key.base) {
 		struct obj_walk w = { .dentry = ev->key.base, .mnt = base_mnt };
@@ -1288,6 +1296,28 @@ __noinline int learn_objects(struct unwind *u)
 	return 0;
 }
 
+/* enforce with a Landlock floor: keep the caller of a path or address
+ * call until sys_exit, so that a denial names its library (and can be
+ * folded back into that library's rules).  A global function: verified
+ * once. */
+__noinline int floor_remember(struct unwind *u, __u32 nr)
+{
+	struct obj_pending *pd;
+	struct obj_spec s;
+
+	if (!u || !obj_spec(nr, &s))
+		return 0;
+	pd = bpf_task_storage_get(&obj_pend, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (pd) {
+		pd->ino = u->ino;
+		pd->dev = u->dev;
+		pd->nr = nr;
+		pd->valid = 1;
+	}
+	return 0;
+}
+
 /* Fill obj_argv[which] from the registers; 0 when nr has no objects. */
 static __always_inline int obj_args_fill(__u32 which, struct pt_regs *regs, __u32 nr)
 {
@@ -1352,6 +1382,17 @@ int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 	} else if (cfg->mode != SF_MODE_ENFORCE || !(cfg->flags & SF_CFG_FLOOR) ||
 		   ret != -13 /* EACCES */) {
 		return 0;
+	} else {
+		/* the caller floor_remember() kept at sys_enter */
+		struct obj_pending *pd = bpf_task_storage_get(&obj_pend,
+							      bpf_get_current_task_btf(), 0, 0);
+
+		if (pd && pd->valid && pd->nr == nr) {
+			ino = pd->ino;
+			dev = pd->dev;
+		}
+		if (pd)
+			pd->valid = 0;
 	}
 	proc = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
@@ -1467,6 +1508,8 @@ static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid
 			e->ok_gen = cfg->rules_gen;
 			e->ok_valid = 1;
 		}
+		if (cfg->flags & SF_CFG_FLOOR)
+			floor_remember(&u, nr);
 	}
 #ifdef SF_PROFILE
 	{

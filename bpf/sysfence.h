@@ -426,6 +426,9 @@ struct sf_event_object {
 	__s32 ret;     /* SF_EV_FLOOR_DENIED: the call's return value */
 	__u32 ncomp;   /* base directory components, leaf first; 0 = none,
 			* SF_PATH_COMPONENTS + 1 = truncated */
+	__u64 exe_ino; /* SF_EV_FLOOR_DENIED: the process's executable; the */
+	__u32 exe_dev; /* key's (dev, ino) name the calling library, 0 when */
+	__u32 pad;     /* the caller was not kept (docs/paths.md) */
 	char comm[SF_COMM_LEN];
 	char base[SF_PATH_COMPONENTS][SF_NAME_LEN];
 };

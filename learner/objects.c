@@ -61,8 +61,17 @@ void objects__free(struct policy_objs *o)
 	memset(o, 0, sizeof(*o));
 }
 
-int objects__add_path(struct policy_objs *o, const char *path, uint32_t access,
-		      const char *inferred)
+/* The log mark of a folded rule: bits a log gives and nothing observed
+ * gave are marked; bits something observed gives are not. */
+static uint32_t fold_log(uint32_t old_access, uint32_t old_log, uint32_t access, uint32_t log)
+{
+	uint32_t observed = (old_access & ~old_log) | (access & ~log);
+
+	return (old_log | log) & ~observed;
+}
+
+static int add_path(struct policy_objs *o, const char *path, uint32_t access,
+		    const char *inferred, uint32_t log)
 {
 	struct policy_path *n;
 
@@ -78,6 +87,8 @@ int objects__add_path(struct policy_objs *o, const char *path, uint32_t access,
 		if ((o->paths[i].access | access) != o->paths[i].access && inferred &&
 		    o->paths[i].inferred)
 			o->paths[i].inferred = inferred;
+		o->paths[i].log_access = fold_log(o->paths[i].access, o->paths[i].log_access,
+						  access, log);
 		o->paths[i].access |= access;
 		return 0;
 	}
@@ -90,12 +101,19 @@ int objects__add_path(struct policy_objs *o, const char *path, uint32_t access,
 		return -ENOMEM;
 	n[o->npaths].access = access;
 	n[o->npaths].inferred = inferred;
+	n[o->npaths].log_access = log & access;
 	o->npaths++;
 	return 0;
 }
 
-int objects__add_port(struct policy_objs *o, uint16_t port, uint16_t last, uint8_t access,
-		      uint8_t addrs)
+int objects__add_path(struct policy_objs *o, const char *path, uint32_t access,
+		      const char *inferred)
+{
+	return add_path(o, path, access, inferred, 0);
+}
+
+static int add_port(struct policy_objs *o, uint16_t port, uint16_t last, uint8_t access,
+		    uint8_t addrs, uint8_t log)
 {
 	struct policy_port *n;
 
@@ -103,6 +121,9 @@ int objects__add_port(struct policy_objs *o, uint16_t port, uint16_t last, uint8
 		return -EINVAL;
 	for (size_t i = 0; i < o->nports; i++) {
 		if (o->ports[i].port == port && o->ports[i].last == last) {
+			o->ports[i].log_access = (uint8_t)fold_log(o->ports[i].access,
+								   o->ports[i].log_access,
+								   access, log);
 			o->ports[i].access |= access;
 			o->ports[i].addrs |= addrs;
 			return 0;
@@ -112,8 +133,35 @@ int objects__add_port(struct policy_objs *o, uint16_t port, uint16_t last, uint8
 	if (!n)
 		return -ENOMEM;
 	o->ports = n;
-	n[o->nports++] = (struct policy_port){ port, last, access, addrs };
+	n[o->nports++] = (struct policy_port){ port, last, access, addrs, (uint8_t)(log & access) };
 	return 0;
+}
+
+int objects__add_port(struct policy_objs *o, uint16_t port, uint16_t last, uint8_t access,
+		      uint8_t addrs)
+{
+	return add_port(o, port, last, access, addrs, 0);
+}
+
+int objects__add_port_log(struct policy_objs *o, uint16_t port, uint16_t last, uint8_t access,
+			  uint8_t addrs)
+{
+	return add_port(o, port, last, access, addrs, access);
+}
+
+void objects__mark_path_log(struct policy_objs *o, const char *path)
+{
+	for (size_t i = 0; i < o->npaths; i++)
+		if (!strcmp(o->paths[i].path, path))
+			o->paths[i].log_access = o->paths[i].access;
+}
+
+void objects__mark_from_log(struct policy_objs *o)
+{
+	for (size_t i = 0; i < o->npaths; i++)
+		o->paths[i].log_access = o->paths[i].access;
+	for (size_t i = 0; i < o->nports; i++)
+		o->ports[i].log_access = o->ports[i].access;
 }
 
 /* "D/" + "**" covers everything beneath D; a pattern covers what fnmatch
@@ -180,6 +228,10 @@ int objects__canonicalize(struct policy_objs *o)
 	/* fold equal paths */
 	for (size_t r = 0; r < o->npaths; r++) {
 		if (w && !strcmp(o->paths[w - 1].path, o->paths[r].path)) {
+			o->paths[w - 1].log_access = fold_log(o->paths[w - 1].access,
+							      o->paths[w - 1].log_access,
+							      o->paths[r].access,
+							      o->paths[r].log_access);
 			o->paths[w - 1].access |= o->paths[r].access;
 			if (!o->paths[r].inferred)
 				o->paths[w - 1].inferred = NULL;
@@ -214,6 +266,10 @@ int objects__canonicalize(struct policy_objs *o)
 	for (size_t r = 0; r < o->nports; r++) {
 		if (w && o->ports[w - 1].port == o->ports[r].port &&
 		    o->ports[w - 1].last == o->ports[r].last) {
+			o->ports[w - 1].log_access = (uint8_t)fold_log(o->ports[w - 1].access,
+								       o->ports[w - 1].log_access,
+								       o->ports[r].access,
+								       o->ports[r].log_access);
 			o->ports[w - 1].access |= o->ports[r].access;
 			o->ports[w - 1].addrs |= o->ports[r].addrs;
 			continue;
@@ -229,12 +285,13 @@ int objects__merge(struct policy_objs *dst, const struct policy_objs *src)
 	int rc;
 
 	for (size_t i = 0; i < src->npaths; i++)
-		if ((rc = objects__add_path(dst, src->paths[i].path, src->paths[i].access,
-					    src->paths[i].inferred)))
+		if ((rc = add_path(dst, src->paths[i].path, src->paths[i].access,
+				   src->paths[i].inferred, src->paths[i].log_access)))
 			return rc;
 	for (size_t i = 0; i < src->nports; i++)
-		if ((rc = objects__add_port(dst, src->ports[i].port, src->ports[i].last,
-					    src->ports[i].access, src->ports[i].addrs)))
+		if ((rc = add_port(dst, src->ports[i].port, src->ports[i].last,
+				   src->ports[i].access, src->ports[i].addrs,
+				   src->ports[i].log_access)))
 			return rc;
 	dst->unresolved += src->unresolved;
 	return objects__canonicalize(dst);

@@ -54,6 +54,9 @@ struct policy_path {
 	const char *inferred; /* NULL = observed; else the rule that wrote it
 			       * (static string: "system", "directory",
 			       * "per-run-name") */
+	uint32_t log_access;  /* the access bits only a violation log gave
+			       * (merge POLICY LOG.jsonl): written as
+			       * "source": "log" when not 0 */
 };
 
 #define PORT_BIND 1u
@@ -73,6 +76,7 @@ struct policy_port {
 	uint16_t last;   /* 0: the one port; else the range [port, last] */
 	uint8_t access;  /* PORT_* */
 	uint8_t addrs;   /* ADDR_* seen (informative: Landlock restricts ports) */
+	uint8_t log_access; /* PORT_* bits only a violation log gave */
 };
 
 /* Per library objects, hung on struct policy_lib. */
@@ -102,6 +106,14 @@ int objects__add_path(struct policy_objs *o, const char *path, uint32_t access,
 		      const char *inferred);
 int objects__add_port(struct policy_objs *o, uint16_t port, uint16_t last, uint8_t access,
 		      uint8_t addrs);
+/* A port a violation log gave (the access is marked as coming from the
+ * log until something observed gives it too). */
+int objects__add_port_log(struct policy_objs *o, uint16_t port, uint16_t last, uint8_t access,
+			  uint8_t addrs);
+/* Mark the rule for path (all its access) as coming from a log. */
+void objects__mark_path_log(struct policy_objs *o, const char *path);
+/* Mark every rule of o as coming from a violation log. */
+void objects__mark_from_log(struct policy_objs *o);
 /* Sort, fold duplicates, drop rules another rule of the set covers. */
 int objects__canonicalize(struct policy_objs *o);
 /* Union src into dst. */

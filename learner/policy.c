@@ -307,9 +307,11 @@ int policy__add_rule(struct policy *p, size_t lib,
 
 void policy__mark_from_log(struct policy *p)
 {
-	for (size_t i = 0; p && i < p->nlibs; i++)
+	for (size_t i = 0; p && i < p->nlibs; i++) {
 		for (size_t k = 0; k < p->libs[i].nsyscalls; k++)
 			p->libs[i].syscalls[k].from_log = 1;
+		objects__mark_from_log(&p->libs[i].objs);
+	}
 }
 
 int policy__add_observation(struct policy *p, size_t lib, uint32_t nr,
@@ -536,7 +538,22 @@ int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
 		if (rc)
 			goto nomem;
 	}
-	/* paths and ports (issue 17) */
+	/* paths and ports (issue 17); a library with objects and no tuple
+	 * comes from a violation log's floor denial (its calls were allowed,
+	 * Landlock denied their paths) */
+	for (size_t i = 0; i < t->nobjs; i++) {
+		const struct trace_obj *ob = &t->objs[i];
+
+		if (ob->lib >= t->nlibs || map[ob->lib] >= 0 || !t->libs[ob->lib].path)
+			continue;
+		rc = policy__add_lib(p, t->libs[ob->lib].path, t->libs[ob->lib].build_id,
+				     t->libs[ob->lib].kind);
+		if (rc < 0) {
+			util__errf(err, errlen, "cannot build policy: %s", strerror(-rc));
+			goto fail;
+		}
+		map[ob->lib] = rc;
+	}
 	if (t->nobjs && objects__from_trace(p, t, map, objs_level_of(opts)))
 		goto nomem;
 	rc = policy__canonicalize(p);

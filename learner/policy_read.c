@@ -614,12 +614,27 @@ static int get_mark(struct pctx *c, const cJSON *e, const char *sub, const char 
 	return 0;
 }
 
+/* "source": "log" (a rule folded back from a violation log), optional */
+static int get_source(struct pctx *c, const cJSON *e, const char *sub, bool *from_log)
+{
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(e, "source");
+
+	*from_log = false;
+	if (!src)
+		return 0;
+	if (!cJSON_IsString(src) || strcmp(src->valuestring, "log"))
+		return perr_on(c, src, "%s.source: expected \"log\"", sub);
+	*from_log = true;
+	return 0;
+}
+
 static int parse_objects(struct pctx *c, const cJSON *obj, const char *path,
 			 struct policy_objs *o)
 {
-	static const char *const path_keys[] = { "path", "access", "inferred_from", NULL };
+	static const char *const path_keys[] = { "path", "access", "inferred_from", "source",
+						  NULL };
 	static const char *const port_keys[] = { "port", "last", "access", "addresses",
-						  "inferred_from", NULL };
+						  "inferred_from", "source", NULL };
 	const cJSON *arr;
 	char sub[340];
 	size_t i;
@@ -633,6 +648,7 @@ static int parse_objects(struct pctx *c, const cJSON *obj, const char *path,
 		const char *pp, *inf = NULL, *mark = NULL;
 		const cJSON *acc;
 		uint32_t access = 0;
+		bool from_log = false;
 
 		pathf(sub, sizeof(sub), "%s.paths[%zu]", path, i);
 		if (!cJSON_IsObject(e))
@@ -660,8 +676,12 @@ static int parse_objects(struct pctx *c, const cJSON *obj, const char *path,
 					    cJSON_IsString(a) ? a->valuestring : "?");
 			access |= bit;
 		}
+		if ((rc = get_source(c, e, sub, &from_log)))
+			return rc;
 		if ((rc = objects__add_path(o, pp, access, mark)))
 			return rc;
+		if (from_log)
+			objects__mark_path_log(o, pp);
 	}
 	arr = cJSON_GetObjectItemCaseSensitive(obj, "ports");
 	if (arr && !cJSON_IsArray(arr))
@@ -672,6 +692,7 @@ static int parse_objects(struct pctx *c, const cJSON *obj, const char *path,
 		const char *inf = NULL;
 		uint64_t port, last = 0;
 		uint8_t access = 0, addrs = 0;
+		bool from_log = false;
 
 		pathf(sub, sizeof(sub), "%s.ports[%zu]", path, i);
 		if (!cJSON_IsObject(e))
@@ -729,7 +750,12 @@ static int parse_objects(struct pctx *c, const cJSON *obj, const char *path,
 				return perr_on(c, a, "%s.addresses: expected any, loopback or other",
 					    sub);
 		}
-		if ((rc = objects__add_port(o, (uint16_t)port, (uint16_t)last, access, addrs)))
+		if ((rc = get_source(c, e, sub, &from_log)))
+			return rc;
+		if ((rc = from_log ? objects__add_port_log(o, (uint16_t)port, (uint16_t)last,
+							   access, addrs)
+				   : objects__add_port(o, (uint16_t)port, (uint16_t)last, access,
+						       addrs)))
 			return rc;
 	}
 	return objects__canonicalize(o);

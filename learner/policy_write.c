@@ -463,6 +463,12 @@ static void sb_objects(struct sbuf *b, int level, const struct policy_objs *o)
 				sb_key(b, level + 2, "inferred_from");
 				sb_str_array(b, level + 2, &pp->inferred, 1);
 			}
+			if (pp->log_access) {
+				/* some of its access only a violation log gave */
+				sb_puts(b, ",\n");
+				sb_key(b, level + 2, "source");
+				sb_json_str(b, "log");
+			}
 			sb_puts(b, "\n");
 			sb_indent(b, level + 1);
 			sb_puts(b, i + 1 < o->npaths ? "},\n" : "}\n");
@@ -507,6 +513,11 @@ static void sb_objects(struct sbuf *b, int level, const struct policy_objs *o)
 				sb_puts(b, ",\n");
 				sb_key(b, level + 2, "inferred_from");
 				sb_str_array(b, level + 2, &eph, 1);
+			}
+			if (pt->log_access) {
+				sb_puts(b, ",\n");
+				sb_key(b, level + 2, "source");
+				sb_json_str(b, "log");
 			}
 			sb_puts(b, "\n");
 			sb_indent(b, level + 1);

@@ -172,6 +172,56 @@ static int parse_line(const cJSON *o, struct trace *t, struct vl_key *k, const c
 	return 0;
 }
 
+/* A Landlock floor denial (enforce's report_floor_one): the path or port
+ * a library's call was denied, folded back as an object of that call (the
+ * learner gives it the access the call needs, as for a learned one).
+ * 1 when it names no library (a caller the BPF side did not keep): not
+ * folded back.  0 or -errno. */
+static int parse_floor_line(const cJSON *o, struct trace *t, const char *name, size_t line,
+			    char *err, size_t errlen)
+{
+	const char *lib = str_member(o, "library"), *bin = str_member(o, "binary");
+	const char *sys = str_member(o, "syscall"), *bid = str_member(o, "buildId");
+	const cJSON *ob = cJSON_GetObjectItemCaseSensitive(o, "object");
+	const char *kind = str_member(ob, "kind"), *path = str_member(ob, "path");
+	const char *raw = str_member(ob, "raw");
+	const cJSON *slot = cJSON_GetObjectItemCaseSensitive(ob, "slot");
+	const cJSON *aux = cJSON_GetObjectItemCaseSensitive(ob, "aux");
+	uint32_t k;
+	int nr, li;
+
+	if (!lib || !cJSON_IsObject(ob))
+		return 1; /* no library, or a line of an older sysfence */
+	if (!sys || (nr = syscall__nr(sys)) < 0 || nr >= SYSCALL_NR_MAX)
+		return line_err(err, errlen, name, line, "unknown syscall name '%s'", sys);
+	if (lib[0] != '/' && lib[0] != '[')
+		return line_err(err, errlen, name, line, "\"library\": '%s' is not a full path "
+				"or a [bucket]", lib);
+	if (!strncmp(lib, "[unresolved", 11) || !strcmp(lib, "[process-wide union]"))
+		return 1;
+	if (!kind || !cJSON_IsNumber(slot) || slot->valuedouble < 0 || slot->valuedouble > 1 ||
+	    !cJSON_IsNumber(aux) || aux->valuedouble < 0 || aux->valuedouble > 4294967295.0)
+		return line_err(err, errlen, name, line, "\"object\": expected {\"kind\", "
+				"\"slot\": 0|1, \"aux\": N, ...}%s", NULL);
+	if (!strcmp(kind, "port"))
+		k = TRACE_OBJ_INET;
+	else if (!strcmp(kind, "path") || !strcmp(kind, "unix"))
+		k = !strcmp(kind, "path") ? TRACE_OBJ_PATH : TRACE_OBJ_UNIX;
+	else
+		return line_err(err, errlen, name, line, "\"object.kind\": '%s' is not path, "
+				"unix or port", kind);
+	if (k != TRACE_OBJ_INET && (!path || path[0] != '/'))
+		return 1; /* not resolved: nothing a rule can name */
+	li = trace__add_lib(t, lib, lib[0] == '[' ? NULL : bid,
+			    lib[0] == '[' ? LIB_KIND_BUCKET
+			    : bin && !strcmp(lib, bin) ? LIB_KIND_EXECUTABLE : LIB_KIND_LIBRARY, 0, 0);
+	if (li < 0)
+		return li;
+	return trace__add_obj(t, (uint32_t)li, (uint32_t)nr, k, (uint32_t)slot->valuedouble,
+			      (uint32_t)aux->valuedouble, k == TRACE_OBJ_INET ? NULL : path,
+			      k == TRACE_OBJ_INET ? NULL : raw ? raw : path, 1);
+}
+
 static int same_key(const struct vl_key *a, const struct vl_key *b)
 {
 	return a->lib == b->lib && a->nr == b->nr && !memcmp(a->arg, b->arg, sizeof(a->arg));
@@ -182,7 +232,7 @@ int violog__to_trace(const char *buf, size_t len, const char *name, struct trace
 {
 	const char *p = buf, *end = buf + len;
 	struct vl_key *keys = NULL, k;
-	size_t nkeys = 0, cap = 0, line = 0, nlines = 0, nfloor = 0;
+	size_t nkeys = 0, cap = 0, line = 0, nlines = 0, nfloor = 0, nfloor_skipped = 0;
 	struct trace *t = trace__new();
 	char *bin = NULL;
 	int ret = 0;
@@ -206,13 +256,21 @@ int violog__to_trace(const char *buf, size_t len, const char *name, struct trace
 				       "object per line)%s", NULL);
 			break;
 		}
-		/* A Landlock floor denial (issue 17) names a path or a port,
-		 * not a library's syscall: nothing to fold back into syscall
-		 * rules (folding paths back is not done yet) */
+		/* A Landlock floor denial (issue 17) names a path or a port
+		 * of a library's call: folded back into its paths and ports */
 		if (str_member(o, "reason") &&
 		    !strcmp(str_member(o, "reason"), "outside the Landlock floor")) {
+			ret = parse_floor_line(o, t, name, line, err, errlen);
+			if (!ret && !bin && str_member(o, "binary") &&
+			    !(bin = strdup(str_member(o, "binary"))))
+				ret = -ENOMEM;
 			cJSON_Delete(o);
-			nfloor++;
+			if (ret == 1) {
+				nfloor_skipped++;
+				ret = 0;
+			} else if (!ret) {
+				nfloor++;
+			}
 			p = le + 1;
 			continue;
 		}
@@ -253,9 +311,10 @@ int violog__to_trace(const char *buf, size_t len, const char *name, struct trace
 		}
 		p = le + 1;
 	}
-	if (!ret && !nlines) {
-		util__errf(err, errlen, nfloor ? "%s: only Landlock floor denials (paths and ports "
-			   "are not folded back)" : "%s: no violation lines", name);
+	if (!ret && !nlines && !nfloor) {
+		util__errf(err, errlen, nfloor_skipped ? "%s: only Landlock floor denials that "
+			   "name no library or no resolved path (nothing a rule can be given "
+			   "to)" : "%s: no violation lines", name);
 		ret = -EINVAL;
 	}
 	for (size_t i = 0; !ret && i < nkeys; i++) {

@@ -18,6 +18,9 @@ int violog__detect(const char *buf, size_t len);
  * argValues) with its count (a key's count is the largest of its lines
  * with the same "first" time, summed over different "first" times: one
  * run's lines carry running totals, several runs may share a file).
+ * A Landlock floor denial ("reason": "outside the Landlock floor") that
+ * names a library and a resolved path or a port becomes an object of that
+ * library's call (paths and ports; docs/paths.md); one without is skipped.
  * Blank lines are skipped.  name is the file name used in messages
  * ("F:LINE: ..."). 0 or -errno (-EINVAL: malformed, err says where). */
 int violog__to_trace(const char *buf, size_t len, const char *name, struct trace **out,

@@ -815,42 +815,78 @@ void enforce__report_free(struct enforce_report *r)
 
 /* A path or port call that failed with EACCES under the Landlock floor
  * (issue 17): Landlock denied it before it had any effect (or, rarely for
- * root, file permissions did: the line says EACCES, not who). */
+ * root, file permissions did: the line says EACCES, not who).  The
+ * library is the caller the BPF side kept at sys_enter (NULL when it
+ * could not); with it, the JSON line is what `merge` folds back into that
+ * library's paths and ports (learner/violog.c). */
 static void report_floor_one(struct enforce_report *s, const struct sf_event_object *ev,
 			     const char *path)
 {
 	const char *name = syscall__name(ev->key.nr);
 	uint64_t wall = ev->hdr.ts + s->mono_to_real_ns;
 	time_t secs = (time_t)(wall / 1000000000ull);
-	char what[SF_OBJ_PATH_LEN + 512], when[64];
+	char what[SF_OBJ_PATH_LEN + 512], when[64], bid[128];
+	const char *lib = ev->key.dev || ev->key.ino ? rt__lib_path(s->rt, ev->key.dev,
+								    ev->key.ino) : NULL;
+	const char *exe = rt__exe_path(s->rt, ev->exe_dev, ev->exe_ino, ev->hdr.tgid);
+	int inet = ev->key.kind == SF_OBJ_INET;
+	unsigned port = ev->key.aux & 0xffff, cls = (ev->key.aux >> 16) & 0xff;
 	struct tm tm;
 
 	s->violations++;
 	s->floor_denied++;
-	if (ev->key.kind == SF_OBJ_INET)
-		snprintf(what, sizeof(what), "port %u", ev->key.aux & 0xffff);
+	if (inet)
+		snprintf(what, sizeof(what), "port %u", port);
 	else if (path && strcmp(path, ev->key.path))
 		snprintf(what, sizeof(what), "\"%.256s\" = %.400s", ev->key.path, path);
 	else
 		snprintf(what, sizeof(what), "\"%.256s\"", ev->key.path);
 	gmtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s(%s): %s outside the "
+	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s%s%s(%s): %s outside the "
 		"Landlock floor (EACCES) -> denied before effect\n", when, ev->hdr.tgid,
-		ev->hdr.pid, ev->comm, name ? name : "?", what,
-		ev->key.kind == SF_OBJ_INET ? "port" : "path");
+		ev->hdr.pid, ev->comm, lib ? lib : "", lib ? ": " : "", name ? name : "?", what,
+		inet ? "port" : "path");
 	if (s->log) {
-		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"pid\": %u, \"tid\": %u, \"comm\": ",
-			when, (unsigned long long)(wall % 1000000000ull), ev->hdr.tgid,
-			ev->hdr.pid);
+		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"count\": 1, \"pid\": %u, "
+			"\"tid\": %u, \"comm\": ", when,
+			(unsigned long long)(wall % 1000000000ull), ev->hdr.tgid, ev->hdr.pid);
 		json_str(s->log, ev->comm);
-		fprintf(s->log, ", \"library\": null, \"syscall\": ");
+		fprintf(s->log, ", \"binary\": ");
+		if (exe)
+			json_str(s->log, exe);
+		else
+			fputs("null", s->log);
+		fprintf(s->log, ", \"library\": ");
+		if (lib)
+			json_str(s->log, lib);
+		else
+			fputs("null", s->log);
+		fputs(", \"buildId\": ", s->log);
+		if (lib && lib[0] == '/' && !elf__build_id(lib, bid, sizeof(bid)))
+			json_str(s->log, bid);
+		else
+			fputs("null", s->log);
+		fprintf(s->log, ", \"syscall\": ");
 		json_str(s->log, name ? name : "?");
-		if (ev->key.kind == SF_OBJ_INET) {
-			fprintf(s->log, ", \"port\": %u", ev->key.aux & 0xffff);
+		/* kind, slot and aux are the recorded key (as argValues are
+		 * the recorded arguments): what merge needs for the access */
+		fprintf(s->log, ", \"object\": {\"kind\": \"%s\", \"slot\": %u, \"aux\": %u",
+			inet ? "port" : ev->key.kind == SF_OBJ_UNIX ? "unix" : "path",
+			ev->key.slot, ev->key.aux);
+		if (inet) {
+			fprintf(s->log, ", \"port\": %u, \"address\": \"%s\"}", port,
+				cls == SF_ADDR_LOOPBACK ? "loopback" : cls == SF_ADDR_ANY ? "any"
+											 : "other");
 		} else {
 			fprintf(s->log, ", \"path\": ");
-			json_str(s->log, path ? path : ev->key.path);
+			if (path)
+				json_str(s->log, path);
+			else
+				fputs("null", s->log);
+			fprintf(s->log, ", \"raw\": ");
+			json_str(s->log, ev->key.path);
+			fputs("}", s->log);
 		}
 		fprintf(s->log, ", \"reason\": \"outside the Landlock floor\", "
 			"\"action\": \"denied\"}\n");

@@ -15,6 +15,8 @@
 #  - exec of an unlearned path is denied before it runs (no effect);
 #  - the reader creating a file in DIR/a/ (allowed to the writer) is
 #    caught by the per-library layer (its open flags);
+#  - complain mode logs the floor's denials with their library; merge
+#    folds them back; the same variations are then clean;
 #  - --landlock off: the same write succeeds (the floor is what denied it);
 #  - relative paths are resolved against the cwd or the directory fd.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -40,7 +42,7 @@ mkdir -p "$D/d/a"
 sf_tmpdir
 sf_on_exit "rm -rf $D"
 
-plan 23
+plan 26
 
 PORT=$(sf_free_port 1) || bail "no free port"
 OTHER=$(sf_free_port 7) || bail "no free port"
@@ -176,6 +178,42 @@ if ((rc == 3)) && grep -q "libpaths_r.so: openat(arg2=O_WRONLY|O_CREAT): argumen
 else
 	not_ok "enforce: the reader creating a file in $D/d/a/ is caught per library (status $rc)"
 	diag_file "$SF_TMP/create.err"
+fi
+
+# complain mode and fold back: a variation run with --action log (the
+# floor still denies: Landlock has no audit-only mode; nothing is killed)
+# logs the denied path and port with the library that asked; merge folds
+# them into that library's paths and ports, marked "source": "log"; the
+# same variation enforced with the merged policy is clean.
+ENF_OPTS=(--action log -l "$SF_TMP/foldw.jsonl")
+enf foldw write "$D/d" folded
+ENF_OPTS=(--action log -l "$SF_TMP/foldp.jsonl")
+enf foldp listen "$OTHER"
+ENF_OPTS=()
+cat "$SF_TMP/foldw.jsonl" "$SF_TMP/foldp.jsonl" >"$SF_TMP/fold.jsonl"
+if [[ $(jq -r 'select(.reason == "outside the Landlock floor") | "\(.library) \(.syscall) \(.object.path // .object.port)"' "$SF_TMP/fold.jsonl") == \
+	"$W openat $D/d/folded"$'\n'"$W bind $OTHER" ]]; then
+	ok "complain mode: the floor's denials are logged with their library, path and port"
+else
+	not_ok "complain mode: the floor's denials are logged with their library, path and port"
+	diag_file "$SF_TMP/fold.jsonl"
+fi
+"$SF" merge --quiet "$P" "$SF_TMP/fold.jsonl" -o "$SF_TMP/folded.json" 2>"$SF_TMP/fold-merge.err"
+is "$(jq -c --arg l "$W" '[.sysfence.libraries[] | select(.path == $l) | (.paths[], .ports[]) | select(.source == "log") | (.path // .port)]' "$SF_TMP/folded.json")" \
+	"[\"$D/d/**\",$OTHER]" "merge: the path and the port become the writer's rules, marked as from the log"
+P0=$P
+P=$SF_TMP/folded.json
+enf foldw2 write "$D/d" folded2
+enf foldp2 listen "$OTHER"
+P=$P0
+if [[ $rc == 0 && $(cat "$SF_TMP/foldw2.out" "$SF_TMP/foldp2.out") == "write ok"$'\n'"listen ok" ]] &&
+	! grep -q VIOLATION "$SF_TMP/foldw2.err" "$SF_TMP/foldp2.err"; then
+	ok "the same variations enforced with the merged policy are clean"
+else
+	not_ok "the same variations enforced with the merged policy are clean (status $rc)"
+	diag_file "$SF_TMP/foldw2.out"
+	diag_file "$SF_TMP/foldw2.err"
+	diag_file "$SF_TMP/foldp2.err"
 fi
 
 ENF_OPTS=(--landlock off)
