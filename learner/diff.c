@@ -168,11 +168,7 @@ static void diff_lib_added(struct dbuild *b, const struct policy_lib *l)
  * low.  A new port is medium. */
 static enum risk path_risk(const char *path, uint32_t access)
 {
-	size_t n = strlen(path);
-	bool dir_like = (n >= 3 && !strcmp(path + n - 3, "/**")) || strchr(path, '*');
-
-	if ((access & (OBJ_MAKES | OBJ_RMFILE | OBJ_RMDIR | OBJ_REFER)) ||
-	    (dir_like && (access & OBJ_WRITES)) || (access & OBJ_EXEC))
+	if (objects__writable_dir(path, access) || (access & OBJ_EXEC))
 		return RISK_HIGH;
 	if (access & OBJ_WRITES)
 		return RISK_MEDIUM;

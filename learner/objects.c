@@ -205,6 +205,34 @@ bool objects__covers(const char *pat, const char *path)
 	return false;
 }
 
+bool objects__writable_dir(const char *path, uint32_t access)
+{
+	size_t n = strlen(path);
+	bool dir_like = (n >= 3 && !strcmp(path + n - 3, "/**")) || strchr(path, '*');
+
+	return (access & (OBJ_MAKES | OBJ_RMFILE | OBJ_RMDIR | OBJ_REFER)) ||
+	       (dir_like && (access & OBJ_WRITES));
+}
+
+void objects__summarize(const struct policy_objs *o, struct objs_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < o->npaths; i++) {
+		const struct policy_path *pp = &o->paths[i];
+
+		s->npaths++;
+		s->nwritable += !!(pp->access & OBJ_WRITES);
+		s->nwritable_dirs += objects__writable_dir(pp->path, pp->access);
+		s->nexec += !!(pp->access & OBJ_EXEC);
+		s->nlog += !!pp->log_access;
+	}
+	for (size_t i = 0; i < o->nports; i++) {
+		s->nports++;
+		s->nbind += !!(o->ports[i].access & PORT_BIND);
+		s->nlog += !!o->ports[i].log_access;
+	}
+}
+
 static int path_qcmp(const void *a, const void *b)
 {
 	return strcmp(((const struct policy_path *)a)->path, ((const struct policy_path *)b)->path);

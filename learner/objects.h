@@ -121,6 +121,24 @@ int objects__merge(struct policy_objs *dst, const struct policy_objs *src);
 /* Does rule pattern `pat` cover path `path` (same syntax)? */
 bool objects__covers(const char *pat, const char *path);
 
+/* Does a rule with this access on path let the program change a
+ * directory's entries or what is beneath it (a "writable directory"):
+ * making, removing, renaming entries, or writing beneath DIR/ "**" or a
+ * pattern?  diff ranks a new one HIGH; score counts them. */
+bool objects__writable_dir(const char *path, uint32_t access);
+
+/* What a set of rules grants, in numbers (score, show). */
+struct objs_summary {
+	size_t npaths;         /* path rules */
+	size_t nwritable;      /* rules with a write access (OBJ_WRITES) */
+	size_t nwritable_dirs; /* of them, writable directories (above) */
+	size_t nexec;          /* rules with execute */
+	size_t nlog;           /* rules with access from a violation log */
+	size_t nports;         /* port rules (a range counts once) */
+	size_t nbind;          /* of them, bind */
+};
+void objects__summarize(const struct policy_objs *o, struct objs_summary *s);
+
 /* Fill the libraries of p (built from t: libmap[trace lib] = policy lib
  * or -1) with the trace's objects, generalised at level. */
 int objects__from_trace(struct policy *p, const struct trace *t, const int *libmap,

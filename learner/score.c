@@ -396,6 +396,17 @@ int score__policy(const struct policy *p, struct score_report **out)
 		r->nunits++;
 	}
 	free(set);
+	{
+		struct policy_objs u;
+		int rc = objects__union(p, &u);
+
+		if (rc) {
+			score__free(r);
+			return rc;
+		}
+		objects__summarize(&u, &r->floor);
+		objects__free(&u);
+	}
 	r->union_score = score__set(all);
 	r->nunion = set_count(all);
 	r->union_observed = score__set(all_obs);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "objects.h"
 #include "policy.h"
 
 enum risk {
@@ -80,6 +81,8 @@ struct score_report {
 	size_t ninferred;          /* (library, syscall) rules only inferred */
 	uint64_t max;              /* most privileged unit (non-bucket if any) */
 	long max_unit;             /* index, -1 when there are no units */
+	struct objs_summary floor; /* the paths and ports of the union (the
+				    * Landlock floor; docs/paths.md) */
 };
 
 /* Score p.  Names point into p: keep p alive while using the report. */

@@ -342,6 +342,66 @@ int show__print(FILE *f, const struct policy *p)
 	return 0;
 }
 
+/* "paths" and "ports" of o into obj (issue 17): the policy's own fields,
+ * "inferred" the rule that wrote a path (or null), "fromLog" whether a
+ * violation log gave some of its access.  0 or -ENOMEM. */
+static int objects_json(cJSON *obj, const struct policy_objs *o)
+{
+	cJSON *paths = cJSON_AddArrayToObject(obj, "paths");
+	cJSON *ports = cJSON_AddArrayToObject(obj, "ports");
+
+	if (!paths || !ports)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->npaths; i++) {
+		const struct policy_path *pp = &o->paths[i];
+		const char *acc[32];
+		int na = 0;
+		cJSON *e = cJSON_CreateObject(), *a;
+
+		for (unsigned k = 0; k < 32; k++)
+			if ((pp->access & (1u << k)) && objects__access_name(k))
+				acc[na++] = objects__access_name(k);
+		a = cJSON_CreateStringArray(acc, na);
+		if (!e || !cJSON_AddItemToArray(paths, e) || !a ||
+		    !cJSON_AddStringToObject(e, "path", pp->path) ||
+		    !cJSON_AddItemToObject(e, "access", a) ||
+		    !(pp->inferred ? cJSON_AddStringToObject(e, "inferred", pp->inferred)
+				   : cJSON_AddNullToObject(e, "inferred")) ||
+		    !cJSON_AddBoolToObject(e, "writableDirectory",
+					   objects__writable_dir(pp->path, pp->access)) ||
+		    !cJSON_AddBoolToObject(e, "fromLog", pp->log_access != 0))
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < o->nports; i++) {
+		const struct policy_port *pt = &o->ports[i];
+		const char *acc[2], *addr[3];
+		int na = 0, nd = 0;
+		cJSON *e = cJSON_CreateObject(), *a, *d;
+
+		if (pt->access & PORT_BIND)
+			acc[na++] = "bind";
+		if (pt->access & PORT_CONNECT)
+			acc[na++] = "connect";
+		if (pt->addrs & ADDR_ANY)
+			addr[nd++] = "any";
+		if (pt->addrs & ADDR_LOOPBACK)
+			addr[nd++] = "loopback";
+		if (pt->addrs & ADDR_OTHER)
+			addr[nd++] = "other";
+		a = cJSON_CreateStringArray(acc, na);
+		d = cJSON_CreateStringArray(addr, nd);
+		if (!e || !cJSON_AddItemToArray(ports, e) || !a || !d ||
+		    !cJSON_AddNumberToObject(e, "port", pt->port) ||
+		    !(pt->last ? cJSON_AddNumberToObject(e, "last", pt->last)
+			       : cJSON_AddNullToObject(e, "last")) ||
+		    !cJSON_AddItemToObject(e, "access", a) ||
+		    !cJSON_AddItemToObject(e, "addresses", d) ||
+		    !cJSON_AddBoolToObject(e, "fromLog", pt->log_access != 0))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 char *show__to_json(const struct policy *p)
 {
 	struct score_report *r = NULL;
@@ -391,6 +451,22 @@ char *show__to_json(const struct policy *p)
 							   (int)c->nlibs);
 
 			if (!m || !cJSON_AddItemToObject(o, "members", m))
+				goto fail;
+		}
+		if (l && objects_json(o, &l->objs))
+			goto fail;
+		if (comp >= 0) {
+			struct policy_objs m = {};
+			int orc = 0;
+
+			for (size_t k = 0; k < p->nlibs && !orc; k++)
+				if (p->libs[k].kind != LIB_KIND_BUCKET &&
+				    policy__compartment_of(p, p->libs[k].path) == comp)
+					orc = objects__merge(&m, &p->libs[k].objs);
+			if (!orc)
+				orc = objects_json(o, &m);
+			objects__free(&m);
+			if (orc)
 				goto fail;
 		}
 		arr = cJSON_AddArrayToObject(o, "syscalls");
@@ -461,6 +537,19 @@ char *show__to_json(const struct policy *p)
 	if (!sc || !cJSON_AddNumberToObject(sc, "union", (double)r->union_score) ||
 	    !cJSON_AddNumberToObject(sc, "none", (double)r->none))
 		goto fail;
+	{
+		/* the union of paths and ports: the Landlock floor */
+		struct policy_objs u;
+		cJSON *fl = cJSON_AddObjectToObject(root, "floor");
+
+		if (!fl || objects__union(p, &u))
+			goto fail;
+		rc = objects_json(fl, &u);
+		objects__free(&u);
+		if (rc)
+			goto fail;
+		rc = -ENOMEM;
+	}
 	s = cJSON_Print(root);
 	if (!s || !(out = malloc(strlen(s) + 2)))
 		goto fail;

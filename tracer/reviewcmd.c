@@ -385,6 +385,19 @@ static char *score_json(const struct score_report *r)
 		     cJSON_AddNumberToObject(o, "unionReductionVsNone",
 					     score__reduction(r->union_score, r->none));
 	}
+	if (ok) {
+		/* paths and ports (issue 17): the Landlock floor in numbers */
+		cJSON *o = cJSON_AddObjectToObject(root, "floor");
+
+		ok = o && cJSON_AddNumberToObject(o, "paths", (double)r->floor.npaths) &&
+		     cJSON_AddNumberToObject(o, "writable", (double)r->floor.nwritable) &&
+		     cJSON_AddNumberToObject(o, "writableDirectories",
+					     (double)r->floor.nwritable_dirs) &&
+		     cJSON_AddNumberToObject(o, "executable", (double)r->floor.nexec) &&
+		     cJSON_AddNumberToObject(o, "ports", (double)r->floor.nports) &&
+		     cJSON_AddNumberToObject(o, "bind", (double)r->floor.nbind) &&
+		     cJSON_AddNumberToObject(o, "fromLog", (double)r->floor.nlog);
+	}
 	s = ok ? cJSON_Print(root) : NULL;
 	cJSON_Delete(root);
 	if (!s)
@@ -428,6 +441,12 @@ static void score_print(const struct score_report *r)
 		       "rules: %zu, +%.1f%% on the union)\n", r->nunion_observed,
 		       "", (unsigned long long)r->union_observed, r->ninferred,
 		       score_increase(r->union_score, r->union_observed));
+	if (r->floor.npaths || r->floor.nports)
+		printf("Landlock floor      %4zu paths (%zu writable, %zu writable "
+		       "directories, %zu executable), %zu ports (%zu bind)%s\n",
+		       r->floor.npaths, r->floor.nwritable, r->floor.nwritable_dirs,
+		       r->floor.nexec, r->floor.nports, r->floor.nbind,
+		       r->floor.nlog ? "; some from a violation log" : "");
 	printf("(score counts what a unit may call under enforcement, buckets "
 	       "included;\n VS NONE = reduction against no filter)\n");
 }

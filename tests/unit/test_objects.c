@@ -21,6 +21,8 @@
 #include "policy.h"
 #include "policy_read.h"
 #include "policy_write.h"
+#include "score.h"
+#include "show.h"
 #include "trace.h"
 #include "trace_file.h"
 
@@ -163,6 +165,28 @@ static void test_generalise(void **state)
 	assert_int_equal(o->ports[0].access, PORT_CONNECT);
 	assert_int_equal(o->ports[0].addrs, ADDR_LOOPBACK);
 
+	/* score and show --json cover paths and ports (the union: the floor) */
+	{
+		struct score_report *r = NULL;
+		char *j;
+
+		assert_int_equal(score__policy(p, &r), 0);
+		assert_int_equal(r->floor.nports, 2);
+		assert_int_equal(r->floor.nbind, 1);
+		assert_int_equal(r->floor.nexec, 1);  /* /usr/bin/helper */
+		/* /var/lib/app/ "**", /srv/q (remove-file), /run (make-file),
+		 * /run/app.*.pid (a pattern: a rule on /run in the floor) */
+		assert_int_equal(r->floor.nwritable_dirs, 4);
+		assert_int_equal(r->floor.nlog, 0);
+		score__free(r);
+		j = show__to_json(p);
+		assert_non_null(j);
+		if (!strstr(j, "\"path\":\t\"/var/lib/app/**\"") ||
+		    !strstr(j, "\"writableDirectory\":\ttrue") || !strstr(j, "\"floor\":") ||
+		    !strstr(j, "\"port\":\t8080"))
+			fail_msg("show --json lacks paths or ports:\n%s", j);
+		free(j);
+	}
 	/* the union, and the JSON round trip (floor written, ignored on load) */
 	{
 		struct policy_objs u;
