@@ -220,8 +220,15 @@ struct path_walk {
 	__u64 dentry;
 	__u64 mnt;   /* struct mount * */
 	__u32 n;
-	__u32 pad;
+	__u32 dst;   /* enum walk_dst: whose scratch the names go to */
 };
+
+/* The two walks: a mapped file's path (file_scratch's name[]) and the
+ * base directory of a relative path (obj_scratch's base[], declared
+ * below); both are [SF_PATH_COMPONENTS][SF_NAME_LEN], leaf first. */
+enum walk_dst { WALK_FILE = 0, WALK_OBJ_BASE = 1 };
+
+static __always_inline char (*walk_names(__u32 dst))[SF_NAME_LEN];
 
 /* One step of the dentry walk: add a component (leaf first) or cross a
  * mount point.  Runs under bpf_loop so the verifier sees it once. */
@@ -232,8 +239,8 @@ static long path_step(__u64 index, void *ctx)
 	struct mount *mnt = (struct mount *)w->mnt;
 	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
 	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	struct sf_event_file *ev;
-	__u32 zero = 0, n = w->n;
+	char (*names)[SF_NAME_LEN];
+	__u32 n = w->n;
 
 	if (dentry == root || dentry == parent) {
 		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
@@ -248,10 +255,10 @@ static long path_step(__u64 index, void *ctx)
 		w->n = SF_PATH_COMPONENTS + 1; /* truncated */
 		return 1;
 	}
-	ev = bpf_map_lookup_elem(&file_scratch, &zero);
-	if (!ev)
+	names = walk_names(w->dst);
+	if (!names)
 		return 1;
-	bpf_probe_read_kernel_str(ev->name[n & (SF_PATH_COMPONENTS - 1)], SF_NAME_LEN,
+	bpf_probe_read_kernel_str(names[n & (SF_PATH_COMPONENTS - 1)], SF_NAME_LEN,
 				  BPF_CORE_READ(dentry, d_name.name));
 	w->n = n + 1;
 	w->dentry = (__u64)parent;
@@ -284,6 +291,7 @@ __noinline int emit_file_event(__u32 type, __u64 file, __u64 ino, __u32 dev, __u
 		struct path_walk w = {
 			.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry),
 			.mnt = (__u64)container_of(vfsmnt, struct mount, mnt),
+			.dst = WALK_FILE,
 		};
 
 		bpf_loop(SF_PATH_COMPONENTS + 8, path_step, &w, 0);
@@ -1009,46 +1017,20 @@ static __always_inline int obj_spec(__u32 nr, struct obj_spec *s)
 	return 0;
 }
 
-struct obj_walk {
-	__u64 dentry;
-	__u64 mnt;   /* struct mount * */
-	__u32 n;
-	__u32 pad;
-};
-
-/* One step of the base directory's dentry walk (as path_step, into the
- * object scratch). */
-static long obj_path_step(__u64 index, void *ctx)
+/* The scratch of a walk's names (path_step). */
+static __always_inline char (*walk_names(__u32 dst))[SF_NAME_LEN]
 {
-	struct obj_walk *w = ctx;
-	struct dentry *dentry = (struct dentry *)w->dentry;
-	struct mount *mnt = (struct mount *)w->mnt;
-	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	struct sf_event_object *ev;
-	__u32 zero = 0, n = w->n;
+	__u32 zero = 0;
 
-	if (dentry == root || dentry == parent) {
-		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
+	if (dst == WALK_OBJ_BASE) {
+		struct sf_event_object *ev = bpf_map_lookup_elem(&obj_scratch, &zero);
 
-		if (mparent == mnt || !mparent)
-			return 1;
-		w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = (__u64)mparent;
-		return 0;
+		return ev ? ev->base : NULL;
+	} else {
+		struct sf_event_file *ev = bpf_map_lookup_elem(&file_scratch, &zero);
+
+		return ev ? ev->name : NULL;
 	}
-	if (n >= SF_PATH_COMPONENTS) {
-		w->n = SF_PATH_COMPONENTS + 1;
-		return 1;
-	}
-	ev = bpf_map_lookup_elem(&obj_scratch, &zero);
-	if (!ev)
-		return 1;
-	bpf_probe_read_kernel_str(ev->base[n & (SF_PATH_COMPONENTS - 1)], SF_NAME_LEN,
-				  BPF_CORE_READ(dentry, d_name.name));
-	w->n = n + 1;
-	w->dentry = (__u64)parent;
-	return 0;
 }
 
 /* The base directory of a relative path: the cwd, or dirfd's file.
@@ -1117,9 +1099,10 @@ static __always_inline void obj_commit(struct sf_event_object *ev, struct obj_ar
 	}
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	if (ev->key.base) {
-		struct obj_walk w = { .dentry = ev->key.base, .mnt = base_mnt };
+		struct path_walk w = { .dentry = ev->key.base, .mnt = base_mnt,
+				       .dst = WALK_OBJ_BASE };
 
-		bpf_loop(SF_PATH_COMPONENTS + 8, obj_path_step, &w, 0);
+		bpf_loop(SF_PATH_COMPONENTS + 8, path_step, &w, 0);
 		ev->ncomp = w.n;
 	}
 	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0))
