@@ -14,6 +14,13 @@
  *   FLAGS        a bit set; rule = allowed bits, value & ~allowed == 0
  *   ENUM         one value of a set; rule = set of learned values
  *   MASKED_ENUM  an ENUM after masking noise bits (socket type, futex op)
+ *   PAIR         an ENUM judged together with slot 0 of the same syscall:
+ *                a rule's values are (slot-0 value << 32 | value) pairs,
+ *                so setsockopt(SOL_SOCKET, SO_REUSEADDR) and
+ *                (IPPROTO_TCP, TCP_NODELAY) never allow the cross pair
+ *                (SOL_SOCKET, 1 = SO_DEBUG).  Both slots' masks are 32-bit.
+ *                The recorded value is the slot's own (trace tuples and
+ *                count keys hold both slots of one call: the pair).
  */
 #ifndef SF_ARGS_H
 #define SF_ARGS_H
@@ -28,7 +35,14 @@ enum sf_arg_kind {
 	SF_ARGK_FLAGS = 1,
 	SF_ARGK_ENUM = 2,
 	SF_ARGK_MASKED_ENUM = 3,
+	SF_ARGK_PAIR = 4,
 };
+
+/* The value a PAIR slot's rule holds for one call: slot 0's normalised
+ * value in the high half, the slot's own in the low half. */
+#define SF_PAIR_KEY(a0, a1) ((((__u64)(a0) & 0xffffffffULL) << 32) | ((__u64)(a1) & 0xffffffffULL))
+#define SF_PAIR_FIRST(k) ((__u64)(k) >> 32)
+#define SF_PAIR_SECOND(k) ((__u64)(k) & 0xffffffffULL)
 
 /* Symbol tables for display (learner/argnames.c) are selected by this. */
 enum sf_arg_sym {
@@ -88,8 +102,8 @@ static const struct sf_argspec sf_argspecs[SF_ARGSPEC_NR_MAX] = {
 	[28]  = SF_SPEC1(2, ENUM, MADV, SF_M32),                       /* madvise */
 	[41]  = SF_SPEC2(0, ENUM, AF, SF_M32, 1, MASKED_ENUM, SOCK_TYPE, SF_SOCKTYPE_MASK), /* socket */
 	[53]  = SF_SPEC2(0, ENUM, AF, SF_M32, 1, MASKED_ENUM, SOCK_TYPE, SF_SOCKTYPE_MASK), /* socketpair */
-	[54]  = SF_SPEC2(1, ENUM, SOL, SF_M32, 2, ENUM, SOCKOPT, SF_M32),  /* setsockopt */
-	[55]  = SF_SPEC2(1, ENUM, SOL, SF_M32, 2, ENUM, SOCKOPT, SF_M32),  /* getsockopt */
+	[54]  = SF_SPEC2(1, ENUM, SOL, SF_M32, 2, PAIR, SOCKOPT, SF_M32),  /* setsockopt */
+	[55]  = SF_SPEC2(1, ENUM, SOL, SF_M32, 2, PAIR, SOCKOPT, SF_M32),  /* getsockopt */
 	[56]  = SF_SPEC1(0, FLAGS, CLONE_FLAGS, SF_CLONE_MASK),        /* clone */
 	[62]  = SF_SPEC1(1, ENUM, SIGNAL, SF_M32),                     /* kill */
 	[72]  = SF_SPEC1(1, ENUM, FCNTL, SF_M32),                      /* fcntl */
@@ -133,7 +147,8 @@ static const struct sf_argspec sf_argspecs[SF_ARGSPEC_NR_MAX] = {
 struct sf_argrule {
 	__u8 kind;     /* enum sf_arg_kind; NONE = any value */
 	__u8 any;      /* 1 = widened: any value */
-	__u8 nvals;    /* ENUM/MASKED_ENUM: values[0..nvals), sorted */
+	__u8 nvals;    /* ENUM/MASKED_ENUM/PAIR: values[0..nvals), sorted;
+			* PAIR: SF_PAIR_KEY(slot 0, this slot) */
 	__u8 pad[5];
 	__u64 allowed; /* FLAGS: allowed bits */
 	__u64 deny_all_of; /* FLAGS: deny when all these bits are set (W^X) */
@@ -184,7 +199,9 @@ sf_decide(const void *in_policy, const struct sf_rule *rule, const __u64 arg[2])
 		return SF_JUDGE_SYSCALL;
 	if (rule->flags & SF_RULE_ANY_ARGS)
 		return SF_JUDGE_OK;
-	if (!sf_arg_allowed(&rule->arg[0], arg[0]) || !sf_arg_allowed(&rule->arg[1], arg[1]))
+	if (!sf_arg_allowed(&rule->arg[0], arg[0]) ||
+	    !sf_arg_allowed(&rule->arg[1], rule->arg[1].kind == SF_ARGK_PAIR ?
+				SF_PAIR_KEY(arg[0], arg[1]) : arg[1]))
 		return SF_JUDGE_ARG;
 	return SF_JUDGE_OK;
 }

@@ -190,8 +190,14 @@ static const struct nv prctl_values[] = {
 #endif
 };
 
+/* Levels are named as programs write them (IPPROTO_TCP, not SOL_TCP);
+ * the SOL_ spellings of the same numbers are read back too (a name later
+ * in a table is parsed, never printed). */
 static const struct nv sol_values[] = {
-	{ IPPROTO_IP, "SOL_IP" }, E(SOL_SOCKET), { IPPROTO_TCP, "SOL_TCP" },
+	E(IPPROTO_IP), E(SOL_SOCKET), E(IPPROTO_TCP), E(IPPROTO_UDP),
+	E(IPPROTO_IPV6), E(IPPROTO_ICMPV6), E(IPPROTO_SCTP), E(IPPROTO_UDPLITE),
+	E(IPPROTO_MPTCP),
+	{ IPPROTO_IP, "SOL_IP" }, { IPPROTO_TCP, "SOL_TCP" },
 	{ IPPROTO_UDP, "SOL_UDP" }, { IPPROTO_IPV6, "SOL_IPV6" },
 	{ IPPROTO_ICMPV6, "SOL_ICMPV6" }, { IPPROTO_SCTP, "SOL_SCTP" },
 	{ IPPROTO_UDPLITE, "SOL_UDPLITE" }, { IPPROTO_MPTCP, "SOL_MPTCP" },

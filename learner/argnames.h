@@ -18,7 +18,9 @@
 int argname__format(unsigned sym, uint64_t value, char *buf, size_t len);
 
 /* setsockopt/getsockopt option names depend on the level: "TCP_NODELAY"
- * for (SOL_TCP, 1), "SO_DEBUG" for (SOL_SOCKET, 1). */
+ * for (IPPROTO_TCP, 1), "SO_DEBUG" for (SOL_SOCKET, 1); SOL_SOCKET SO_*,
+ * IPPROTO_TCP TCP_*, IPPROTO_IP IP_*, IPPROTO_IPV6 IPV6_*; an option of
+ * another level, or one these tables do not name, is its number. */
 int argname__format_sockopt(uint64_t level, uint64_t opt, char *buf, size_t len);
 
 /* Inverse: "O_WRONLY|O_CREAT", "AF_INET", "0x40", "17" (names of class

@@ -42,9 +42,19 @@ unsigned gen__nslots(uint32_t nr)
 	return n;
 }
 
+/* A set of values (PAIR: of SF_PAIR_KEY pairs): sorted, unioned,
+ * intersected and widened like any enum. */
 static bool is_enum(uint8_t kind)
 {
-	return kind == SF_ARGK_ENUM || kind == SF_ARGK_MASKED_ENUM;
+	return kind == SF_ARGK_ENUM || kind == SF_ARGK_MASKED_ENUM ||
+	       kind == SF_ARGK_PAIR;
+}
+
+bool gen__is_pair(uint32_t nr)
+{
+	const struct sf_argslot *s = gen__slot(nr, 1);
+
+	return s && s->kind == SF_ARGK_PAIR;
 }
 
 static uint64_t slot_mask(uint32_t nr, unsigned i)
@@ -173,7 +183,11 @@ void gen__observe(struct policy_syscall *sc, uint32_t nr, const uint64_t *arg)
 
 		r->idx = s->idx;
 		r->kind = s->kind;
-		if (is_enum(s->kind)) {
+		if (s->kind == SF_ARGK_PAIR) {
+			/* slot 0 was read first: this call's pair */
+			r->values[0] = SF_PAIR_KEY(arg[0] & gen__slot(nr, 0)->mask, v);
+			r->nvalues = 1;
+		} else if (is_enum(s->kind)) {
 			const struct value_family *f = family_of(nr, i, v);
 
 			if (f && f->any) {
@@ -282,6 +296,7 @@ void gen__join_args(struct policy_syscall *dst, const struct policy_syscall *src
 	}
 	for (unsigned i = 0; i < dst->nargs; i++)
 		join_rule(&dst->arg[i], &src->arg[i], dst->nr, i, max_values);
+	gen__canon_pairs(dst);
 }
 
 int gen__args_equal(const struct policy_syscall *a, const struct policy_syscall *b)
@@ -303,6 +318,60 @@ int gen__args_equal(const struct policy_syscall *a, const struct policy_syscall 
 static bool rule_has_condition(const struct policy_argrule *r)
 {
 	return r->kind != SF_ARGK_NONE && !r->any;
+}
+
+/*
+ * (level, option) pairs (PAIR slot 1; docs/arguments.md).  What a rule can
+ * say, least to most: a set of pairs P (slot 0 = the levels of P); any
+ * option at a set of levels L (slot 1 widened or without condition); any
+ * level and option.  The join unions pairs and widens beyond max_values
+ * pairs to "any option at these levels", beyond max_values levels to
+ * everything: a chain of closures, so the join stays associative and
+ * commutative.  "Any level, but only options O" cannot be said (a pair
+ * names its level): such a rule (a hand-written or an old policy whose
+ * level was widened) becomes "any level and option", which allows more,
+ * never less.
+ */
+void gen__canon_pairs(struct policy_syscall *sc)
+{
+	struct policy_argrule *a0 = &sc->arg[0], *a1 = &sc->arg[1];
+	const struct sf_argslot *s1 = gen__slot(sc->nr, 1);
+	uint8_t w = 0, nl = 0;
+
+	if (sc->nargs < 2 || !gen__is_pair(sc->nr))
+		return;
+	if (!rule_has_condition(a0)) {
+		if (rule_has_condition(a1)) {
+			a1->kind = a0->kind == SF_ARGK_NONE ? SF_ARGK_NONE : s1->kind;
+			a1->any = a0->kind != SF_ARGK_NONE;
+			gen__canon_rule(a1, s1->mask);
+		}
+		return;
+	}
+	if (!rule_has_condition(a1))
+		return;
+	/* pairs whose level slot 0 allows (a meet may have dropped levels);
+	 * then slot 0 = the levels of the pairs (sorted: the level is the
+	 * high half of a sorted key) */
+	for (uint8_t k = 0; k < a1->nvalues; k++) {
+		uint64_t lv = SF_PAIR_FIRST(a1->values[k]);
+		bool in = false;
+
+		for (uint8_t j = 0; j < a0->nvalues && !in; j++)
+			in = a0->values[j] == lv;
+		if (in)
+			a1->values[w++] = a1->values[k];
+	}
+	memset(&a1->values[w], 0, (SF_RULE_MAX_VALUES - w) * sizeof(a1->values[0]));
+	a1->nvalues = w;
+	for (uint8_t k = 0; k < w; k++) {
+		uint64_t lv = SF_PAIR_FIRST(a1->values[k]);
+
+		if (!nl || a0->values[nl - 1] != lv)
+			a0->values[nl++] = lv;
+	}
+	memset(&a0->values[nl], 0, (SF_RULE_MAX_VALUES - nl) * sizeof(a0->values[0]));
+	a0->nvalues = nl;
 }
 
 int gen__has_conditions(const struct policy_syscall *sc)
@@ -382,6 +451,27 @@ int gen__alternatives(const struct policy_syscall *sc, struct arg_alt *out,
 			return -E2BIG;
 		out[0].n = 0;
 		return 1;
+	}
+	if (ns == 2 && sc->arg[1].kind == SF_ARGK_PAIR &&
+	    rule_has_condition(&sc->arg[1])) {
+		/* one alternative per (level, option) pair: exactly the pairs,
+		 * never the product of the two sets */
+		struct policy_argrule opt = sc->arg[1];
+
+		opt.kind = SF_ARGK_ENUM;
+		if (sc->arg[1].nvalues > cap)
+			return -E2BIG;
+		for (uint8_t k = 0; k < sc->arg[1].nvalues; k++) {
+			uint64_t key = sc->arg[1].values[k];
+
+			out[k].n = 0;
+			if (rule_has_condition(&sc->arg[0]))
+				out[k].c[out[k].n++] = enum_cond(&sc->arg[0],
+							slot_mask(sc->nr, 0), SF_PAIR_FIRST(key));
+			out[k].c[out[k].n++] = enum_cond(&opt, slot_mask(sc->nr, 1),
+							  SF_PAIR_SECOND(key));
+		}
+		return sc->arg[1].nvalues;
 	}
 	for (unsigned i = 0; i < ns; i++) {
 		cnt[i] = slot_alts(&sc->arg[i], slot_mask(sc->nr, i), alts[i], &none[i]);
@@ -481,6 +571,7 @@ int gen__rules_from_alternatives(struct policy_syscall *sc,
 	struct item set[SF_ARG_SLOTS][64];
 	size_t nset[SF_ARG_SLOTS] = { 0 };
 	size_t uniq = 0, product = 1;
+	bool pair_entries = false; /* entries name (level, option) pairs */
 	struct item (*items)[SF_ARG_SLOTS] = NULL;
 	int rc = -EINVAL;
 
@@ -587,6 +678,37 @@ int gen__rules_from_alternatives(struct policy_syscall *sc,
 				r->kind = SF_ARGK_NONE;
 			continue;
 		}
+		if (s->kind == SF_ARGK_PAIR) {
+			/* the entries are the alternatives: their (level,
+			 * option) pairs, whatever their product.  A policy
+			 * written before pairs lists every combination of its
+			 * two sets: it loads as that cross product.  More
+			 * pairs than a rule holds: any option at these levels
+			 * (check warns about both). */
+			size_t np = 0;
+
+			pair_entries = true;
+			if (!rule_has_condition(&sc->arg[0])) {
+				r->any = 1; /* gen__canon_pairs: no pairs without levels */
+				continue;
+			}
+			for (size_t k = 0; k < n && !r->any; k++) {
+				uint64_t key = SF_PAIR_KEY(items[k][0].v, items[k][i].v);
+				bool dup = false;
+
+				for (size_t j = 0; j < np && !dup; j++)
+					dup = r->values[j] == key;
+				if (dup)
+					continue;
+				if (np == SF_RULE_MAX_VALUES)
+					r->any = 1;
+				else
+					r->values[np++] = key;
+			}
+			r->nvalues = r->any ? 0 : (uint8_t)np;
+			gen__canon_rule(r, s->mask);
+			continue;
+		}
 		if (is_enum(s->kind)) {
 			if (nset[i] > SF_RULE_MAX_VALUES) {
 				util__errf(err, errlen, "'%s': %zu values for argument "
@@ -622,12 +744,14 @@ int gen__rules_from_alternatives(struct policy_syscall *sc,
 		}
 		gen__canon_rule(r, s->mask);
 	}
-	if (uniq != product) {
+	if (uniq != product && !pair_entries) {
 		util__errf(err, errlen, "'%s': the entries are not every combination "
 			   "of the allowed argument values (%zu of %zu); sysfence rules "
-			   "are per argument", name, uniq, product);
+			   "are per argument (except setsockopt/getsockopt pairs)",
+			   name, uniq, product);
 		goto out;
 	}
+	gen__canon_pairs(sc);
 	rc = 0;
 out:
 	free(items);

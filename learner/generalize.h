@@ -7,6 +7,7 @@
 #ifndef SF_GENERALIZE_H
 #define SF_GENERALIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,15 @@ void gen__join_args(struct policy_syscall *dst, const struct policy_syscall *src
 /* Bring one rule into canonical form (sorted unique values, deny_all_of a
  * subset of allowed with at least two bits, widened rules empty). */
 void gen__canon_rule(struct policy_argrule *r, uint64_t slot_mask);
+
+/* Does nr's slot 1 hold (slot 0, slot 1) pairs (SF_ARGK_PAIR: setsockopt,
+ * getsockopt level and option)? */
+bool gen__is_pair(uint32_t nr);
+/* Bring a pair rule into canonical form: slot 0 = the levels of slot 1's
+ * pairs; no pairs when slot 0 has no condition (docs/arguments.md).  A
+ * no-op for other syscalls.  Every operation that changes slots one by
+ * one (join, meet, parse) ends with it. */
+void gen__canon_pairs(struct policy_syscall *sc);
 
 /* True when the two syscalls' argument rules are identical. */
 int gen__args_equal(const struct policy_syscall *a, const struct policy_syscall *b);

@@ -100,6 +100,11 @@ static bool meet_args(struct policy_syscall *d, const struct policy_syscall *s)
 			return false;
 		gen__canon_rule(&d->arg[i], slot ? slot->mask : 0);
 	}
+	/* (level, option) pairs: the pairs both allow, at levels both allow */
+	gen__canon_pairs(d);
+	if (gen__is_pair(d->nr) && d->nargs > 1 && d->arg[1].kind == SF_ARGK_PAIR &&
+	    !d->arg[1].any && !d->arg[1].nvalues)
+		return false;
 	return true;
 }
 

@@ -167,7 +167,10 @@ void rules__format_args(uint32_t nr, const uint64_t arg[SF_ARG_SLOTS],
 			continue;
 		char sym[128];
 
-		if (argname__format(sl->sym, arg[s], sym, sizeof(sym)) < 0)
+		if (sl->kind == SF_ARGK_PAIR)
+			/* an option is named by its level (slot 0) */
+			argname__format_sockopt(arg[0], arg[s], sym, sizeof(sym));
+		else if (argname__format(sl->sym, arg[s], sym, sizeof(sym)) < 0)
 			snprintf(sym, sizeof(sym), "0x%llx", (unsigned long long)arg[s]);
 		w = snprintf(buf + used, len - used, "%sarg%u=%s", used ? ", " : "", sl->idx, sym);
 		if (w < 0 || (size_t)w >= len - used)

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,9 +24,11 @@
 
 #include "argnames.h"
 #include "generalize.h"
+#include "intersect.h"
 #include "policy.h"
 #include "policy_read.h"
 #include "policy_write.h"
+#include "rules.h"
 #include "seccomp_build.h"
 #include "trace.h"
 #include "skip.h"
@@ -420,6 +424,231 @@ static void test_merge_widens(void **state)
 	policy__free(q);
 }
 
+/* ---- (level, option) pairs: setsockopt, getsockopt ------------------------------- */
+
+#define NR_SETSOCKOPT 54
+
+/* The kernel rule of sc judges (level, option) as BPF and the gate do. */
+static int pair_ok(const struct policy_syscall *sc, uint64_t level, uint64_t opt)
+{
+	struct sf_rule k;
+	const __u64 arg[2] = { level, opt };
+	int in_policy = 1;
+
+	rules__kernel_rule(sc, &k);
+	return sf_decide(&in_policy, &k, arg) == SF_JUDGE_OK;
+}
+
+static const struct obs two_levels[] = {
+	{ "/l/a.so", NR_SETSOCKOPT, SOL_SOCKET, SO_REUSEADDR, 3 },
+	{ "/l/a.so", NR_SETSOCKOPT, IPPROTO_TCP, TCP_NODELAY, 2 },
+};
+
+static void test_pairs_learned(void **state)
+{
+	struct policy *p = policy_of(two_levels, 2, 0, 0), *r = policy_of(two_levels, 2, 0, 1);
+	const struct policy_syscall *s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+	struct arg_alt alts[8];
+	char *j1 = policy__to_json(p), *j2 = policy__to_json(r);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(s->nargs, 2);
+	assert_int_equal(s->arg[1].kind, SF_ARGK_PAIR);
+	assert_int_equal(s->arg[1].nvalues, 2);
+	assert_int_equal(s->arg[1].values[0], SF_PAIR_KEY(SOL_SOCKET, SO_REUSEADDR));
+	assert_int_equal(s->arg[1].values[1], SF_PAIR_KEY(IPPROTO_TCP, TCP_NODELAY));
+	assert_int_equal(s->arg[0].nvalues, 2); /* the pairs' levels */
+	/* the pairs seen, never the cross pairs (SO_DEBUG = TCP_NODELAY = 1) */
+	assert_true(pair_ok(s, SOL_SOCKET, SO_REUSEADDR));
+	assert_true(pair_ok(s, IPPROTO_TCP, TCP_NODELAY));
+	assert_false(pair_ok(s, SOL_SOCKET, SO_DEBUG));
+	assert_false(pair_ok(s, IPPROTO_TCP, SO_REUSEADDR));
+	assert_false(pair_ok(s, IPPROTO_IP, TCP_NODELAY));
+	/* OCI: one entry per pair, both conditions in it */
+	assert_int_equal(gen__alternatives(s, alts, 8), 2);
+	assert_int_equal(alts[0].n, 2);
+	assert_int_equal(alts[0].c[0].idx, 1);
+	assert_int_equal(alts[0].c[0].a, SOL_SOCKET);
+	assert_int_equal(alts[0].c[1].idx, 2);
+	assert_int_equal(alts[0].c[1].a, SO_REUSEADDR);
+	assert_int_equal(alts[1].c[0].a, IPPROTO_TCP);
+	assert_int_equal(alts[1].c[1].a, TCP_NODELAY);
+	/* order-independent, and load + write reproduces the file */
+	assert_string_equal(j1, j2);
+	{
+		struct policy *q = NULL;
+		char err[256] = "", *j3;
+
+		assert_int_equal(policy__parse(j1, strlen(j1), "t.json", &q, err,
+					       sizeof(err)), 0);
+		j3 = policy__to_json(q);
+		assert_string_equal(j1, j3);
+		s = find_sc(q, "/l/a.so", NR_SETSOCKOPT);
+		assert_false(pair_ok(s, SOL_SOCKET, SO_DEBUG));
+		free(j3);
+		policy__free(q);
+	}
+	free(j1);
+	free(j2);
+	policy__free(p);
+	policy__free(r);
+}
+
+/* A library section with the given setsockopt entries (args arrays). */
+static struct policy *parse_setsockopt(const char *entries, char *err, size_t errlen)
+{
+	char json[8192];
+	struct policy *p = NULL;
+
+	snprintf(json, sizeof(json),
+		 "{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"sysfence\": "
+		 "{\"version\": 1, \"libraries\": [{\"path\": \"/l/a.so\", \"kind\": "
+		 "\"library\", \"syscalls\": [%s]}]}}", entries);
+	if (policy__parse(json, strlen(json), "p.json", &p, err, errlen))
+		return NULL;
+	return p;
+}
+
+#define PAIR_ENTRY(l, o) "{\"names\": [\"setsockopt\"], \"action\": \"SCMP_ACT_ALLOW\", " \
+	"\"args\": [{\"index\": 1, \"value\": " #l ", \"op\": \"SCMP_CMP_EQ\"}, " \
+	"{\"index\": 2, \"value\": " #o ", \"op\": \"SCMP_CMP_EQ\"}]}"
+
+static void test_pairs_old_policies(void **state)
+{
+	char err[256] = "", entries[8192];
+	struct policy *p;
+	const struct policy_syscall *s;
+	size_t o = 0;
+
+	(void)state;
+	/* written before pairs: every combination of {SOL_SOCKET, TCP} and
+	 * {1, 2}: loads as that cross product */
+	p = parse_setsockopt(PAIR_ENTRY(1, 1) "," PAIR_ENTRY(1, 2) ","
+			     PAIR_ENTRY(6, 1) "," PAIR_ENTRY(6, 2), err, sizeof(err));
+	assert_non_null(p);
+	s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+	assert_int_equal(s->arg[1].nvalues, 4);
+	assert_true(pair_ok(s, SOL_SOCKET, SO_DEBUG));
+	assert_true(pair_ok(s, IPPROTO_TCP, 2));
+	policy__free(p);
+	/* any subset of pairs is a valid file now (it was "not every
+	 * combination" before) */
+	p = parse_setsockopt(PAIR_ENTRY(1, 2) "," PAIR_ENTRY(6, 1), err, sizeof(err));
+	assert_non_null(p);
+	s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+	assert_int_equal(s->arg[1].nvalues, 2);
+	assert_false(pair_ok(s, SOL_SOCKET, SO_DEBUG));
+	policy__free(p);
+	/* 3 levels x 6 options = 18 combinations > 16: any option at the
+	 * three levels, never another level */
+	for (int l = 0; l < 3; l++)
+		for (int v = 1; v <= 6; v++)
+			o += (size_t)snprintf(entries + o, sizeof(entries) - o,
+					      "%s{\"names\": [\"setsockopt\"], \"action\": "
+					      "\"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 1, "
+					      "\"value\": %d, \"op\": \"SCMP_CMP_EQ\"}, "
+					      "{\"index\": 2, \"value\": %d, \"op\": "
+					      "\"SCMP_CMP_EQ\"}]}", o ? "," : "",
+					      l == 0 ? 1 : l == 1 ? 6 : 41, v);
+	p = parse_setsockopt(entries, err, sizeof(err));
+	assert_non_null(p);
+	s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+	assert_int_equal(s->arg[1].any, 1);
+	assert_int_equal(s->arg[0].nvalues, 3);
+	assert_true(pair_ok(s, SOL_SOCKET, 99));
+	assert_false(pair_ok(s, IPPROTO_IP, 1));
+	policy__free(p);
+	/* level widened, options listed: pairs cannot say "any level with
+	 * these options": any level and option (more, never less) */
+	p = parse_setsockopt("{\"names\": [\"setsockopt\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			     "\"widened\": [1], \"args\": [{\"index\": 2, \"value\": 2, "
+			     "\"op\": \"SCMP_CMP_EQ\"}]}", err, sizeof(err));
+	assert_non_null(p);
+	s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+	assert_true(pair_ok(s, 99, 99));
+	policy__free(p);
+}
+
+static void test_pairs_widening_and_meet(void **state)
+{
+	struct obs o[20];
+	struct policy *p, *q, *m = NULL;
+	const struct policy_syscall *s;
+
+	(void)state;
+	/* 17 pairs at two levels: any option at those two levels */
+	for (size_t i = 0; i < 17; i++)
+		o[i] = (struct obs){ "/l/a.so", NR_SETSOCKOPT, i % 2 ? IPPROTO_TCP : SOL_SOCKET,
+				     i, 1 };
+	p = policy_of(o, 17, 0, 0);
+	s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+	assert_int_equal(s->arg[1].any, 1);
+	assert_int_equal(s->arg[0].nvalues, 2);
+	assert_true(pair_ok(s, SOL_SOCKET, 1000));
+	assert_false(pair_ok(s, IPPROTO_IPV6, 1));
+	/* the same pairs in any order, merged in two halves: the same rule */
+	q = policy_of(o, 9, 0, 1);
+	{
+		struct policy *h = policy_of(o + 9, 8, 0, 0);
+		char *a, *b;
+
+		assert_int_equal(policy__merge(q, h), 0);
+		a = policy__to_json(p);
+		b = policy__to_json(q);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		policy__free(h);
+	}
+	policy__free(q);
+	policy__free(p);
+	/* --max-values 2: three pairs at two levels widen the options */
+	{
+		const struct obs t[] = {
+			{ "/l/a.so", NR_SETSOCKOPT, SOL_SOCKET, SO_REUSEADDR, 1 },
+			{ "/l/a.so", NR_SETSOCKOPT, SOL_SOCKET, SO_KEEPALIVE, 1 },
+			{ "/l/a.so", NR_SETSOCKOPT, IPPROTO_TCP, TCP_NODELAY, 1 },
+		};
+
+		p = policy_of(t, 2, 2, 0);
+		s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+		assert_int_equal(s->arg[1].nvalues, 2);
+		assert_false(pair_ok(s, SOL_SOCKET, SO_DEBUG));
+		policy__free(p);
+		p = policy_of(t, 3, 2, 0);
+		s = find_sc(p, "/l/a.so", NR_SETSOCKOPT);
+		assert_int_equal(s->arg[1].any, 1);
+		assert_true(pair_ok(s, SOL_SOCKET, SO_DEBUG));
+		assert_false(pair_ok(s, IPPROTO_IP, 1));
+		policy__free(p);
+	}
+	/* meet (merge --intersect): the pairs both allow */
+	{
+		const struct obs a[] = {
+			{ "/l/a.so", NR_SETSOCKOPT, SOL_SOCKET, SO_REUSEADDR, 1 },
+			{ "/l/a.so", NR_SETSOCKOPT, IPPROTO_TCP, TCP_NODELAY, 1 },
+		};
+		const struct obs b[] = {
+			{ "/l/a.so", NR_SETSOCKOPT, SOL_SOCKET, SO_REUSEADDR, 1 },
+			{ "/l/a.so", NR_SETSOCKOPT, SOL_SOCKET, SO_DEBUG, 1 },
+		};
+		p = policy_of(a, 2, 0, 0);
+		q = policy_of(b, 2, 0, 0);
+		assert_int_equal(policy__intersect(p, q, &m), 0);
+		s = find_sc(m, "/l/a.so", NR_SETSOCKOPT);
+		assert_non_null(s);
+		assert_int_equal(s->arg[1].nvalues, 1);
+		assert_int_equal(s->arg[0].nvalues, 1);
+		assert_true(pair_ok(s, SOL_SOCKET, SO_REUSEADDR));
+		assert_false(pair_ok(s, SOL_SOCKET, SO_DEBUG));
+		assert_false(pair_ok(s, IPPROTO_TCP, TCP_NODELAY));
+		policy__free(m);
+		policy__free(p);
+		policy__free(q);
+	}
+}
+
 /* ---- bad conditions ---------------------------------------------------------- */
 
 static void expect_error(const char *args, const char *name, const char *want)
@@ -569,6 +798,43 @@ static void test_seccomp_build(void **state)
 	policy__free(p);
 }
 
+/* export --format bpf / OCI: the filter allows the pairs, not their
+ * product (the floor leaves setsockopt unconditional: floor_args[]) */
+static void test_seccomp_pairs(void **state)
+{
+	const struct obs o[] = {
+		{ "/l/a.so", NR_SETSOCKOPT, SOL_SOCKET, SO_REUSEADDR, 1 },
+		{ "/l/a.so", NR_SETSOCKOPT, IPPROTO_TCP, TCP_NODELAY, 1 },
+		{ "/l/a.so", NR_EXIT_GROUP, 0, 0, 1 },
+	};
+	struct policy *p = policy_of(o, 3, 0, 0);
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	char err[256] = "";
+	int rc;
+
+	(void)state;
+	if (!ctx) {
+		policy__free(p);
+		SF_SKIP("libseccomp cannot run here");
+	}
+	seccomp_release(ctx);
+	assert_false(seccomp__floor_keeps_args(NR_SETSOCKOPT));
+	assert_int_equal(seccomp__build(p, SCMP_ACT_KILL_PROCESS, &ctx, err, sizeof(err)), 0);
+	/* fd -1: EBADF once the filter let the call through */
+	rc = try_in_child(ctx, NR_SETSOCKOPT, -1, SOL_SOCKET, SO_REUSEADDR);
+	if (rc == 3) {
+		seccomp_release(ctx);
+		policy__free(p);
+		SF_SKIP("cannot load a seccomp filter here");
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(try_in_child(ctx, NR_SETSOCKOPT, -1, IPPROTO_TCP, TCP_NODELAY), 0);
+	assert_int_equal(try_in_child(ctx, NR_SETSOCKOPT, -1, SOL_SOCKET, SO_DEBUG), -SIGSYS);
+	assert_int_equal(try_in_child(ctx, NR_SETSOCKOPT, -1, IPPROTO_TCP, SO_REUSEADDR), -SIGSYS);
+	seccomp_release(ctx);
+	policy__free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +852,10 @@ int main(void)
 		cmocka_unit_test(test_bad_conditions),
 		cmocka_unit_test(test_argnames),
 		cmocka_unit_test(test_seccomp_build),
+		cmocka_unit_test(test_seccomp_pairs),
+		cmocka_unit_test(test_pairs_learned),
+		cmocka_unit_test(test_pairs_old_policies),
+		cmocka_unit_test(test_pairs_widening_and_meet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@ static const char *const kind_doc[] = {
 	[SF_ARGK_FLAGS] = "flags",
 	[SF_ARGK_ENUM] = "enum",
 	[SF_ARGK_MASKED_ENUM] = "masked-enum",
+	[SF_ARGK_PAIR] = "pair",
 };
 
 /* The document's wording of sf_argspecs[nr]: "1: flags, open-flags
