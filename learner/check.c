@@ -164,6 +164,126 @@ static void check_rules(struct ctx *c, const cJSON *rules, const char *base,
 	}
 }
 
+/* The value a condition on a recorded enum argument compares with
+ * (SCMP_CMP_EQ value, SCMP_CMP_MASKED_EQ valueTwo); false otherwise. */
+static bool cond_value(const cJSON *a, unsigned *idx, double *v)
+{
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(a, "index");
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(a, "op");
+	const cJSON *val = NULL;
+
+	if (!cJSON_IsNumber(i) || !cJSON_IsString(op))
+		return false;
+	if (!strcmp(op->valuestring, "SCMP_CMP_EQ"))
+		val = cJSON_GetObjectItemCaseSensitive(a, "value");
+	else if (!strcmp(op->valuestring, "SCMP_CMP_MASKED_EQ"))
+		val = cJSON_GetObjectItemCaseSensitive(a, "valueTwo");
+	if (!cJSON_IsNumber(val))
+		return false;
+	*idx = (unsigned)i->valueint;
+	*v = val->valuedouble;
+	return true;
+}
+
+/*
+ * setsockopt/getsockopt entries are (level, option) pairs (docs/
+ * arguments.md).  A policy written before sysfence kept pairs stored the
+ * levels and the options as two sets and listed every combination: it
+ * loads as that cross product, which may allow pairs never seen.  Warn
+ * when the entries are every combination of two or more levels and two
+ * or more options, and when they name more pairs than a rule holds (the
+ * options of those levels are then not checked).
+ */
+static void check_pairs(struct ctx *c, const cJSON *rules, const char *base)
+{
+	static const char *const names[] = { "setsockopt", "getsockopt" };
+
+	if (!cJSON_IsArray(rules))
+		return;
+	for (size_t w = 0; w < 2; w++) {
+		double lv[64], op[64], pr[256][2];
+		size_t nl = 0, no = 0, np = 0, i = 0, first = 0;
+		bool found = false;
+
+		for (const cJSON *rule = rules->child; rule; rule = rule->next, i++) {
+			const cJSON *nm = cJSON_GetObjectItemCaseSensitive(rule, "names");
+			const cJSON *args = cJSON_GetObjectItemCaseSensitive(rule, "args");
+			bool mine = false, hl = false, ho = false;
+			double l = 0, o = 0;
+
+			if (!cJSON_IsArray(nm) || !cJSON_IsArray(args))
+				continue;
+			for (const cJSON *n = nm->child; n; n = n->next)
+				mine |= cJSON_IsString(n) && !strcmp(n->valuestring, names[w]);
+			if (!mine)
+				continue;
+			for (const cJSON *a = args->child; a; a = a->next) {
+				unsigned idx;
+				double v;
+
+				if (!cond_value(a, &idx, &v))
+					continue;
+				if (idx == 1) {
+					hl = true;
+					l = v;
+				} else if (idx == 2) {
+					ho = true;
+					o = v;
+				}
+			}
+			if (!hl || !ho)
+				continue;
+			if (!found)
+				first = i;
+			found = true;
+			{
+				size_t k;
+
+				for (k = 0; k < nl && lv[k] != l; k++)
+					;
+				if (k == nl && nl < 64)
+					lv[nl++] = l;
+				for (k = 0; k < no && op[k] != o; k++)
+					;
+				if (k == no && no < 64)
+					op[no++] = o;
+				for (k = 0; k < np && (pr[k][0] != l || pr[k][1] != o); k++)
+					;
+				if (k == np && np < 256) {
+					pr[np][0] = l;
+					pr[np++][1] = o;
+				}
+			}
+		}
+		if (!found)
+			continue;
+		{
+			char rp[300];
+
+			snprintf(rp, sizeof(rp), "%s[%zu]", base, first);
+			char what[128];
+
+			if (np > SF_RULE_MAX_VALUES)
+				snprintf(what, sizeof(what), "any option at these %zu "
+					 "levels (a rule holds %d pairs)", nl,
+					 SF_RULE_MAX_VALUES);
+			else
+				snprintf(what, sizeof(what), "these %zu pairs, some "
+					 "maybe never seen", np);
+			if (nl >= 2 && no >= 2 && np == nl * no)
+				diag(c, CHECK_WARNING, rp, "'%s': the (level, option) "
+				     "pairs are every combination of %zu levels and %zu "
+				     "options, as a policy written before sysfence kept "
+				     "pairs lists them; it loads as %s: re-learn, or "
+				     "merge a new trace, to keep only the pairs seen (%s)",
+				     names[w], nl, no, what, rp);
+			else if (np > SF_RULE_MAX_VALUES)
+				diag(c, CHECK_WARNING, rp, "'%s': %zu (level, option) "
+				     "pairs; it loads as %s (%s)", names[w], np, what, rp);
+		}
+	}
+}
+
 static const char *str_member(const cJSON *o, const char *key)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -211,6 +331,7 @@ static void check_libraries(struct ctx *c, const cJSON *libs,
 		snprintf(sp, sizeof(sp), "%s.syscalls", lp);
 		check_rules(c, cJSON_GetObjectItemCaseSensitive(lib, "syscalls"),
 			    sp, seen);
+		check_pairs(c, cJSON_GetObjectItemCaseSensitive(lib, "syscalls"), sp);
 		for (size_t n = 0; n < SYSCALL_NR_MAX; n++)
 			free((char *)seen[n]);
 	}

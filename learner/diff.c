@@ -408,6 +408,64 @@ static const char *or_none(const char *s)
 	return s ? s : "none";
 }
 
+/* setsockopt/getsockopt (level, option) pairs of x not in y (y NULL: all
+ * of x's); both must list pairs (show__pairs), else 0. */
+static size_t pairs_minus(const struct policy_syscall *x,
+			  const struct policy_syscall *y, uint64_t *out)
+{
+	const uint64_t *kx = NULL, *ky = NULL;
+	size_t nx = x ? show__pairs(x, &kx) : 0, ny = 0, n = 0;
+
+	if (!nx || (y && !(ny = show__pairs(y, &ky))))
+		return 0;
+	for (size_t i = 0; i < nx; i++) {
+		bool in = false;
+
+		for (size_t j = 0; j < ny && !in; j++)
+			in = ky[j] == kx[i];
+		if (!in)
+			out[n++] = kx[i];
+	}
+	return n;
+}
+
+static void print_pairs(FILE *f, const char *what, const uint64_t *k, size_t n)
+{
+	char lv[64], opt[64];
+
+	for (size_t i = 0; i < n; i++) {
+		show__pair_names(k[i], lv, sizeof(lv), opt, sizeof(opt));
+		fprintf(f, "%s(%s, %s)", i ? ", " : what, lv, opt);
+	}
+}
+
+/* "pairs_added": [{"level": "IPPROTO_TCP", "option": "TCP_NODELAY",
+ * "values": [6, 1]}] */
+static bool json_pairs(cJSON *o, const char *key, const uint64_t *k, size_t n)
+{
+	cJSON *arr;
+	char lv[64], opt[64];
+
+	if (!n)
+		return true;
+	arr = cJSON_AddArrayToObject(o, key);
+	if (!arr)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *e = cJSON_CreateObject(), *v;
+
+		show__pair_names(k[i], lv, sizeof(lv), opt, sizeof(opt));
+		if (!e || !cJSON_AddItemToArray(arr, e) ||
+		    !cJSON_AddStringToObject(e, "level", lv) ||
+		    !cJSON_AddStringToObject(e, "option", opt) ||
+		    !(v = cJSON_AddArrayToObject(e, "values")) ||
+		    !cJSON_AddItemToArray(v, cJSON_CreateNumber((double)SF_PAIR_FIRST(k[i]))) ||
+		    !cJSON_AddItemToArray(v, cJSON_CreateNumber((double)SF_PAIR_SECOND(k[i]))))
+			return false;
+	}
+	return true;
+}
+
 /* A rule's conditions for the diff: "any arguments" when it has none. */
 static void args_of(const struct policy_syscall *sc, char *buf, size_t len)
 {
@@ -464,6 +522,19 @@ void diff__print(FILE *f, const struct diff *d, bool color)
 			fprintf(f, "%s arguments %s: %s -> %s", name ? name : "?",
 				c->kind == DIFF_ARGS_WIDENED ? "widened" :
 				c->kind == DIFF_ARGS_NARROWED ? "narrowed" : "changed", from, to);
+			{
+				uint64_t add[SF_RULE_MAX_VALUES], rm[SF_RULE_MAX_VALUES];
+				size_t na = pairs_minus(c->sc_to, c->sc_from, add);
+				size_t nr = pairs_minus(c->sc_from, c->sc_to, rm);
+
+				if (na || nr) {
+					fputs(" [", f);
+					print_pairs(f, "pairs added: ", add, na);
+					fputs(na && nr ? "; " : "", f);
+					print_pairs(f, "pairs removed: ", rm, nr);
+					fputs("]", f);
+				}
+			}
 			break;
 		case DIFF_PATH_ADDED:
 		case DIFF_PATH_REMOVED: {
@@ -584,6 +655,19 @@ char *diff__to_json(const struct diff *d)
 				   gen__has_conditions(c->sc_to ? c->sc_to : c->sc_from) &&
 				   !cJSON_AddStringToObject(o, "args", c->sc_to ? to : from)) {
 				goto nomem;
+			}
+			{
+				/* setsockopt/getsockopt: the (level, option)
+				 * pairs the change adds and removes (added or
+				 * removed rule: all of its pairs) */
+				uint64_t add[SF_RULE_MAX_VALUES], rm[SF_RULE_MAX_VALUES];
+				size_t na = pairs_minus(c->sc_to ? c->sc_to : c->sc,
+							c->sc_from, add);
+				size_t nr = pairs_minus(c->sc_from, c->sc_to, rm);
+
+				if (!json_pairs(o, "pairs_added", add, na) ||
+				    !json_pairs(o, "pairs_removed", rm, nr))
+					goto nomem;
 			}
 		}
 		}

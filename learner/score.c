@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "generalize.h"
 #include "rules.h"
 #include "score.h"
 #include "syscalls.h"
@@ -324,6 +325,27 @@ static void unit_fill(struct score_unit *u, const bool *own,
 	u->ndangerous = set_dangerous(eff);
 }
 
+/* (level, option) pairs of setsockopt and getsockopt in a rule set. */
+static void pairs_of(const struct rules_set *set, long out[2])
+{
+	static const char *const names[2] = { "setsockopt", "getsockopt" };
+
+	for (int w = 0; w < 2; w++) {
+		int nr = syscall__nr(names[w]);
+		const struct policy_syscall *sc;
+
+		out[w] = SCORE_PAIRS_NONE;
+		if (nr < 0 || nr >= SYSCALL_NR_MAX || !set->allowed[nr])
+			continue;
+		sc = &set->sc[nr];
+		if (sc->nargs < 2 || sc->arg[0].kind == SF_ARGK_NONE || sc->arg[0].any ||
+		    sc->arg[1].kind != SF_ARGK_PAIR || sc->arg[1].any)
+			out[w] = SCORE_PAIRS_ANY;
+		else
+			out[w] = sc->arg[1].nvalues;
+	}
+}
+
 int score__policy(const struct policy *p, struct score_report **out)
 {
 	bool buckets[SYSCALL_NR_MAX] = { false }, all[SYSCALL_NR_MAX] = { false };
@@ -370,6 +392,10 @@ int score__policy(const struct policy *p, struct score_report **out)
 		u->name = l->path;
 		u->kind = l->kind;
 		unit_fill(u, own, buckets, own_obs, buckets_obs);
+		if (rules__lib(p, i, set) == 0)
+			pairs_of(set, u->sockopt);
+		else
+			u->sockopt[0] = u->sockopt[1] = SCORE_PAIRS_NONE;
 		r->nunits++;
 	}
 	/* compartments: the union of their members present in the policy,
@@ -393,8 +419,13 @@ int score__policy(const struct policy *p, struct score_report **out)
 		u->name = p->compartments[c].name;
 		u->kind = SCORE_UNIT_COMPARTMENT;
 		unit_fill(u, own, buckets, own_obs, buckets_obs);
+		pairs_of(set, u->sockopt);
 		r->nunits++;
 	}
+	if (rules__union(p, set) == 0)
+		pairs_of(set, r->union_sockopt);
+	else
+		r->union_sockopt[0] = r->union_sockopt[1] = SCORE_PAIRS_NONE;
 	free(set);
 	{
 		struct policy_objs u;

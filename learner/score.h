@@ -67,7 +67,14 @@ struct score_unit {
 	 * observed rules alone allow */
 	size_t nobserved;
 	uint64_t observed_score;
+	/* (level, option) pairs its setsockopt [0] and getsockopt [1] rules
+	 * allow (the rule set enforce loads for it); SCORE_PAIRS_NONE: the
+	 * syscall is not allowed, SCORE_PAIRS_ANY: allowed without listing
+	 * pairs (unconditional, or any option at some levels) */
+	long sockopt[2];
 };
+#define SCORE_PAIRS_NONE (-1L)
+#define SCORE_PAIRS_ANY (-2L)
 
 struct score_report {
 	struct score_unit *units;  /* policy order; compartments after */
@@ -79,6 +86,7 @@ struct score_report {
 	uint64_t union_observed;   /* the union without inferred-only syscalls */
 	size_t nunion_observed;
 	size_t ninferred;          /* (library, syscall) rules only inferred */
+	long union_sockopt[2];     /* the same for the process-wide union */
 	uint64_t max;              /* most privileged unit (non-bucket if any) */
 	long max_unit;             /* index, -1 when there are no units */
 	struct objs_summary floor; /* the paths and ports of the union (the

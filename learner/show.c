@@ -41,6 +41,58 @@ static void fmt_value(unsigned sym, uint64_t v, char *buf, size_t len)
 			 (unsigned long long)v);
 }
 
+size_t show__pairs(const struct policy_syscall *sc, const uint64_t **keys)
+{
+	if (!gen__is_pair(sc->nr) || sc->nargs < 2 ||
+	    sc->arg[1].kind != SF_ARGK_PAIR || sc->arg[1].any ||
+	    sc->arg[0].kind == SF_ARGK_NONE || sc->arg[0].any)
+		return 0;
+	*keys = sc->arg[1].values;
+	return sc->arg[1].nvalues;
+}
+
+void show__pair_names(uint64_t key, char *level, size_t llen, char *opt,
+		      size_t olen)
+{
+	fmt_value(SF_SYM_SOL, SF_PAIR_FIRST(key), level, llen);
+	argname__format_sockopt(SF_PAIR_FIRST(key), SF_PAIR_SECOND(key), opt, olen);
+}
+
+/* A pair rule (gen__is_pair) whose levels have conditions: "(arg1, arg2)
+ * in {SOL_SOCKET: SO_REUSEADDR, SO_KEEPALIVE; IPPROTO_TCP: TCP_NODELAY}",
+ * options named by their level; "{SOL_SOCKET: any}" when the options
+ * are not checked. */
+static size_t pair_text(const struct policy_syscall *sc, char *buf, size_t len)
+{
+	const struct policy_argrule *a0 = &sc->arg[0], *a1 = &sc->arg[1];
+	bool pairs = a1->kind != SF_ARGK_NONE && !a1->any;
+	size_t o = (size_t)snprintf(buf, len, "(arg%u, arg%u) in {", a0->idx, a1->idx);
+	char lv[64], opt[64];
+
+	for (uint8_t k = 0; k < a0->nvalues && o < len; k++) {
+		bool first = true;
+
+		fmt_value(SF_SYM_SOL, a0->values[k], lv, sizeof(lv));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s: ", k ? "; " : "", lv);
+		if (!pairs && o < len)
+			o += (size_t)snprintf(buf + o, len - o, "any");
+		for (uint8_t j = 0; pairs && j < a1->nvalues && o < len; j++) {
+			if (SF_PAIR_FIRST(a1->values[j]) != a0->values[k])
+				continue;
+			argname__format_sockopt(a0->values[k],
+						SF_PAIR_SECOND(a1->values[j]), opt,
+						sizeof(opt));
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      first ? "" : ", ", opt);
+			first = false;
+		}
+	}
+	if (o < len)
+		o += (size_t)snprintf(buf + o, len - o, "}%s",
+				      a1->any ? " (options widened)" : "");
+	return o;
+}
+
 /* "arg1 in {0x0, 0x2}; arg2 flags within 0x3" or "" when unconditional. */
 void show__args_text(const struct policy_syscall *sc, char *buf, size_t len)
 {
@@ -49,6 +101,13 @@ void show__args_text(const struct policy_syscall *sc, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!gen__has_conditions(sc))
 		return;
+	if (gen__is_pair(sc->nr) && sc->nargs >= 2 &&
+	    sc->arg[0].kind != SF_ARGK_NONE && !sc->arg[0].any) {
+		o = pair_text(sc, buf, len);
+		if (o >= len && len > 4)
+			strcpy(buf + len - 4, "...");
+		return;
+	}
 	for (unsigned i = 0; i < sc->nargs && i < SF_ARG_SLOTS; i++) {
 		const struct policy_argrule *r = &sc->arg[i];
 		const struct sf_argslot *slot = gen__slot(sc->nr, i);
@@ -156,10 +215,37 @@ static void from_text(const struct policy_syscall *sc, char *buf, size_t len)
 				      strcmp(v[i], "*") ? v[i] : "any call");
 }
 
+#define ARGS_INDENT 19
+#define ARGS_WIDTH (100 - ARGS_INDENT)
+
+/* An argument line under a row, wrapped after "; " or ", " to the table's
+ * 100 columns (continuations indented two more), never cut. */
+static void print_args(FILE *f, const char *text)
+{
+	size_t n = strlen(text), width = ARGS_WIDTH;
+
+	while (n > width) {
+		size_t cut = 0;
+
+		for (size_t i = 1; i + 1 < width; i++)
+			if (text[i] == ' ' && (text[i - 1] == ';' || text[i - 1] == ','))
+				cut = i + 1;
+		if (!cut) /* one long token: print it whole */
+			break;
+		fprintf(f, "%*s%.*s\n", width == ARGS_WIDTH ? ARGS_INDENT : ARGS_INDENT + 2,
+			"", (int)(cut - 1), text);
+		text += cut;
+		n -= cut;
+		width = ARGS_WIDTH - 2;
+	}
+	fprintf(f, "%*s%s\n", width == ARGS_WIDTH ? ARGS_INDENT : ARGS_INDENT + 2, "",
+		text);
+}
+
 static void print_rows(FILE *f, const struct row *rows, size_t n)
 {
 	const struct sc_group *prev = NULL;
-	char args[100 - 19], from[256];
+	char args[4096], line[4096 + 300], from[256];
 
 	fprintf(f, "  %-14s %-22s %-4s %12s  %s\n", "GROUP", "SYSCALL", "RISK",
 		"COUNT", "FIRST CALL SITE");
@@ -190,16 +276,17 @@ static void print_rows(FILE *f, const struct row *rows, size_t n)
 			capability__observed_part(&r->args, &part);
 			show__args_text(&part, args, sizeof(args));
 			if (args[0])
-				fprintf(f, "  %-14s   %s\n", "", args);
+				print_args(f, args);
 			capability__inferred_part(&r->args, &part);
 			show__args_text(&part, args, sizeof(args));
-			fprintf(f, "  %-14s   + %s (%s)\n", "",
-				args[0] ? args : "any arguments", from);
+			snprintf(line, sizeof(line), "+ %s (%s)",
+				 args[0] ? args : "any arguments", from);
+			print_args(f, line);
 			continue;
 		}
 		show__args_text(&r->args, args, sizeof(args));
 		if (args[0])
-			fprintf(f, "  %-14s   %s\n", "", args);
+			print_args(f, args);
 	}
 }
 

@@ -5,6 +5,7 @@
 #ifndef SF_SHOW_H
 #define SF_SHOW_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "policy.h"
@@ -19,5 +20,13 @@ char *show__to_json(const struct policy *p);
  * O_RDONLY|O_CLOEXEC; ..."), "" when it has none (any arguments); cut
  * with "..." only when buf is too small.  Shared with diff. */
 void show__args_text(const struct policy_syscall *sc, char *buf, size_t len);
+/* The (level, option) pairs of a setsockopt/getsockopt rule: how many
+ * (*keys = SF_PAIR_KEY values, sorted), 0 when the rule does not list
+ * pairs (another syscall, unconditional, options widened). */
+size_t show__pairs(const struct policy_syscall *sc, const uint64_t **keys);
+/* A pair's level and option names ("SOL_SOCKET", "SO_REUSEADDR";
+ * unknown ones as numbers). */
+void show__pair_names(uint64_t key, char *level, size_t llen, char *opt,
+		      size_t olen);
 
 #endif /* SF_SHOW_H */

@@ -327,6 +327,40 @@ static double score_increase(uint64_t with, uint64_t observed)
 	return observed ? 100.0 * ((double)with / (double)observed - 1.0) : 0.0;
 }
 
+/* {"setsockopt": 7, "getsockopt": "any"}: the (level, option) pairs a
+ * unit may use, "any" when they are not checked, null when the syscall is
+ * not allowed. */
+static cJSON_bool add_pairs(cJSON *o, const char *key, const long v[2])
+{
+	static const char *const names[2] = { "setsockopt", "getsockopt" };
+	cJSON *p = cJSON_AddObjectToObject(o, key);
+
+	for (int w = 0; p && w < 2; w++)
+		if (!(v[w] == SCORE_PAIRS_NONE ? cJSON_AddNullToObject(p, names[w]) :
+		      v[w] == SCORE_PAIRS_ANY ? cJSON_AddStringToObject(p, names[w], "any") :
+		      cJSON_AddNumberToObject(p, names[w], (double)v[w])))
+			return 0;
+	return p != NULL;
+}
+
+static void pairs_text(const long v[2], char *buf, size_t len)
+{
+	static const char *const names[2] = { "setsockopt", "getsockopt" };
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int w = 0; w < 2 && o < len; w++) {
+		if (v[w] == SCORE_PAIRS_NONE)
+			continue;
+		if (v[w] == SCORE_PAIRS_ANY)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s any", o ? ", " : "",
+					      names[w]);
+		else
+			o += (size_t)snprintf(buf + o, len - o, "%s%s %ld", o ? ", " : "",
+					      names[w], v[w]);
+	}
+}
+
 static char *score_json(const struct score_report *r)
 {
 	cJSON *root = cJSON_CreateObject(), *arr = NULL;
@@ -355,7 +389,8 @@ static char *score_json(const struct score_report *r)
 					     score__reduction(u->score, r->none)) &&
 		     cJSON_AddNumberToObject(o, "reductionVsUnion",
 					     score__reduction(u->score,
-							      r->union_score));
+							      r->union_score)) &&
+		     add_pairs(o, "sockoptPairs", u->sockopt);
 	}
 	if (ok) {
 		cJSON *o = cJSON_AddObjectToObject(root, "summary");
@@ -383,7 +418,8 @@ static char *score_json(const struct score_report *r)
 		     cJSON_AddNumberToObject(o, "maxReductionVsNone",
 					     score__reduction(r->max, r->none)) &&
 		     cJSON_AddNumberToObject(o, "unionReductionVsNone",
-					     score__reduction(r->union_score, r->none));
+					     score__reduction(r->union_score, r->none)) &&
+		     add_pairs(o, "unionSockoptPairs", r->union_sockopt);
 	}
 	if (ok) {
 		/* paths and ports (issue 17): the Landlock floor in numbers */
@@ -449,6 +485,24 @@ static void score_print(const struct score_report *r)
 		       r->floor.nlog ? "; some from a violation log" : "");
 	printf("(score counts what a unit may call under enforcement, buckets "
 	       "included;\n VS NONE = reduction against no filter)\n");
+	if (r->union_sockopt[0] != SCORE_PAIRS_NONE ||
+	    r->union_sockopt[1] != SCORE_PAIRS_NONE) {
+		char t[128];
+
+		printf("\nsocket options: (level, option) pairs a unit may set or get "
+		       "(any: options not checked)\n");
+		for (size_t i = 0; i < r->nunits; i++) {
+			pairs_text(r->units[i].sockopt, t, sizeof(t));
+			if (!t[0])
+				continue;
+			if (strlen(r->units[i].name) > 46)
+				printf("%s\n", r->units[i].name);
+			printf("%-46s %s\n", strlen(r->units[i].name) > 46 ? "" :
+			       r->units[i].name, t);
+		}
+		pairs_text(r->union_sockopt, t, sizeof(t));
+		printf("%-46s %s\n", "process-wide union", t);
+	}
 }
 
 static int score_plot(const struct score_report *r, const char *out)

@@ -28,6 +28,7 @@
 #include "score.h"
 #include "show.h"
 #include "syscalls.h"
+#include "trace.h"
 
 #define FIXTURE(name) SRCDIR "/tests/fixtures/" name
 #define GOLDEN(name) SRCDIR "/tests/golden/" name
@@ -376,6 +377,124 @@ static void test_intersect(void **state)
 	policy__free(b);
 }
 
+/* ---- setsockopt (level, option) pairs in the review tools ------------------- */
+
+#define NR_SETSOCKOPT 54
+
+/* One library making setsockopt with the given (level, option) pairs. */
+static struct policy *sockopt_policy(const uint64_t (*pairs)[2], size_t n)
+{
+	struct trace *t = trace__new();
+	struct policy *p = NULL;
+	char err[256] = "";
+	int lib;
+
+	assert_non_null(t);
+	lib = trace__add_lib(t, "/usr/bin/srv", NULL, LIB_KIND_EXECUTABLE, 0, 0);
+	assert_true(lib >= 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(trace__add_tuple(t, (uint32_t)lib, NR_SETSOCKOPT,
+						  pairs[i], 1), 0);
+	assert_int_equal(policy__from_trace(t, &p, err, sizeof(err)), 0);
+	trace__free(t);
+	return p;
+}
+
+static char *mem_print(int (*fn)(FILE *, const struct policy *), const struct policy *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(fn(f, p), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_sockopt_pairs(void **state)
+{
+	static const uint64_t a_pairs[][2] = { { 1, 2 } };           /* SOL_SOCKET, SO_REUSEADDR */
+	static const uint64_t b_pairs[][2] = { { 1, 2 }, { 6, 1 } }; /* + IPPROTO_TCP, TCP_NODELAY */
+	struct policy *a = sockopt_policy(a_pairs, 1), *b = sockopt_policy(b_pairs, 2);
+	struct diff *d = NULL;
+	struct score_report *r = NULL;
+	struct check_result *cr = NULL;
+	char text[512], *s, *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	/* show: options named by their level; SO_DEBUG (1 at SOL_SOCKET) is
+	 * never printed for TCP_NODELAY */
+	show__args_text(&b->libs[0].syscalls[0], text, sizeof(text));
+	assert_string_equal(text, "(arg1, arg2) in {SOL_SOCKET: SO_REUSEADDR; "
+			    "IPPROTO_TCP: TCP_NODELAY}");
+	s = mem_print(show__print, b);
+	assert_non_null(strstr(s, "IPPROTO_TCP: TCP_NODELAY"));
+	assert_null(strstr(s, "SO_DEBUG"));
+	free(s);
+
+	/* diff, text and JSON: the pairs added, then removed */
+	assert_int_equal(diff__policies(a, b, &d), 0);
+	assert_int_equal(d->n, 1);
+	assert_int_equal(d->changes[0].kind, DIFF_ARGS_WIDENED);
+	f = open_memstream(&buf, &len);
+	diff__print(f, d, false);
+	fclose(f);
+	assert_non_null(strstr(buf, "setsockopt arguments widened: (arg1, arg2) in "
+			       "{SOL_SOCKET: SO_REUSEADDR} -> (arg1, arg2) in "
+			       "{SOL_SOCKET: SO_REUSEADDR; IPPROTO_TCP: TCP_NODELAY} "
+			       "[pairs added: (IPPROTO_TCP, TCP_NODELAY)]"));
+	free(buf);
+	s = diff__to_json(d);
+	assert_non_null(strstr(s, "\"pairs_added\""));
+	assert_non_null(strstr(s, "\"level\":\t\"IPPROTO_TCP\""));
+	assert_non_null(strstr(s, "\"option\":\t\"TCP_NODELAY\""));
+	assert_null(strstr(s, "pairs_removed"));
+	free(s);
+	diff__free(d);
+	assert_int_equal(diff__policies(b, a, &d), 0);
+	assert_int_equal(d->changes[0].kind, DIFF_ARGS_NARROWED);
+	s = diff__to_json(d);
+	assert_non_null(strstr(s, "\"pairs_removed\""));
+	assert_non_null(strstr(s, "\"TCP_NODELAY\""));
+	free(s);
+	diff__free(d);
+
+	/* score: the pairs each unit may use */
+	assert_int_equal(score__policy(b, &r), 0);
+	assert_int_equal(r->units[0].sockopt[0], 2);
+	assert_int_equal(r->units[0].sockopt[1], SCORE_PAIRS_NONE);
+	assert_int_equal(r->union_sockopt[0], 2);
+	score__free(r);
+
+	/* check: a learned file has no warning; every combination of two
+	 * levels and two options (a policy written before pairs) has one */
+	s = policy__to_json(b);
+	assert_int_equal(check__text(s, strlen(s), NULL, &cr), 0);
+	assert_int_equal(cr->nwarnings, 0);
+	check__free(cr);
+	free(s);
+	{
+		static const uint64_t x_pairs[][2] = { { 1, 1 }, { 1, 2 }, { 6, 1 }, { 6, 2 } };
+		struct policy *x = sockopt_policy(x_pairs, 4);
+
+		s = policy__to_json(x);
+		assert_int_equal(check__text(s, strlen(s), NULL, &cr), 0);
+		assert_int_equal(cr->nerrors, 0);
+		assert_int_equal(cr->nwarnings, 1);
+		assert_non_null(strstr(cr->diags[0].msg, "every combination of 2 levels "
+				       "and 2 options"));
+		assert_true(cr->diags[0].line > 0);
+		check__free(cr);
+		free(s);
+		policy__free(x);
+	}
+	policy__free(a);
+	policy__free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_compartments),
 		cmocka_unit_test(test_intersect),
+		cmocka_unit_test(test_sockopt_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -272,6 +272,49 @@ static void test_diff_values(void **state)
 	trace__free(t2);
 }
 
+/* Folding a log back adds (level, option) pairs: a learned
+ * (SOL_SOCKET, SO_REUSEADDR) plus a logged (IPPROTO_TCP, TCP_NODELAY)
+ * never allows (SOL_SOCKET, 1 = SO_DEBUG). */
+static void test_sockopt_pairs(void **state)
+{
+	char err[256] = "", buf[1024], *text = NULL;
+	size_t tlen = 0;
+	struct trace *t1 = NULL, *t2 = NULL;
+	struct policy *a = NULL, *b = NULL;
+	struct diff *d = NULL;
+	const struct policy_syscall *sc;
+	FILE *f;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "%s", L("T", "1", "/usr/bin/app", "setsockopt",
+		 "[{\"index\": 1, \"value\": 1}, {\"index\": 2, \"value\": 2}]"));
+	assert_int_equal(violog__to_trace(buf, strlen(buf), "a", &t1, err, sizeof(err)), 0);
+	snprintf(buf, sizeof(buf), "%s", L("T", "1", "/usr/bin/app", "setsockopt",
+		 "[{\"index\": 1, \"value\": 6}, {\"index\": 2, \"value\": 1}]"));
+	assert_int_equal(violog__to_trace(buf, strlen(buf), "b", &t2, err, sizeof(err)), 0);
+	assert_int_equal(policy__from_trace(t1, &a, err, sizeof(err)), 0);
+	assert_int_equal(policy__from_trace(t2, &b, err, sizeof(err)), 0);
+	assert_int_equal(policy__merge_opts(b, a, NULL), 0);
+	sc = &b->libs[0].syscalls[0];
+	assert_int_equal(sc->nr, 54);
+	assert_int_equal(sc->arg[1].nvalues, 2);
+	assert_int_equal(sc->arg[1].values[0], SF_PAIR_KEY(1, 2));
+	assert_int_equal(sc->arg[1].values[1], SF_PAIR_KEY(6, 1));
+	assert_int_equal(diff__policies(a, b, &d), 0);
+	f = open_memstream(&text, &tlen);
+	assert_non_null(f);
+	diff__print(f, d, false);
+	fclose(f);
+	if (!strstr(text, "[pairs added: (IPPROTO_TCP, TCP_NODELAY)]") || strstr(text, "SO_DEBUG"))
+		fail_msg("diff of the fold-back:\n%s", text);
+	free(text);
+	diff__free(d);
+	policy__free(a);
+	policy__free(b);
+	trace__free(t1);
+	trace__free(t2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_merge_mark),
 		cmocka_unit_test(test_diff_values),
 		cmocka_unit_test(test_floor_lines),
+		cmocka_unit_test(test_sockopt_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
