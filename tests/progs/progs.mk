@@ -95,6 +95,16 @@ PROGS += $(TP_ENF_LIBS) $(TP_DIR)/enforce-target
 
 -include $(patsubst %,%.d,$(basename $(TP_ENF_LIBS)) $(TP_DIR)/enforce-target)
 
+# (level, option) pairs of setsockopt (tests/integration/t041-sockopt-pairs.t).
+$(TP_DIR)/sockopt-pairs: tests/progs/sockopt_pairs.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -o $@ $<
+
+PROGS += $(TP_DIR)/sockopt-pairs
+
+-include $(TP_DIR)/sockopt-pairs.d
+
 # Hostile and messy targets (tests/integration/t082-hostile.t).
 $(TP_DIR)/hostile: tests/progs/hostile.c
 	$(call msg,CC,$@)
