@@ -439,33 +439,6 @@ static void print_pairs(FILE *f, const char *what, const uint64_t *k, size_t n)
 	}
 }
 
-/* "pairs_added": [{"level": "IPPROTO_TCP", "option": "TCP_NODELAY",
- * "values": [6, 1]}] */
-static bool json_pairs(cJSON *o, const char *key, const uint64_t *k, size_t n)
-{
-	cJSON *arr;
-	char lv[64], opt[64];
-
-	if (!n)
-		return true;
-	arr = cJSON_AddArrayToObject(o, key);
-	if (!arr)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		cJSON *e = cJSON_CreateObject(), *v;
-
-		show__pair_names(k[i], lv, sizeof(lv), opt, sizeof(opt));
-		if (!e || !cJSON_AddItemToArray(arr, e) ||
-		    !cJSON_AddStringToObject(e, "level", lv) ||
-		    !cJSON_AddStringToObject(e, "option", opt) ||
-		    !(v = cJSON_AddArrayToObject(e, "values")) ||
-		    !cJSON_AddItemToArray(v, cJSON_CreateNumber((double)SF_PAIR_FIRST(k[i]))) ||
-		    !cJSON_AddItemToArray(v, cJSON_CreateNumber((double)SF_PAIR_SECOND(k[i]))))
-			return false;
-	}
-	return true;
-}
-
 /* A rule's conditions for the diff: "any arguments" when it has none. */
 static void args_of(const struct policy_syscall *sc, char *buf, size_t len)
 {
@@ -665,8 +638,8 @@ char *diff__to_json(const struct diff *d)
 							c->sc_from, add);
 				size_t nr = pairs_minus(c->sc_from, c->sc_to, rm);
 
-				if (!json_pairs(o, "pairs_added", add, na) ||
-				    !json_pairs(o, "pairs_removed", rm, nr))
+				if (!show__pairs_json(o, "pairs_added", add, na) ||
+				    !show__pairs_json(o, "pairs_removed", rm, nr))
 					goto nomem;
 			}
 		}

@@ -58,6 +58,31 @@ void show__pair_names(uint64_t key, char *level, size_t llen, char *opt,
 	argname__format_sockopt(SF_PAIR_FIRST(key), SF_PAIR_SECOND(key), opt, olen);
 }
 
+bool show__pairs_json(cJSON *o, const char *key, const uint64_t *k, size_t n)
+{
+	cJSON *arr;
+	char lv[64], opt[64];
+
+	if (!n)
+		return true;
+	arr = cJSON_AddArrayToObject(o, key);
+	if (!arr)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *e = cJSON_CreateObject(), *v;
+
+		show__pair_names(k[i], lv, sizeof(lv), opt, sizeof(opt));
+		if (!e || !cJSON_AddItemToArray(arr, e) ||
+		    !cJSON_AddStringToObject(e, "level", lv) ||
+		    !cJSON_AddStringToObject(e, "option", opt) ||
+		    !(v = cJSON_AddArrayToObject(e, "values")) ||
+		    !cJSON_AddItemToArray(v, cJSON_CreateNumber((double)SF_PAIR_FIRST(k[i]))) ||
+		    !cJSON_AddItemToArray(v, cJSON_CreateNumber((double)SF_PAIR_SECOND(k[i]))))
+			return false;
+	}
+	return true;
+}
+
 /* A pair rule (gen__is_pair) whose levels have conditions: "(arg1, arg2)
  * in {SOL_SOCKET: SO_REUSEADDR, SO_KEEPALIVE; IPPROTO_TCP: TCP_NODELAY}",
  * options named by their level; "{SOL_SOCKET: any}" when the options
@@ -598,6 +623,15 @@ char *show__to_json(const struct policy *p)
 				if (!cJSON_AddBoolToObject(e, "observed",
 							   !a->inferred || a->observed))
 					goto fail;
+				{
+					/* setsockopt/getsockopt: the (level,
+					 * option) pairs enforced */
+					const uint64_t *keys = NULL;
+					size_t np = show__pairs(a, &keys);
+
+					if (!show__pairs_json(e, "pairs", keys, np))
+						goto fail;
+				}
 				if (!a->inferred) {
 					if (!cJSON_AddNullToObject(e, "inferred"))
 						goto fail;

@@ -5,6 +5,7 @@
 #ifndef SF_SHOW_H
 #define SF_SHOW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,5 +29,10 @@ size_t show__pairs(const struct policy_syscall *sc, const uint64_t **keys);
  * unknown ones as numbers). */
 void show__pair_names(uint64_t key, char *level, size_t llen, char *opt,
 		      size_t olen);
+/* Add key: [{"level": "IPPROTO_TCP", "option": "TCP_NODELAY", "values":
+ * [6, 1]}, ...] to object o (nothing when n is 0); false on ENOMEM.  o is
+ * a cJSON object (show --json, diff --json). */
+struct cJSON;
+bool show__pairs_json(struct cJSON *o, const char *key, const uint64_t *k, size_t n);
 
 #endif /* SF_SHOW_H */

@@ -434,6 +434,11 @@ static void test_sockopt_pairs(void **state)
 	assert_non_null(strstr(s, "IPPROTO_TCP: TCP_NODELAY"));
 	assert_null(strstr(s, "SO_DEBUG"));
 	free(s);
+	s = show__to_json(b);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"pairs\""));
+	assert_non_null(strstr(s, "\"option\":\t\"TCP_NODELAY\""));
+	free(s);
 
 	/* diff, text and JSON: the pairs added, then removed */
 	assert_int_equal(diff__policies(a, b, &d), 0);
