@@ -274,8 +274,10 @@ static void check_pairs(struct ctx *c, const cJSON *rules, const char *base)
 				diag(c, CHECK_WARNING, rp, "'%s': the (level, option) "
 				     "pairs are every combination of %zu levels and %zu "
 				     "options, as a policy written before sysfence kept "
-				     "pairs lists them; it loads as %s: re-learn, or "
-				     "merge a new trace, to keep only the pairs seen (%s)",
+				     "pairs lists them; it loads as %s: re-learn into a "
+				     "new file, or merge the traces alone, to keep only "
+				     "the pairs seen (learning or merging into this "
+				     "file keeps them: a union only widens) (%s)",
 				     names[w], nl, no, what, rp);
 			else if (np > SF_RULE_MAX_VALUES)
 				diag(c, CHECK_WARNING, rp, "'%s': %zu (level, option) "
