@@ -70,6 +70,7 @@ enum sf_bucket {
 	SF_BUCKET_LIBC_ALLOC = 6,    /* malloc & co.: brk, mmap, munmap, madvise */
 	SF_BUCKET_LIBC_STDIO = 7,    /* stdio buffer set-up: fstat, isatty */
 	SF_BUCKET_LIBC_LOCALE = 8,   /* locale, time zone, message catalogues */
+	SF_BUCKET_LIBC_THREAD = 9,   /* pthread_create/join: stacks, clone3 */
 	SF_BUCKET__COUNT,
 };
 
@@ -194,6 +195,7 @@ enum sf_rt_class {
 	SF_RT_ALLOC = 1,
 	SF_RT_STDIO = 2,
 	SF_RT_LOCALE = 3,
+	SF_RT_THREAD = 4,
 	SF_RT__COUNT,
 };
 #define SF_RT_BUCKET(rt) (SF_BUCKET_LIBC_ALLOC - 1 + (rt))

@@ -235,6 +235,23 @@ static const struct cap_row rows[] = {
 	  "thread start and exit inside libc: which calls a run makes "
 	  "depends on timing" },
 
+	{ "libc-thread", GEN_LEVEL_STANDARD, "[libc-thread]",
+	  "*",
+	  "clone3 mmap(PROT_READ|PROT_WRITE) mprotect(PROT_READ|PROT_WRITE) "
+	  "munmap madvise(MADV_DONTNEED) rt_sigprocmask(SIG_BLOCK,SIG_SETMASK) "
+	  "rt_sigaction(33) futex(FUTEX_WAIT)",
+	  "pthread_create and pthread_join inside libc: the new stack (mapped "
+	  "PROT_NONE, then PROT_READ|PROT_WRITE; never PROT_EXEC), every "
+	  "signal blocked around clone3, clone3 with libc's fixed thread flags "
+	  "(CLONE_VM|CLONE_THREAD|..., never a new process), the join's futex "
+	  "wait, cached stacks freed; the first thread installs libc's own "
+	  "handler for its set-id signal (SIGSETXID, 33) and unblocks it "
+	  "(sort and git start threads on larger inputs only). Added to a "
+	  "policy that never saw it only when the process imports "
+	  "pthread_create. The seccomp floor cannot read clone3's flags (they "
+	  "are in memory); the clone3 charged here is the one pthread_create "
+	  "makes", false, "pthread_create" },
+
 	{ "libc-sigreturn", GEN_LEVEL_STANDARD, "[libc-runtime]",
 	  "rt_sigaction",
 	  "rt_sigreturn",
@@ -324,7 +341,65 @@ static const struct cap_never never[] = {
 	  "terminal input injection, taking a controlling terminal" },
 };
 
+/* The reach table: syscalls that glibc 2.36 (Debian 12's libc6) makes
+ * only from these functions, so a process that imports none of them can
+ * only make the call through syscall(2) or its own system-call
+ * instruction (which is then its own, observed, call).  Decision: only
+ * calls whose every issuer in glibc 2.36 is listed; calls that libc's
+ * internals also make (readv: nscd's client; sendto: syslog and the
+ * resolver; dup2/dup3: popen, posix_spawn, freopen; getsockname:
+ * getaddrinfo; the poll family; sysinfo: qsort) are not in the table and
+ * stay inferred.  Conservative on purpose: a missing issuer costs a false
+ * kill, not an attack. */
+#define RESOLVER "getaddrinfo getaddrinfo_a gethostbyname gethostbyname2 " \
+		 "gethostbyname_r gethostbyname2_r gethostbyaddr " \
+		 "gethostbyaddr_r getnameinfo getnetbyname getnetbyname_r " \
+		 "getnetbyaddr getnetbyaddr_r rcmd rcmd_af rexec rexec_af " \
+		 "ruserok ruserok_af iruserok iruserok_af res_query " \
+		 "res_search res_querydomain res_send res_nquery res_nsearch " \
+		 "res_nquerydomain res_nsend __res_query __res_search " \
+		 "__res_querydomain __res_send __res_nquery __res_nsearch " \
+		 "__res_nquerydomain __res_nsend"
+static const struct cap_reach reach[] = {
+	{ "writev", "writev backtrace_symbols_fd",
+	  "also libc's fatal-error message (malloc's consistency checks, "
+	  "_FORTIFY_SOURCE, stack protector) just before abort()" },
+	{ "pwritev", "pwritev pwritev64", NULL },
+	{ "pwritev2", "pwritev2 pwritev64v2", NULL },
+	{ "preadv", "preadv preadv64", NULL },
+	{ "preadv2", "preadv2 preadv64v2", NULL },
+	{ "sendmmsg", "sendmmsg " RESOLVER,
+	  "the DNS stub resolver sends the A and AAAA queries with one "
+	  "sendmmsg (in libc since 2.34)" },
+	{ "recvmmsg", "recvmmsg", NULL },
+	{ "fsync", "fsync", NULL },
+	{ "fdatasync", "fdatasync", NULL },
+	{ "sync_file_range", "sync_file_range", NULL },
+	{ "fallocate", "fallocate fallocate64 posix_fallocate posix_fallocate64",
+	  NULL },
+	{ "ftruncate", "ftruncate ftruncate64 posix_fallocate posix_fallocate64",
+	  "posix_fallocate's emulation is listed though it writes zeroes "
+	  "rather than truncating: when in doubt, an issuer" },
+	{ "truncate", "truncate truncate64", NULL },
+	{ "fadvise64", "posix_fadvise posix_fadvise64", NULL },
+	{ "readahead", "readahead", NULL },
+	{ "mkdir", "mkdir mkdtemp", "mkdtemp creates its directory with mkdir" },
+	{ "mkdirat", "mkdirat", NULL },
+	{ "setitimer", "setitimer alarm ualarm",
+	  "alarm and ualarm are listed: either may be built on setitimer" },
+	{ "getitimer", "getitimer", NULL },
+	{ "alarm", "alarm", NULL },
+	{ "timer_create", "timer_create", NULL },
+	{ "timer_settime", "timer_settime", NULL },
+	{ "timer_gettime", "timer_gettime", NULL },
+	{ "timer_getoverrun", "timer_getoverrun", NULL },
+	{ "timer_delete", "timer_delete", NULL },
+	{ "epoll_pwait", "epoll_pwait", NULL },
+	{ "epoll_pwait2", "epoll_pwait2", NULL },
+};
+
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
+#define NREACH (sizeof(reach) / sizeof(reach[0]))
 #define NNEVER (sizeof(never) / sizeof(never[0]))
 
 const struct cap_row *capability__rows(size_t *n)
@@ -332,6 +407,67 @@ const struct cap_row *capability__rows(size_t *n)
 	if (n)
 		*n = NROWS;
 	return rows;
+}
+
+const struct cap_reach *capability__reach(size_t *n)
+{
+	if (n)
+		*n = NREACH;
+	return reach;
+}
+
+static int cstr_cmp(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(char *const *)elem);
+}
+
+bool capability__imports_has(const struct cap_imports *imp, const char *name)
+{
+	return imp && imp->n && bsearch(name, imp->names, imp->n, sizeof(*imp->names), cstr_cmp);
+}
+
+/* Imports that call any function by name at run time: libffi's call
+ * (ctypes, cffi, interpreters' FFIs).  A process that imports one can
+ * reach every libc function whatever else it imports.  (dlsym alone does
+ * not count: code that looks a libc wrapper up by name does so on the
+ * paths its learning run took; syscall(2) neither: its numbers are the
+ * unit's own, observed calls.) */
+#define REACH_ANY "ffi_call"
+
+/* Does the process import one of the space-separated names? */
+static bool imports_any(const struct cap_imports *imp, const char *names)
+{
+	const char *s = names;
+
+	if (capability__imports_has(imp, REACH_ANY))
+		return true;
+
+	while (imp && *s) {
+		char name[64];
+		size_t len = strcspn(s, " ");
+
+		if (len && len < sizeof(name)) {
+			memcpy(name, s, len);
+			name[len] = '\0';
+			if (capability__imports_has(imp, name))
+				return true;
+		}
+		s += len;
+		s += strspn(s, " ");
+	}
+	return false;
+}
+
+/* Can an inferred rule for nr be reached through the process's imports?
+ * Unknown imports, and calls outside the reach table: yes. */
+static bool reachable(const struct cap_imports *imp, int nr)
+{
+	if (!imp)
+		return true;
+	for (size_t i = 0; i < NREACH; i++)
+		if (syscall__nr(reach[i].syscall) == nr)
+			return imports_any(imp, reach[i].issuers);
+	return true;
 }
 
 const struct cap_never *capability__never(size_t *n)
@@ -797,6 +933,26 @@ int capability__check_table(char *err, size_t errlen)
 				return -EINVAL;
 			}
 		}
+		if (r->imports && (!r->unit || strcmp(r->trigger, "*"))) {
+			util__errf(err, errlen, "row '%s': an import condition is "
+				   "for a bucket's baseline (unit, trigger '*')", r->name);
+			return -EINVAL;
+		}
+	}
+	for (size_t i = 0; i < NREACH; i++) {
+		int nr = syscall__nr(reach[i].syscall);
+
+		if (nr < 0 || !reach[i].issuers[0]) {
+			util__errf(err, errlen, "reach row '%s': unknown syscall or "
+				   "no issuer", reach[i].syscall);
+			return -EINVAL;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(reach[j].syscall, reach[i].syscall)) {
+				util__errf(err, errlen, "reach row '%s' twice",
+					   reach[i].syscall);
+				return -EINVAL;
+			}
 	}
 	return 0;
 }
@@ -815,7 +971,8 @@ static const struct policy_syscall *find_sc(const struct policy_lib *l,
 /* Does row r fire for library l?  Sets the sources in src (a rule's
  * from/from_any). */
 static int row_fires(const struct cap_row *r, const struct policy_lib *l,
-		     bool runtime_buckets, struct policy_syscall *src)
+		     bool runtime_buckets, const struct cap_imports *imp,
+		     struct policy_syscall *src)
 {
 	struct spec_item items[SPEC_MAX];
 	size_t n;
@@ -832,7 +989,8 @@ static int row_fires(const struct cap_row *r, const struct policy_lib *l,
 	/* a runtime bucket's baseline holds whatever the bucket was seen
 	 * doing, even nothing in a policy learned with runtime buckets
 	 * (capability__generalize adds the bucket) */
-	if (r->unit && n == 1 && items[0].nr < 0 && runtime_buckets) {
+	if (r->unit && n == 1 && items[0].nr < 0 && runtime_buckets &&
+	    (!r->imports || imports_any(imp, r->imports))) {
 		src->from_any = 1;
 		return 1;
 	}
@@ -889,6 +1047,12 @@ static bool inferred_of(const struct spec_item *it, enum gen_level level,
 
 int capability__generalize(struct policy *p, enum gen_level level)
 {
+	return capability__generalize_with(p, level, NULL);
+}
+
+int capability__generalize_with(struct policy *p, enum gen_level level,
+				 const struct cap_imports *imp)
+{
 	if (!p)
 		return -EINVAL;
 	if (level == GEN_LEVEL_DEFAULT)
@@ -904,7 +1068,8 @@ int capability__generalize(struct policy *p, enum gen_level level)
 			int rc;
 
 			if (!rows[i].unit || rows[i].level > level ||
-			    strcmp(rows[i].trigger, "*"))
+			    strcmp(rows[i].trigger, "*") ||
+			    (rows[i].imports && !imports_any(imp, rows[i].imports)))
 				continue;
 			rc = policy__add_lib(p, rows[i].unit, NULL, LIB_KIND_BUCKET);
 			if (rc < 0)
@@ -921,7 +1086,7 @@ int capability__generalize(struct policy *p, enum gen_level level)
 				continue;
 			if (rows[i].policy_wide)
 				continue; /* below */
-			rc = row_fires(&rows[i], &p->libs[li], p->runtime_buckets,
+			rc = row_fires(&rows[i], &p->libs[li], p->runtime_buckets, imp,
 				       &src);
 			if (rc < 0)
 				return rc;
@@ -932,6 +1097,11 @@ int capability__generalize(struct policy *p, enum gen_level level)
 			for (size_t k = 0; k < n; k++) {
 				struct policy_syscall add;
 
+				/* a bucket's calls are libc's own work, not
+				 * a wrapper the process imports */
+				if (p->libs[li].kind != LIB_KIND_BUCKET &&
+				    !reachable(imp, items[k].nr))
+					continue;
 				if (!inferred_of(&items[k], level, &src, &add))
 					continue;
 				rc = policy__add_rule(p, li, &add,
@@ -1079,6 +1249,11 @@ char *capability__doc_table(void)
 			mb_puts(&b, " (trigger: in any unit)");
 		mb_puts(&b, " | ");
 		mb_spec(&b, r->trigger);
+		if (r->imports) {
+			mb_puts(&b, " (added unseen when the process imports ");
+			mb_spec(&b, r->imports);
+			mb_puts(&b, ")");
+		}
 		mb_puts(&b, " | ");
 		mb_spec(&b, r->implies);
 		mb_puts(&b, " | ");
@@ -1095,6 +1270,20 @@ char *capability__doc_table(void)
 								   : "broad");
 		mb_puts(&b, " | ");
 		mb_cell(&b, never[i].reason);
+		mb_puts(&b, " |\n");
+	}
+	mb_puts(&b, "\nInferred for an executable or library only when the "
+		"process imports a function that makes the call (glibc 2.36, "
+		"Debian 12; with the imports unknown, or when the process "
+		"imports `" REACH_ANY "`, always):\n\n"
+		"| call | made by glibc only from | note |\n|---|---|---|\n");
+	for (size_t i = 0; i < NREACH; i++) {
+		mb_puts(&b, "| `");
+		mb_puts(&b, reach[i].syscall);
+		mb_puts(&b, "` | ");
+		mb_spec(&b, reach[i].issuers);
+		mb_puts(&b, " | ");
+		mb_cell(&b, reach[i].note ? reach[i].note : "");
 		mb_puts(&b, " |\n");
 	}
 	if (b.err) {

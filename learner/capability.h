@@ -69,7 +69,33 @@ struct cap_row {
 	/* the trigger is looked for in every unit of the policy, not only
 	 * in unit (which must be a bucket: it is added when missing) */
 	bool policy_wide;
+	/* NULL, or space-separated function names: a bucket's baseline is
+	 * added to a policy that never saw the bucket only when the
+	 * process imports one of them (struct cap_imports) */
+	const char *imports;
 };
+
+/* What the process can reach through its dynamic imports (DESIGN,
+ * "reachable imports"): the undefined .dynsym symbols of the policy's
+ * executables and libraries and of the libraries they need, versions
+ * stripped, sorted (strcmp), unique.  The tracer reads them
+ * (tracer/reach.c); a NULL struct cap_imports means unknown. */
+struct cap_imports {
+	char **names;
+	size_t n;
+};
+bool capability__imports_has(const struct cap_imports *imp, const char *name);
+
+/* A syscall that glibc 2.36 (Debian 12) makes only from the listed
+ * functions (its own wrappers, and the few libc functions that issue it):
+ * with the process's imports known, an inferred rule for it is added to
+ * executables and libraries only when the process imports one of them. */
+struct cap_reach {
+	const char *syscall;
+	const char *issuers;  /* space-separated function names */
+	const char *note;     /* why this list is complete, or NULL */
+};
+const struct cap_reach *capability__reach(size_t *n);
 
 /* The never-list: calls (optionally: with these argument bits/values)
  * that no row may infer below opened_at (GEN_LEVEL_BROAD + 1 = never). */
@@ -93,6 +119,12 @@ int capability__check_table(char *err, size_t errlen);
  * observed parts only: inferences do not chain).  Idempotent; existing
  * inferred rules are kept.  GEN_LEVEL_NONE adds nothing.  0 or -errno. */
 int capability__generalize(struct policy *p, enum gen_level level);
+/* The same with the process's imports (NULL: unknown, as above): no
+ * inferred rule for a syscall of the reach table that no import reaches,
+ * and the import-conditioned bucket baselines ([libc-thread]) only where
+ * an import asks for them. */
+int capability__generalize_with(struct policy *p, enum gen_level level,
+				 const struct cap_imports *imp);
 
 /* dst = dst UNION src, two rules of the same syscall (either may have an
  * inferred part): observed parts join, inferred parts join, from sets

@@ -27,6 +27,7 @@ const char *const trace_bucket_names[] = {
 	[SF_BUCKET_LIBC_ALLOC] = "[libc-alloc]",
 	[SF_BUCKET_LIBC_STDIO] = "[libc-stdio]",
 	[SF_BUCKET_LIBC_LOCALE] = "[libc-locale]",
+	[SF_BUCKET_LIBC_THREAD] = "[libc-thread]",
 };
 static_assert(sizeof(trace_bucket_names) / sizeof(trace_bucket_names[0]) ==
 	      SF_BUCKET__COUNT, "trace_bucket_names out of sync with enum sf_bucket");

@@ -883,8 +883,10 @@ enum cfi_step cfi__unwind_step(const struct cfi_table *t, uint64_t file_off,
  * sizing a stream's buffer, locale/time-zone/message-catalogue loading.
  * Entry points and the internal functions they reach (internal names only
  * resolve with a symbol table: .symtab or the debug file).  What a caller
- * decides stays the caller's: fopen's openat, printf's write, pthread_create's
- * clone3, dlopen, iconv_open (it maps executable code). */
+ * decides stays the caller's: fopen's openat, printf's write, dlopen,
+ * iconv_open (it maps executable code).  Thread start is libc's work too
+ * (issue 11 item 3): which calls pthread_create makes (stack, signal mask,
+ * clone3 flags) is fixed by libc, not by its caller. */
 static const struct {
 	const char *name;
 	uint8_t rt;
@@ -921,6 +923,20 @@ static const struct {
 	{ "tzset", SF_RT_LOCALE }, { "tzset_internal", SF_RT_LOCALE },
 	{ "__tzfile_read", SF_RT_LOCALE }, { "__tz_convert", SF_RT_LOCALE },
 	{ "__tzset_parse_tz", SF_RT_LOCALE },
+	/* thread start and join (nptl/pthread_create.c, allocate_stack.c,
+	 * pthread_join_common.c, nptl-stack.c): the stack's mmap/mprotect,
+	 * blocking signals around clone3, clone3 with glibc's fixed thread
+	 * flags, the join's futex wait, freeing cached stacks.  Not
+	 * pthread_exit/pthread_cancel: they load libgcc_s (dlopen maps
+	 * executable code), which stays the caller's.  Not __clone_internal:
+	 * posix_spawn creates processes through it. */
+	{ "pthread_create", SF_RT_THREAD }, { "__pthread_create_2_1", SF_RT_THREAD },
+	{ "create_thread", SF_RT_THREAD },
+	{ "pthread_join", SF_RT_THREAD }, { "pthread_tryjoin_np", SF_RT_THREAD },
+	{ "pthread_timedjoin_np", SF_RT_THREAD }, { "pthread_clockjoin_np", SF_RT_THREAD },
+	{ "__pthread_clockjoin_ex", SF_RT_THREAD }, { "__pthread_tryjoin_np", SF_RT_THREAD },
+	{ "pthread_detach", SF_RT_THREAD }, { "___pthread_detach", SF_RT_THREAD },
+	{ "__nptl_free_stacks", SF_RT_THREAD }, { "__nptl_deallocate_stack", SF_RT_THREAD },
 };
 
 struct rt_range {
@@ -928,18 +944,22 @@ struct rt_range {
 	uint8_t rt;
 };
 
-static uint8_t runtime_class(const char *name)
+static uint8_t runtime_class(const char *name, unsigned classes)
 {
+	/* a debug file names versioned definitions "pthread_join@@GLIBC_2.34" */
+	size_t len = strcspn(name, "@");
+
 	for (size_t i = 0; i < sizeof(runtime_funcs) / sizeof(runtime_funcs[0]); i++)
-		if (!strcmp(runtime_funcs[i].name, name))
-			return runtime_funcs[i].rt;
+		if (!strncmp(runtime_funcs[i].name, name, len) && !runtime_funcs[i].name[len])
+			return classes & (1u << runtime_funcs[i].rt) ? runtime_funcs[i].rt
+								      : SF_RT_NONE;
 	return SF_RT_NONE;
 }
 
 /* Append the ranges of runtime functions found in symbol section scn of elf
  * (vaddrs translated through b's segments).  Returns ranges added. */
 static size_t collect_ranges(const struct builder *b, Elf *elf, Elf_Scn *scn,
-			     struct rt_range **out, size_t *n, size_t *cap)
+			     unsigned classes, struct rt_range **out, size_t *n, size_t *cap)
 {
 	GElf_Shdr sh;
 	Elf_Data *data;
@@ -957,7 +977,7 @@ static size_t collect_ranges(const struct builder *b, Elf *elf, Elf_Scn *scn,
 		    !sym.st_size || !sym.st_value)
 			continue;
 		name = elf_strptr(elf, sh.sh_link, sym.st_name);
-		if (!name || !(rt = runtime_class(name)))
+		if (!name || !(rt = runtime_class(name, classes)))
 			continue;
 		if (!vaddr_to_off(b, sym.st_value, &off))
 			continue;
@@ -1061,6 +1081,12 @@ static int recut_rows(struct cfi_table *t, const struct rt_range *r, size_t nr)
 int cfi__mark_runtime(const char *path, struct cfi_table *t, size_t *nfuncs,
 		      const char **source, char *err, size_t errlen)
 {
+	return cfi__mark_runtime_classes(path, t, CFI_RT_ALL, nfuncs, source, err, errlen);
+}
+
+int cfi__mark_runtime_classes(const char *path, struct cfi_table *t, unsigned classes,
+			      size_t *nfuncs, const char **source, char *err, size_t errlen)
+{
 	struct builder b = { .err = err, .errlen = errlen };
 	struct rt_range *ranges = NULL;
 	size_t n = 0, cap = 0;
@@ -1074,7 +1100,7 @@ int cfi__mark_runtime(const char *path, struct cfi_table *t, size_t *nfuncs,
 	rc = open_elf(&b, path, &fd);
 	if (rc)
 		goto cleanup;
-	if ((scn = find_scn(b.elf, SHT_SYMTAB)) && collect_ranges(&b, b.elf, scn, &ranges, &n, &cap)) {
+	if ((scn = find_scn(b.elf, SHT_SYMTAB)) && collect_ranges(&b, b.elf, scn, classes, &ranges, &n, &cap)) {
 		*source = "symtab";
 	} else if (!elf__build_id(path, id, sizeof(id)) &&
 		   snprintf(dpath, sizeof(dpath), "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
@@ -1082,10 +1108,10 @@ int cfi__mark_runtime(const char *path, struct cfi_table *t, size_t *nfuncs,
 		   (dfd = open(dpath, O_RDONLY | O_CLOEXEC)) >= 0 &&
 		   (dbg = elf_begin(dfd, ELF_C_READ_MMAP, NULL)) &&
 		   (scn = find_scn(dbg, SHT_SYMTAB)) &&
-		   collect_ranges(&b, dbg, scn, &ranges, &n, &cap)) {
+		   collect_ranges(&b, dbg, scn, classes, &ranges, &n, &cap)) {
 		*source = "debug file";
 	} else if ((scn = find_scn(b.elf, SHT_DYNSYM)) &&
-		   collect_ranges(&b, b.elf, scn, &ranges, &n, &cap)) {
+		   collect_ranges(&b, b.elf, scn, classes, &ranges, &n, &cap)) {
 		*source = "dynsym";
 	}
 	if (!n)

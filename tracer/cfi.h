@@ -93,5 +93,11 @@ const char *cfi__kind_name(unsigned int kind);
  * "dynsym" or "none".  0 or -errno (message in err). */
 int cfi__mark_runtime(const char *path, struct cfi_table *t, size_t *nfuncs,
 		      const char **source, char *err, size_t errlen);
+/* The same for some classes only: bit (1u << rt) of classes for each enum
+ * sf_rt_class marked (enforcing a policy without [libc-thread] keeps
+ * thread start with its caller, as it was learned). */
+#define CFI_RT_ALL (((1u << SF_RT__COUNT) - 1) & ~1u)
+int cfi__mark_runtime_classes(const char *path, struct cfi_table *t, unsigned classes,
+			      size_t *nfuncs, const char **source, char *err, size_t errlen);
 
 #endif /* SYSFENCE_CFI_H */

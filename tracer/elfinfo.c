@@ -369,3 +369,100 @@ int elf_syms__find(struct elf_syms *s, const char *name, uint64_t *file_off)
 				       0 : -ENOENT;
 	return -ENOENT;
 }
+
+/* ---- dynamic imports ---------------------------------------------------- */
+
+void elf_dyn__free(struct elf_dyn *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nundef; i++)
+		free(d->undef[i]);
+	for (size_t i = 0; i < d->nneeded; i++)
+		free(d->needed[i]);
+	free(d->undef);
+	free(d->needed);
+	free(d->runpath);
+	memset(d, 0, sizeof(*d));
+}
+
+static int push_str(char ***v, size_t *n, const char *s, size_t len)
+{
+	char **p = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	p[*n] = strndup(s, len);
+	if (!p[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+int elf__dynamic(const char *path, struct elf_dyn *out)
+{
+	Elf *elf = NULL;
+	Elf_Scn *scn = NULL;
+	int fd = -1, rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = open_elf(path, &fd, &elf);
+	if (rc)
+		return rc;
+	while (!rc && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || !sh.sh_entsize ||
+		    (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_DYNAMIC) ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		if (sh.sh_type == SHT_DYNSYM) {
+			if (n > ELF_DYN_MAX_SYMS) {
+				rc = -E2BIG;
+				break;
+			}
+			for (size_t i = 1; !rc && i < n; i++) {
+				GElf_Sym sym;
+				const char *name;
+
+				if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx != SHN_UNDEF ||
+				    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) || !*name)
+					continue;
+				rc = push_str(&out->undef, &out->nundef, name, strcspn(name, "@"));
+			}
+			continue;
+		}
+		for (size_t i = 0; !rc && i < n; i++) {
+			GElf_Dyn dyn;
+			const char *v;
+
+			if (!gelf_getdyn(data, (int)i, &dyn))
+				continue;
+			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RUNPATH && dyn.d_tag != DT_RPATH)
+				continue;
+			v = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val);
+			if (!v)
+				continue;
+			if (dyn.d_tag == DT_NEEDED) {
+				if (out->nneeded == ELF_DYN_MAX_NEEDED)
+					rc = -E2BIG;
+				else
+					rc = push_str(&out->needed, &out->nneeded, v, strlen(v));
+			} else if (dyn.d_tag == DT_RUNPATH || !out->runpath) {
+				free(out->runpath);
+				out->runpath = strdup(v);
+				if (!out->runpath)
+					rc = -ENOMEM;
+			}
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	if (rc)
+		elf_dyn__free(out);
+	return rc;
+}

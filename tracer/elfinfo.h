@@ -35,4 +35,20 @@ int elf_syms__lookup(struct elf_syms *s, uint64_t file_off, char *buf,
  * 0 or -ENOENT. */
 int elf_syms__find(struct elf_syms *s, const char *name, uint64_t *file_off);
 
+/* The dynamic section's view of an object: what it imports and needs. */
+struct elf_dyn {
+	char **undef;   /* undefined .dynsym symbols, versions stripped */
+	size_t nundef;
+	char **needed;  /* DT_NEEDED sonames */
+	size_t nneeded;
+	char *runpath;  /* DT_RUNPATH, else DT_RPATH, else NULL */
+};
+/* Bounded (ELF_DYN_MAX_SYMS symbols, ELF_DYN_MAX_NEEDED needs): -E2BIG
+ * beyond.  An ELF file without a dynamic section gives an empty result.
+ * 0, -ENOEXEC when path is not ELF, or -errno. */
+#define ELF_DYN_MAX_SYMS 65536
+#define ELF_DYN_MAX_NEEDED 256
+int elf__dynamic(const char *path, struct elf_dyn *out);
+void elf_dyn__free(struct elf_dyn *d);
+
 #endif /* SYSFENCE_ELFINFO_H */

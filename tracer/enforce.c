@@ -1189,6 +1189,16 @@ int cmd_enforce(int argc, char **argv)
 		for (int i = 0; i < env.npolicies; i++)
 			nrt += pols[i]->runtime_buckets;
 		ro.legacy_attribution = !nrt;
+		/* thread start is charged to [libc-thread] only for policies
+		 * that have that bucket (learned since it exists, in a
+		 * process that can start threads): older ones learned it
+		 * as their caller's clone3 */
+		ro.thread_with_caller = 1;
+		for (int i = 0; i < env.npolicies; i++)
+			for (size_t l = 0; l < pols[i]->nlibs; l++)
+				if (pols[i]->libs[l].kind == LIB_KIND_BUCKET &&
+				    !strcmp(pols[i]->libs[l].path, "[libc-thread]"))
+					ro.thread_with_caller = 0;
 		if (nrt && nrt < env.npolicies)
 			log_warn("some policies were learned without libc's runtime buckets: "
 				 "learn them again (or merge them with a new run)");

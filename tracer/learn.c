@@ -24,6 +24,7 @@
 #include "elfinfo.h"
 #include "enforce.h"
 #include "capability.h"
+#include "reach.h"
 #include "fuzzlearn.h"
 #include "launch.h"
 #include "log.h"
@@ -555,7 +556,7 @@ static int write_policy(struct session *s, const struct trace *t)
 	}
 	/* after the union: inferred rules follow from everything observed,
 	 * this run's calls and the previous policy's */
-	ret = capability__generalize(p, (enum gen_level)s->env->gen.level);
+	ret = reach__generalize(p, s->env->gen.level);
 	if (ret) {
 		log_err("cannot generalise the policy: %s", strerror(-ret));
 		goto out;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capability.h"
+#include "reach.h"
 #include "cliparse.h"
 #include "cmd.h"
 #include "fileio.h"
@@ -376,7 +377,7 @@ int cmd_merge(int argc, char **argv)
 			}
 		}
 	}
-	ret = capability__generalize(acc, (enum gen_level)gen.level);
+	ret = reach__generalize(acc, gen.level);
 	if (ret) {
 		log_err("cannot generalise the policy: %s", strerror(-ret));
 		goto fail;

@@ -210,7 +210,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 }
 
 /* ---- CFI ----------------------------------------------------------------------- */
-static int load_cfi(struct rt *rt, const char *path, uint32_t *next_row, int runtime)
+static int load_cfi(struct rt *rt, const char *path, uint32_t *next_row, unsigned runtime)
 {
 	struct cfi_table tab = {};
 	struct sf_cfi_lib lib = {};
@@ -241,7 +241,7 @@ static int load_cfi(struct rt *rt, const char *path, uint32_t *next_row, int run
 		const char *src;
 		size_t nf;
 
-		ret = cfi__mark_runtime(real, &tab, &nf, &src, err, sizeof(err));
+		ret = cfi__mark_runtime_classes(real, &tab, runtime, &nf, &src, err, sizeof(err));
 		if (ret) {
 			log_err("cannot read the symbols of %s: %s", real, err[0] ? err : strerror(-ret));
 			cfi__free(&tab);
@@ -354,7 +354,10 @@ struct rt *rt__open(const struct rt_opts *o)
 	}
 	/* runtime functions are libc's (ld.so has none: its work is start-up
 	 * or the dlopen its caller asked for) */
-	err = load_cfi(rt, DEFAULT_LIBC, &next_row, !o->legacy_attribution);
+	err = load_cfi(rt, DEFAULT_LIBC, &next_row,
+		       o->legacy_attribution ? 0
+		       : o->thread_with_caller ? CFI_RT_ALL & ~(1u << SF_RT_THREAD)
+					       : CFI_RT_ALL);
 	if (!err)
 		err = load_cfi(rt, DEFAULT_LDSO, &next_row, 0);
 	for (int i = 0; !err && i < o->ntransparent; i++)

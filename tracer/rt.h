@@ -22,6 +22,9 @@ struct rt_opts {
 	int legacy_attribution;   /* 1 = no runtime buckets: libc's allocator,
 				   * stdio and locale work is charged to the
 				   * caller (policies learned before them) */
+	int thread_with_caller;   /* 1 = no [libc-thread]: thread start and join
+				   * are charged to their caller (enforcing a
+				   * policy that has no such bucket) */
 };
 
 /* Open, configure, load and attach the one BPF object.  NULL + errno (the

@@ -21,7 +21,7 @@ TGT=$SF_PROGS/enforce-target
 TGT=$(realpath -- "$TGT")
 sf_tmpdir
 
-plan 14
+plan 17
 
 learn() { # NAME POLICY [LEARN-OPTIONS...] -- CMD...
 	local name=$1 pol=$2
@@ -65,7 +65,23 @@ is "$(names "$STD" "$TGT" '.inferred_from == null' | tr '\n' ' ')" \
 	"$(names "$NONE" "$TGT" 'true' | tr '\n' ' ')" \
 	"standard: the executable's observed rules are exactly none's"
 
-# 6: the never-list is never inferred
+# 6-8: the reach table (docs/generalize.md): enforce-target imports write
+# and writev but none of pwritev/pwritev2's wrappers and no
+# pthread_create, so standard infers writev only, and no [libc-thread];
+# with the executable's file unknown (another path), the imports are
+# unknown and every implied call is inferred, as before
+is "$(names "$STD" "$TGT" '.inferred_from != null' | grep -xE 'writev|pwritev|pwritev2' | tr '\n' ' ')" \
+	"writev " "standard: writev inferred, pwritev/pwritev2 not (not imported)"
+is "$(jq '[.sysfence.libraries[] | select(.path == "[libc-thread]")] | length' "$STD")" 0 \
+	"standard: no [libc-thread] for a program that imports no pthread_create"
+jq --arg lib "$TGT" '(.sysfence.libraries[] | select(.path == $lib) | .path) |= "/nonexistent/enforce-target"' \
+	"$NONE" >"$SF_TMP/moved.json"
+"$SF" merge --quiet "$SF_TMP/moved.json" -o "$SF_TMP/moved-std.json" 2>"$SF_TMP/moved.err"
+is "$(names "$SF_TMP/moved-std.json" /nonexistent/enforce-target '.inferred_from != null' |
+	grep -xE 'writev|pwritev|pwritev2' | tr '\n' ' ')" \
+	"pwritev pwritev2 writev " "merge, imports unknown (file missing): every implied write call"
+
+# 9: the never-list is never inferred
 NEVER='execve execveat ptrace process_vm_readv process_vm_writev socket connect bind listen accept kill tkill tgkill pidfd_send_signal setuid setgid setresuid capset init_module finit_module bpf mount keyctl memfd_create pkey_mprotect openat2 creat chown prctl'
 bad=
 for n in $NEVER; do
@@ -76,7 +92,7 @@ for n in $NEVER; do
 done
 is "${bad:-none}" none "standard: no never-listed call is inferred"
 
-# 7: W^X: every inferred mmap/mprotect entry masks PROT_EXEC (bit 4), on
+# 10: W^X: every inferred mmap/mprotect entry masks PROT_EXEC (bit 4), on
 # the bundled redis policy generalised (its units map memory, some r-x)
 REDIS=$(dirname "$0")/../../policies/redis-server.json
 "$SF" merge --quiet "$REDIS" -o "$SF_TMP/redis.json" 2>"$SF_TMP/redis.err"
@@ -93,7 +109,7 @@ else
 	diag_file "$SF_TMP/redis.err"
 fi
 
-# 8-9: enforced on a run that writes with writev
+# 11-12: enforced on a run that writes with writev
 timeout --kill-after=5 30 "$SF" enforce "$NONE" -- "$TGT" io --writev \
 	>"$SF_TMP/enf-none.out" 2>"$SF_TMP/enf-none.err"
 rc=$?
@@ -113,12 +129,12 @@ else
 	diag_file "$SF_TMP/enf-std.err"
 fi
 
-# 10: merge --generalize none of a generalised policy keeps its inferred
+# 13: merge --generalize none of a generalised policy keeps its inferred
 # rules, byte for byte
 "$SF" merge --quiet --generalize none "$STD" -o "$SF_TMP/kept.json" 2>"$SF_TMP/kept.err"
 check "merge --generalize none keeps inferred rules" cmp -s "$STD" "$SF_TMP/kept.json"
 
-# 11-13: review tools tell them apart
+# 14-16: review tools tell them apart
 "$SF" show "$STD" >"$SF_TMP/show.txt" 2>&1
 check "show marks writev as inferred from write" \
 	grep -Eq ' writev +.*inferred from write' "$SF_TMP/show.txt"
@@ -132,7 +148,7 @@ else
 	not_ok "score --json: the union scores more with inferred rules"
 	diag_file "$SF_TMP/score.json"
 fi
-# 14: a bad level is a usage error
+# 17: a bad level is a usage error
 "$SF" learn --generalize wide -- /bin/true >/dev/null 2>"$SF_TMP/usage.err"
 rc=$?
 if [[ $rc -eq 2 ]] && grep -q "invalid --generalize 'wide'" "$SF_TMP/usage.err"; then

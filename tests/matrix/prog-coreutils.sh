@@ -3,7 +3,8 @@
 # coreutils/gzip/tar: a shell job (dash running sort, gzip, tar) learned on
 # 10,000 lines; then 500,000 lines (50x), stdout on a terminal and on
 # /dev/null, LANG=C.UTF-8 (sort collates by locale), 5 identical runs;
-# attacked by the agent in sort attaching ptrace to a foreign process.
+# attacked by the agent in sort attaching ptrace to a foreign process and
+# creating a process with clone3.
 mx_prog_coreutils() {
 	local sh i
 	sh=$(command -v dash) || sh=/bin/sh
@@ -52,5 +53,11 @@ mx_prog_coreutils() {
 	_mx_job ptrace enforce file "$MXD/small.csv" 10000 SF_MX_ATTACK=ptrace "SF_MX_VICTIM=$MX_VICTIM_PID"
 	mx_judge_attack ptrace agent-ptrace "attack: the agent in sort: ptrace(PTRACE_ATTACH) a foreign process"
 	mx_victim_stop
+	# sort starts threads: [libc-thread] puts clone3 in the floor; a
+	# clone3 that makes a process (no CLONE_VM) from the agent must be
+	# stopped before the child exists (the child would create the mark)
+	_mx_job fork3 enforce file "$MXD/small.csv" 10000 SF_MX_ATTACK=fork3 "SF_MX_MARK=$MXD/forked"
+	mx_judge_attack fork3 agent-fork3 "attack: the agent in sort: clone3 of a new process (in the union: [libc-thread])" "$MXD/forked"
+
 	mx_end
 }

@@ -23,6 +23,10 @@
  *   pvw      process_vm_writev to $SF_MX_VICTIM (an unmapped address: harmless if it runs)
  *   kill     kill($SF_MX_VICTIM, SIGTERM): a signal to a foreign process
  *   exec     execve("/bin/sh", "-c", "echo pwned > $SF_MX_MARK")
+ *   fork3    clone3 without CLONE_VM/CLONE_THREAD (a new process, as fork):
+ *            the child creates $SF_MX_MARK, so the mark says whether the
+ *            process was created (the [libc-thread] bucket puts clone3 in
+ *            the floor of any program that starts threads)
  *
  * After an attack it prints "mx_agent: survived ATTACK" on stderr: if that
  * line appears, the attack was not stopped.
@@ -36,7 +40,9 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static pid_t victim(void)
@@ -84,6 +90,23 @@ static long attack(const char *what)
 
 		snprintf(cmd, sizeof(cmd), "echo pwned > '%s'", mark ? mark : "/tmp/mx_agent.mark");
 		r = execve("/bin/sh", args, envp);
+	} else if (!strcmp(what, "fork3")) {
+		/* struct clone_args, version 0: flags, pidfd, child_tid,
+		 * parent_tid, exit_signal, stack, stack_size, tls */
+		unsigned long long ca[8] = { 0 };
+
+		ca[4] = SIGCHLD;
+		r = syscall(SYS_clone3, ca, sizeof(ca));
+		if (r == 0) {
+			int fd = open(mark ? mark : "/tmp/mx_agent.mark",
+				      O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+			if (fd >= 0)
+				close(fd);
+			_exit(0);
+		}
+		if (r > 0)
+			waitpid((pid_t)r, NULL, 0);
 	} else {
 		fprintf(stderr, "mx_agent: unknown attack '%s'\n", what);
 		return -1;

@@ -324,6 +324,116 @@ static void test_runtime_bucket_baselines(void **state)
 	policy__free(q);
 }
 
+static struct cap_imports imports_of(char **names, size_t n)
+{
+	return (struct cap_imports){ .names = names, .n = n }; /* sorted by the caller */
+}
+
+/* [libc-thread]'s baseline comes with an import of pthread_create (or
+ * from the bucket's own observed calls), never from nothing: a process
+ * that cannot start threads gets no clone3.  Its mmap/mprotect never
+ * allow PROT_EXEC. */
+static void test_thread_bucket(void **state)
+{
+	char *thr[] = { "pthread_create", "write" }, *none[] = { "write" };
+	struct cap_imports with = imports_of(thr, 2), without = imports_of(none, 1);
+	struct policy *p;
+	const struct policy_syscall *sc;
+
+	(void)state;
+	for (int pass = 0; pass < 3; pass++) {
+		p = new_policy();
+		observe(p, LIB, LIB_KIND_EXECUTABLE, "read", 0, 0);
+		p->runtime_buckets = true;
+		assert_int_equal(capability__generalize_with(p, GEN_LEVEL_STANDARD,
+							     pass == 0 ? &with
+							     : pass == 1 ? &without : NULL), 0);
+		if (pass) {
+			assert_null(lib_of(p, "[libc-thread]"));
+			assert_non_null(lib_of(p, "[libc-alloc]"));
+			policy__free(p);
+			continue;
+		}
+		assert_non_null(sc_of(p, "[libc-thread]", "clone3"));
+		assert_non_null(sc_of(p, "[libc-thread]", "rt_sigprocmask"));
+		sc = sc_of(p, "[libc-thread]", "mmap");
+		assert_non_null(sc);
+		assert_int_equal(sc->arg[0].allowed & PROT_EXEC, 0);
+		sc = sc_of(p, "[libc-thread]", "mprotect");
+		assert_non_null(sc);
+		assert_int_equal(sc->arg[0].allowed & PROT_EXEC, 0);
+		assert_null(sc_of(p, "[libc-thread]", "clone"));
+		assert_null(sc_of(p, "[libc-thread]", "execve"));
+		/* the executable itself gets nothing of it */
+		assert_null(sc_of(p, LIB, "clone3"));
+		policy__free(p);
+	}
+	/* seen while learning: its baseline, imports unknown */
+	p = new_policy();
+	observe(p, LIB, LIB_KIND_EXECUTABLE, "read", 0, 0);
+	observe(p, "[libc-thread]", LIB_KIND_BUCKET, "clone3", 0, 0);
+	p->runtime_buckets = true;
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	assert_non_null(sc_of(p, "[libc-thread]", "munmap"));
+	assert_true(sc_of(p, "[libc-thread]", "munmap")->inferred);
+	policy__free(p);
+}
+
+/* The reach table: an implied call of the table is inferred for an
+ * executable or library only when the process imports a function that
+ * makes it; with the imports unknown, as before; observed rules stay. */
+static void test_reach(void **state)
+{
+	char *w[] = { "write" }, *wv[] = { "write", "writev" };
+	struct cap_imports only_write = imports_of(w, 1), with_writev = imports_of(wv, 2);
+	struct policy *p = new_policy(), *q = new_policy(), *r = new_policy();
+	size_t n;
+	const struct cap_reach *t = capability__reach(&n);
+
+	(void)state;
+	assert_true(n > 10);
+	for (size_t i = 0; i < n; i++)
+		assert_true(nr_of(t[i].syscall) >= 0);
+	observe(p, LIB, LIB_KIND_LIBRARY, "write", 0, 0);
+	observe(p, LIB, LIB_KIND_LIBRARY, "pwritev2", 0, 0);
+	observe(q, LIB, LIB_KIND_LIBRARY, "write", 0, 0);
+	observe(r, LIB, LIB_KIND_LIBRARY, "write", 0, 0);
+	assert_int_equal(capability__generalize_with(p, GEN_LEVEL_STANDARD, &only_write), 0);
+	assert_int_equal(capability__generalize_with(q, GEN_LEVEL_STANDARD, &with_writev), 0);
+	assert_int_equal(capability__generalize_with(r, GEN_LEVEL_STANDARD, NULL), 0);
+	/* not in the table: inferred whatever the imports */
+	assert_non_null(sc_of(p, LIB, "pwrite64"));
+	assert_null(sc_of(p, LIB, "writev"));
+	assert_null(sc_of(p, LIB, "pwritev"));
+	/* observed: stays */
+	assert_non_null(sc_of(p, LIB, "pwritev2"));
+	assert_false(sc_of(p, LIB, "pwritev2")->inferred);
+	assert_non_null(sc_of(q, LIB, "writev"));
+	assert_null(sc_of(q, LIB, "pwritev2"));
+	assert_non_null(sc_of(r, LIB, "writev"));
+	assert_non_null(sc_of(r, LIB, "pwritev2"));
+	assert_non_null(sc_of(r, LIB, "pwritev"));
+	assert_true(capability__imports_has(&with_writev, "writev"));
+	assert_false(capability__imports_has(&only_write, "writev"));
+	assert_false(capability__imports_has(NULL, "writev"));
+	/* an FFI can call anything by name */
+	{
+		char *ffi[] = { "ffi_call", "write" };
+		struct cap_imports any = imports_of(ffi, 2);
+		struct policy *f = new_policy();
+
+		observe(f, LIB, LIB_KIND_LIBRARY, "write", 0, 0);
+		f->runtime_buckets = true;
+		assert_int_equal(capability__generalize_with(f, GEN_LEVEL_STANDARD, &any), 0);
+		assert_non_null(sc_of(f, LIB, "pwritev2"));
+		assert_non_null(lib_of(f, "[libc-thread]"));
+		policy__free(f);
+	}
+	policy__free(p);
+	policy__free(q);
+	policy__free(r);
+}
+
 /* Signal return is charged to [libc-runtime]: a handler installed by any
  * unit gives the bucket rt_sigreturn (the bucket added when missing). */
 static void test_sigreturn_in_runtime_bucket(void **state)
@@ -707,6 +817,8 @@ int main(void)
 		cmocka_unit_test(test_row_conditions),
 		cmocka_unit_test(test_runtime_bucket_baselines),
 		cmocka_unit_test(test_sigreturn_in_runtime_bucket),
+		cmocka_unit_test(test_thread_bucket),
+		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_never_list),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_merge_order),

@@ -357,10 +357,14 @@ static void check_marks(const struct cfi_table *t, struct elf_syms *syms)
 		{ "realloc", SF_RT_ALLOC }, { "calloc", SF_RT_ALLOC },
 		{ "_IO_file_doallocate", SF_RT_STDIO }, { "setlocale", SF_RT_LOCALE },
 		{ "tzset", SF_RT_LOCALE },
-		/* the caller's own decisions */
+		{ "pthread_create", SF_RT_THREAD }, { "pthread_join", SF_RT_THREAD },
+		{ "pthread_detach", SF_RT_THREAD },
+		/* the caller's own decisions; pthread_exit loads libgcc_s,
+		 * posix_spawn and fork create processes */
 		{ "getppid", SF_RT_NONE }, { "write", SF_RT_NONE },
 		{ "fopen", SF_RT_NONE }, { "mmap", SF_RT_NONE },
-		{ "pthread_create", SF_RT_NONE }, { "dlopen", SF_RT_NONE },
+		{ "dlopen", SF_RT_NONE }, { "pthread_exit", SF_RT_NONE },
+		{ "posix_spawn", SF_RT_NONE }, { "fork", SF_RT_NONE },
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -410,6 +414,18 @@ static void test_runtime_marks(void **state)
 			 CFI_STEP_RUNTIME);
 	assert_int_equal(regs.rt, SF_RT_ALLOC);
 	assert_int_equal(regs.sp, 0x1000);
+	cfi__free(&t);
+
+	/* some classes only: enforcing a policy without [libc-thread] keeps
+	 * thread start with its caller */
+	assert_int_equal(cfi__build(LIBC, &t, err, sizeof(err)), 0);
+	assert_int_equal(cfi__mark_runtime_classes(LIBC, &t, CFI_RT_ALL & ~(1u << SF_RT_THREAD),
+						   &nf_dyn, &src, err, sizeof(err)), 0);
+	assert_true(nf_dyn < nf);
+	assert_int_equal(elf_syms__find(syms, "pthread_create", &off), 0);
+	assert_int_equal(rt_at(&t, off + 4), SF_RT_NONE);
+	assert_int_equal(elf_syms__find(syms, "malloc", &off), 0);
+	assert_int_equal(rt_at(&t, off + 4), SF_RT_ALLOC);
 	cfi__free(&t);
 
 	/* without a build-id, no debug file: exported names only */

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * reach.c - what a policy's process can reach through its dynamic imports
+ * (DESIGN, "reachable imports"): the undefined .dynsym symbols of the
+ * policy's executables and libraries and of every library they need
+ * (DT_NEEDED, transitively), as learner/capability.c's struct
+ * cap_imports.  Generalisation uses it to add the [libc-thread] baseline
+ * only to processes that import pthread_create, and to infer no call
+ * that no imported function can make.
+ *
+ * Why the whole process and not each unit: a library function that
+ * tail-jumps into a libc wrapper is charged to ITS caller (DESIGN,
+ * attribution), which may be any unit that calls it, directly or
+ * through a callback; the process-wide set is what such a call can
+ * reach.  The needed libraries count because a library that only
+ * tail-calls never makes a call of its own, so it is not in the policy.
+ *
+ * Unknown (an error; the caller generalises without imports, as before)
+ * when a unit's file is missing, is not ELF or has another build-id than
+ * the policy names, or a needed library cannot be found.  Bounded:
+ * REACH_MAX_OBJECTS files, each read once.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elfinfo.h"
+#include "log.h"
+#include "reach.h"
+
+#define REACH_MAX_OBJECTS 512
+
+/* the dynamic loader's default directories on Debian x86_64 */
+static const char *const default_dirs[] = {
+	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+	"/lib", "/usr/lib",
+};
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static int strv_push(struct strv *s, const char *str)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		char **p = realloc(s->v, nc * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		s->v = p;
+		s->cap = nc;
+	}
+	s->v[s->n] = strdup(str);
+	if (!s->v[s->n])
+		return -ENOMEM;
+	s->n++;
+	return 0;
+}
+
+static bool strv_has(const struct strv *s, const char *str)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], str))
+			return true;
+	return false;
+}
+
+static void strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* libc and the loader define the wrappers: their own imports are
+ * internal (libc's from ld.so) and say nothing about the program */
+static bool is_libc(const char *soname)
+{
+	return !strncmp(soname, "libc.so", 7) || !strncmp(soname, "ld-linux", 8);
+}
+
+static int try_dir(const char *dir, size_t dlen, const char *soname, char *out)
+{
+	char cand[PATH_MAX];
+
+	if (snprintf(cand, sizeof(cand), "%.*s/%s", (int)dlen, dir, soname) >=
+	    (int)sizeof(cand))
+		return -ENAMETOOLONG;
+	if (access(cand, R_OK) || !realpath(cand, out))
+		return -ENOENT;
+	return 0;
+}
+
+/* The file the loader would use for soname needed by the object at path:
+ * its RUNPATH/RPATH ($ORIGIN expanded), then the default directories. */
+static int resolve(const char *path, const char *runpath, const char *soname, char *out)
+{
+	char origin[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (strchr(soname, '/'))
+		return realpath(soname, out) ? 0 : -ENOENT;
+	snprintf(origin, sizeof(origin), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? path : ".");
+	for (const char *s = runpath; s && *s;) {
+		size_t len = strcspn(s, ":");
+		char dir[PATH_MAX];
+		int dl;
+
+		if (len >= 7 && !strncmp(s, "$ORIGIN", 7))
+			dl = snprintf(dir, sizeof(dir), "%s%.*s", origin, (int)(len - 7), s + 7);
+		else
+			dl = snprintf(dir, sizeof(dir), "%.*s", (int)len, s);
+		if (dl > 0 && dl < (int)sizeof(dir) && !try_dir(dir, (size_t)dl, soname, out))
+			return 0;
+		s += len;
+		s += *s == ':';
+	}
+	for (size_t i = 0; i < sizeof(default_dirs) / sizeof(default_dirs[0]); i++)
+		if (!try_dir(default_dirs[i], strlen(default_dirs[i]), soname, out))
+			return 0;
+	return -ENOENT;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void reach__free(struct cap_imports *imp)
+{
+	if (!imp)
+		return;
+	for (size_t i = 0; i < imp->n; i++)
+		free(imp->names[i]);
+	free(imp->names);
+	memset(imp, 0, sizeof(*imp));
+}
+
+int reach__of_policy(const struct policy *p, struct cap_imports *out)
+{
+	struct strv todo = { 0 }, names = { 0 };
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; !rc && i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+		char real[PATH_MAX], id[128];
+
+		if (l->kind == LIB_KIND_BUCKET)
+			continue;
+		if (!realpath(l->path, real)) {
+			rc = -errno;
+			log_debug("imports: %s: %s", l->path, strerror(errno));
+			break;
+		}
+		if (l->build_id && (elf__build_id(real, id, sizeof(id)) || strcmp(id, l->build_id))) {
+			log_debug("imports: %s is not the build the policy names", l->path);
+			rc = -ESTALE;
+			break;
+		}
+		if (!strv_has(&todo, real))
+			rc = strv_push(&todo, real);
+	}
+	/* todo grows while it is walked: every needed library once */
+	for (size_t k = 0; !rc && k < todo.n; k++) {
+		struct elf_dyn d;
+
+		rc = elf__dynamic(todo.v[k], &d);
+		if (rc) {
+			log_debug("imports: %s: %s", todo.v[k], strerror(-rc));
+			break;
+		}
+		for (size_t i = 0; !rc && i < d.nundef; i++)
+			rc = strv_push(&names, d.undef[i]);
+		for (size_t i = 0; !rc && i < d.nneeded; i++) {
+			char real[PATH_MAX];
+
+			if (is_libc(d.needed[i]))
+				continue;
+			rc = resolve(todo.v[k], d.runpath, d.needed[i], real);
+			if (rc) {
+				log_debug("imports: %s needs %s: not found", todo.v[k],
+					  d.needed[i]);
+				break;
+			}
+			if (strv_has(&todo, real))
+				continue;
+			if (todo.n == REACH_MAX_OBJECTS)
+				rc = -E2BIG;
+			else
+				rc = strv_push(&todo, real);
+		}
+		elf_dyn__free(&d);
+	}
+	strv_free(&todo);
+	if (rc) {
+		strv_free(&names);
+		return rc;
+	}
+	if (names.n) {
+		size_t w = 0;
+
+		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+		for (size_t i = 0; i < names.n; i++) {
+			if (w && !strcmp(names.v[w - 1], names.v[i]))
+				free(names.v[i]);
+			else
+				names.v[w++] = names.v[i];
+		}
+		names.n = w;
+	}
+	out->names = names.v;
+	out->n = names.n;
+	return 0;
+}
+
+int reach__generalize(struct policy *p, int level)
+{
+	struct cap_imports imp;
+	int rc;
+
+	if (level == GEN_LEVEL_NONE)
+		return 0;
+	rc = reach__of_policy(p, &imp);
+	if (rc) {
+		log_info("generalising without the process's imports (%s): every "
+			 "implied call is inferred, [libc-thread] only where it was seen",
+			 strerror(-rc));
+		return capability__generalize(p, (enum gen_level)level);
+	}
+	log_debug("imports: %zu names", imp.n);
+	rc = capability__generalize_with(p, (enum gen_level)level, &imp);
+	reach__free(&imp);
+	return rc;
+}
