@@ -202,8 +202,8 @@ static void check_pairs(struct ctx *c, const cJSON *rules, const char *base)
 		return;
 	for (size_t w = 0; w < 2; w++) {
 		double lv[64], op[64], pr[256][2];
-		size_t nl = 0, no = 0, np = 0, i = 0, first = 0;
-		bool found = false;
+		size_t nl = 0, no = 0, np = 0, i = 0, first = 0, opt_only = 0;
+		bool found = false, has_opt_only = false;
 
 		for (const cJSON *rule = rules->child; rule; rule = rule->next, i++) {
 			const cJSON *nm = cJSON_GetObjectItemCaseSensitive(rule, "names");
@@ -231,6 +231,12 @@ static void check_pairs(struct ctx *c, const cJSON *rules, const char *base)
 					o = v;
 				}
 			}
+			if (ho && !hl && !has_opt_only) {
+				/* an option without its level: a pair cannot
+				 * say "any level, this option" */
+				has_opt_only = true;
+				opt_only = i;
+			}
 			if (!hl || !ho)
 				continue;
 			if (!found)
@@ -254,6 +260,15 @@ static void check_pairs(struct ctx *c, const cJSON *rules, const char *base)
 					pr[np++][1] = o;
 				}
 			}
+		}
+		if (has_opt_only) {
+			char rp[300];
+
+			snprintf(rp, sizeof(rp), "%s[%zu]", base, opt_only);
+			diag(c, CHECK_WARNING, rp, "'%s': options without a level "
+			     "condition (the level was widened): a (level, option) "
+			     "pair names its level, so this loads as any level and "
+			     "any option (%s)", names[w], rp);
 		}
 		if (!found)
 			continue;

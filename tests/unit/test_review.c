@@ -496,6 +496,23 @@ static void test_sockopt_pairs(void **state)
 		free(s);
 		policy__free(x);
 	}
+	{
+		/* the level widened, options listed: loads as any pair */
+		static const char old_wide[] =
+			"{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"sysfence\": "
+			"{\"version\": 1, \"libraries\": [{\"path\": \"/usr/bin/srv\", "
+			"\"kind\": \"executable\", \"syscalls\": [{\"names\": "
+			"[\"getsockopt\"], \"action\": \"SCMP_ACT_ALLOW\", \"widened\": "
+			"[1], \"args\": [{\"index\": 2, \"value\": 4, \"op\": "
+			"\"SCMP_CMP_EQ\"}]}]}]}}";
+
+		assert_int_equal(check__text(old_wide, strlen(old_wide), NULL, &cr), 0);
+		assert_int_equal(cr->nerrors, 0);
+		assert_int_equal(cr->nwarnings, 1);
+		assert_non_null(strstr(cr->diags[0].msg, "'getsockopt': options without a "
+				       "level condition"));
+		check__free(cr);
+	}
 	policy__free(a);
 	policy__free(b);
 }
