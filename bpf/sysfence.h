@@ -85,7 +85,10 @@ struct sf_count_key {
 	__u64 ino;
 	__u32 dev;
 	__u32 nr;             /* syscall number (x86_64) */
-	__u64 arg[SF_NARGS];  /* normalised selected arguments; 0 if none */
+	__u64 arg[SF_NARGS];  /* normalised selected arguments; 0 if none.
+			       * Both of one call: setsockopt's (level,
+			       * option) is recorded as the pair its rules
+			       * judge (sf_args.h SF_ARGK_PAIR) */
 };
 
 /* Hash "sites": first call site seen per (library, syscall). */
