@@ -89,7 +89,9 @@ static const char usage_text[] =
 	"                         descendants too) instead of launching\n"
 	"      --transparent LIB  also unwind through LIB (libc and ld.so always are)\n"
 	"      --max-values N     an argument seen with more than N values (1..16,\n"
-	"                         default 16) is allowed with any value (widened)\n"
+	"                         default 16) is allowed with any value (widened);\n"
+	"                         setsockopt: more than N (level, option) pairs\n"
+	"                         allow any option at their levels\n"
 	CAPABILITY_HELP
 	"      --fuzz DIR         fuzz COMMAND with afl-fuzz (AFL++), seeds in DIR; only\n"
 	"                         processes that exec COMMAND are recorded; then replay\n"

@@ -237,7 +237,9 @@ static const char merge_usage[] =
 	"                     or '*'), with any arguments\n"
 	"      --deny LIB:NAMES   remove syscalls/@groups from LIB's rules\n"
 	"      --max-values N  an argument with more than N values (1..16, default\n"
-	"                      16) is allowed with any value (widened)\n"
+	"                      16) is allowed with any value (widened); setsockopt:\n"
+	"                      more than N (level, option) pairs allow any option\n"
+	"                      at their levels\n"
 	"      --intersect     keep only what every input allows\n"
 	CAPABILITY_HELP
 	"                         generalisation runs on the merged result, before\n"
