@@ -1332,27 +1332,30 @@ static __always_inline int obj_args_fill(__u32 which, struct pt_regs *regs, __u3
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32, one = 1;
+	__u32 tgid, one = 1, nr = (__u32)regs->orig_ax;
 	struct sf_config *cfg;
 	struct sf_proc *proc;
 	struct obj_args *a;
+	struct obj_spec sp;
 	__u64 ino = 0;
-	__u32 dev = 0, nr;
+	__u32 dev = 0;
 
+	/* Every system call of every process runs this program while it is
+	 * attached: only path and address calls (obj_spec) can have anything
+	 * to record or report, so the others return before any helper call
+	 * or map lookup (the syscall number is a direct load from the
+	 * trusted pt_regs). */
+	if (!obj_spec(nr, &sp))
+		return 0;
+	tgid = bpf_get_current_pid_tgid() >> 32;
 	if (!maybe_tracked(tgid))
 		return 0;
 	cfg = get_config();
 	if (!cfg)
 		return 0;
-	nr = (__u32)BPF_CORE_READ(regs, orig_ax);
 	if (cfg->mode == SF_MODE_LEARN) {
-		struct obj_spec sp;
 		struct obj_pending *pd;
 
-		/* only a path or address call can have one pending: the
-		 * others skip the task-storage lookup (most tracked calls) */
-		if (!obj_spec(nr, &sp))
-			return 0;
 		pd = bpf_task_storage_get(&obj_pend, bpf_get_current_task_btf(), 0, 0);
 
 		if (!pd || !pd->valid)
