@@ -44,7 +44,7 @@ PKGS="libbpf libelf libdw libseccomp libcjson libzstd"
 
 declare -A CUT=(
 	[tracked]='^\tstat_inc\(SF_STAT_SYSCALLS\);$|after'
-	[prep]='^\tuc = bpf_task_storage_get\(|before'
+	[prep]='^\tif \(uc\) \{$|before'
 	[attrib]='^\tread_args\(regs, nr, args\);$|before'
 	[full]='|'
 )

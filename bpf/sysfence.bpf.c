@@ -37,11 +37,20 @@ struct {
 } tracked SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SF_MAX_COUNTS);
 	__type(key, struct sf_count_key);
-	__type(value, __u64);
+	__type(value, __u32);
 } counts SEC(".maps");
+
+/* Calls per tuple, at the slot "counts" gives it (user space sets both
+ * sizes together, --max-tuples). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SF_MAX_COUNTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} tuple_counts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -86,11 +95,24 @@ struct {
 } exec_watch SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
 	__type(value, struct sf_ucache);
 } ucache SEC(".maps");
+/* a per-CPU map value is at most 32 KiB (PCPU_MIN_UNIT_SIZE) */
+_Static_assert(sizeof(struct sf_ucache) <= 32768, "ucache value too large for a per-CPU array");
+
+/* Re-read span of a cache entry's stack words (see SF_UC_SPAN_MAX). */
+struct uspan_buf {
+	__u64 w[SF_UC_SPAN_MAX / 8];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct uspan_buf);
+} uspan SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -138,6 +160,17 @@ __u64 asid_next = 0;
 static __always_inline __u64 new_asid(void)
 {
 	return __sync_fetch_and_add(&asid_next, 1) + 1;
+}
+
+/* Moves after every write of the "tracked" hash (an entry created,
+ * changed or deleted): the per-CPU copies of sf_proc (struct sf_ucache)
+ * taken before it are stale.  Bumped after the write, so a copy that read
+ * the new epoch read the written entry. */
+__u64 proc_epoch = 0;
+
+static __always_inline void procs_changed(void)
+{
+	__sync_fetch_and_add(&proc_epoch, 1);
 }
 
 /* Destination of user-memory reads.  Not the BPF stack: with hardened
@@ -199,6 +232,9 @@ static __always_inline void mark_tracked(__u32 tgid, int on)
 		__sync_fetch_and_or(bits, 1ULL << (tgid % 64));
 	else
 		__sync_fetch_and_and(bits, ~(1ULL << (tgid % 64)));
+	/* every creation and deletion of a "tracked" entry (BPF or user
+	 * space, sf_mark_tracked) ends here */
+	procs_changed();
 }
 
 static __always_inline struct sf_config *get_config(void)
@@ -639,7 +675,24 @@ static __always_inline void read_args(struct pt_regs *regs, __u32 nr, __u64 arg[
 			arg[s] = reg_arg(regs, spec->slot[s].idx) & spec->slot[s].mask;
 }
 
-static __always_inline void count_tuple(struct unwind *u, __u32 nr, const __u64 arg[SF_NARGS])
+/* Next free slot of "tuple_counts" (slots lost to a creation race are
+ * simply not used). */
+__u32 tuple_next = 0;
+
+/* One more call of the tuple at slot idx; 0 when idx is out of range. */
+static __always_inline int tuple_inc(__u32 idx)
+{
+	__u64 *cnt = bpf_map_lookup_elem(&tuple_counts, &idx);
+
+	if (!cnt)
+		return 0;
+	(*cnt)++;
+	return 1;
+}
+
+/* Count the call; returns the tuple's slot + 1, or 0 when it could not be
+ * counted (maps full). */
+static __always_inline __u32 count_tuple(struct unwind *u, __u32 nr, const __u64 arg[SF_NARGS])
 {
 	struct sf_count_key key = {
 		.ino = u->ino,
@@ -647,24 +700,26 @@ static __always_inline void count_tuple(struct unwind *u, __u32 nr, const __u64 
 		.nr = nr,
 		.arg = { arg[0], arg[1] },
 	};
-	__u64 one = 1, *cnt;
-	long err;
+	__u32 *slot, idx;
 
-	cnt = bpf_map_lookup_elem(&counts, &key);
-	if (cnt) {
-		(*cnt)++; /* the hot path: a tuple seen before */
-		return;
+	slot = bpf_map_lookup_elem(&counts, &key);
+	if (slot) {
+		idx = *slot; /* a tuple seen before */
+		return tuple_inc(idx) ? idx + 1 : 0;
 	}
-	err = bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST);
-	if (err) {
+	idx = __sync_fetch_and_add(&tuple_next, 1);
+	if (!bpf_map_lookup_elem(&tuple_counts, &idx) ||
+	    bpf_map_update_elem(&counts, &key, &idx, BPF_NOEXIST)) {
 		/* Another CPU may have created it in between. */
-		cnt = bpf_map_lookup_elem(&counts, &key);
-		if (cnt)
-			(*cnt)++;
-		else
-			stat_inc(SF_STAT_COUNTS_FULL);
-		return;
+		slot = bpf_map_lookup_elem(&counts, &key);
+		if (slot) {
+			idx = *slot;
+			return tuple_inc(idx) ? idx + 1 : 0;
+		}
+		stat_inc(SF_STAT_COUNTS_FULL);
+		return 0;
 	}
+	tuple_inc(idx);
 	stat_inc(SF_STAT_NEW_TUPLES);
 
 	/* First sight of this tuple: keep an example call site per (library,
@@ -684,6 +739,7 @@ static __always_inline void count_tuple(struct unwind *u, __u32 nr, const __u64 
 				stat_inc(SF_STAT_SITES_FULL);
 		}
 	}
+	return idx + 1;
 }
 
 /* ---- enforcement ------------------------------------------------------------------- */
@@ -826,13 +882,35 @@ __noinline int uc_match(struct sf_uc_entry *e, struct unwind *u)
 	if (!(e->flags & SF_UC_VALID) || e->asid != u->asid || e->ip != u->ip ||
 	    e->sp != u->sp || ((e->flags & SF_UC_USES_BP) && e->bp != u->bp))
 		return 0;
-	for (int i = 0; i < SF_UC_READS; i++) {
-		__u64 v;
+	if (e->span_len && e->nreads > 1) {
+		/* every word in one user read (the words lie within
+		 * SF_UC_SPAN_MAX bytes); a failed read is a miss, and the
+		 * unwinder reads word by word */
+		__u32 zero = 0, len = e->span_len;
+		struct uspan_buf *b = bpf_map_lookup_elem(&uspan, &zero);
 
-		if (i >= e->nreads)
-			break;
-		if (read_user_word(e->addr[i], &v) || v != e->val[i])
+		if (!b || len > SF_UC_SPAN_MAX || len < 8 ||
+		    bpf_probe_read_user(b, len, (void *)e->span_lo))
 			return 0;
+		for (int i = 0; i < SF_UC_READS; i++) {
+			__u64 off;
+
+			if (i >= e->nreads)
+				break;
+			off = e->addr[i] - e->span_lo;
+			if (off > SF_UC_SPAN_MAX - 8 || (off & 7) ||
+			    b->w[(off / 8) & (SF_UC_SPAN_MAX / 8 - 1)] != e->val[i])
+				return 0;
+		}
+	} else {
+		for (int i = 0; i < SF_UC_READS; i++) {
+			__u64 v;
+
+			if (i >= e->nreads)
+				break;
+			if (read_user_word(e->addr[i], &v) || v != e->val[i])
+				return 0;
+		}
 	}
 	u->ino = e->ino;
 	u->dev = e->dev;
@@ -845,10 +923,13 @@ __noinline int uc_match(struct sf_uc_entry *e, struct unwind *u)
 
 __noinline int uc_store(struct sf_uc_entry *e, struct unwind *u)
 {
+	__u64 lo = ~0ULL, hi = 0;
+
 	if (!e || !u)
 		return 0;
 	e->flags = 0; /* invalid while being rewritten */
 	e->ok_valid = 0;
+	e->cnt_valid = 0;
 	if (u->uncacheable)
 		return 0;
 	e->asid = u->asid;
@@ -858,7 +939,19 @@ __noinline int uc_store(struct sf_uc_entry *e, struct unwind *u)
 	for (int i = 0; i < SF_UC_READS; i++) {
 		e->addr[i] = u->rd_addr[i];
 		e->val[i] = u->rd_val[i];
+		if (i < u->nreads) {
+			if (u->rd_addr[i] < lo)
+				lo = u->rd_addr[i];
+			if (u->rd_addr[i] > hi)
+				hi = u->rd_addr[i];
+		}
 	}
+	/* one read re-checks them all when they are close together and
+	 * 8-byte aligned (stack slots at CFA offsets always are) */
+	e->span_len = 0;
+	e->span_lo = lo;
+	if (u->nreads > 1 && hi - lo <= SF_UC_SPAN_MAX - 8 && !((hi | lo) & 7))
+		e->span_len = hi - lo + 8;
 	e->nreads = u->nreads;
 	e->ino = u->ino;
 	e->dev = u->dev;
@@ -872,14 +965,14 @@ __noinline int uc_store(struct sf_uc_entry *e, struct unwind *u)
 /* Global functions: each verified once, not once per unwinder state.  Their
  * arguments must be scalars: the slots travel as arg0, arg1. */
 _Static_assert(SF_NARGS == 2, "learn_call/enforce_call pass SF_NARGS slots as scalars");
+/* Returns the tuple's slot + 1, or 0. */
 __noinline int learn_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
 {
 	__u64 arg[SF_NARGS] = { arg0, arg1 };
 
 	if (!u)
 		return 0;
-	count_tuple(u, nr, arg);
-	return 0;
+	return count_tuple(u, nr, arg);
 }
 
 __noinline int enforce_call(struct unwind *u, __u32 nr, __u64 arg0, __u64 arg1)
@@ -1416,19 +1509,49 @@ static __always_inline void stat_add(__u32 idx, __u64 v)
 #endif
 
 /* The tracked path, kept out of sf_sys_enter so that an untracked call
- * does not even pay for initialising its locals. */
+ * does not even pay for initialising its locals.  uc: this CPU's cache,
+ * claimed by the caller (NULL: go without). */
 static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid,
-				      struct sf_proc *proc, struct sf_config *cfg)
+				      struct sf_config *cfg, struct sf_ucache *uc)
 {
 	struct unwind u = {};
 	__u64 args[SF_NARGS] = {};
-	struct sf_ucache *uc;
 	struct sf_uc_entry *e = NULL;
+	struct sf_proc *proc = NULL;
+	__u64 epoch = proc_epoch, asid;
+	__u32 policy, pflags;
 	int hit = 0;
 
-	if (!regs || !proc || !cfg)
+	if (!regs || !cfg)
 		return 0;
 	PROF_STAMP(t_filter);
+
+	/* The process's sf_proc fields: this CPU's copy while the epoch has
+	 * not moved, else the hash (and a new copy, under the epoch read
+	 * before the lookup). */
+	if (uc && uc->pc_valid && uc->pc_tgid == tgid && uc->pc_epoch == epoch) {
+		asid = uc->pc_asid;
+		policy = uc->pc_policy;
+		pflags = uc->pc_flags;
+	} else {
+		proc = bpf_map_lookup_elem(&tracked, &tgid);
+		if (!proc)
+			return 0;
+		asid = proc->asid;
+		policy = proc->policy;
+		pflags = proc->flags;
+		if (uc) {
+			uc->pc_tgid = tgid;
+			uc->pc_asid = asid;
+			uc->pc_policy = policy;
+			uc->pc_flags = pflags;
+			uc->pc_epoch = epoch;
+			uc->pc_valid = 1;
+		}
+	}
+	if (pflags & SF_PROC_PENDING_EXEC)
+		return 0;
+	stat_inc(SF_STAT_SYSCALLS);
 
 	/* Executable mappings may change: stale cache entries must not be
 	 * used.  Plain munmap and non-exec mmap cannot make a live return
@@ -1436,23 +1559,28 @@ static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid
 	if (((nr == SF_NR_MMAP || nr == SF_NR_MPROTECT || nr == SF_NR_PKEY_MPROTECT) &&
 	     (regs->dx & SF_PROT_EXEC)) ||
 	    nr == SF_NR_MREMAP || nr == SF_NR_SHMAT || nr == SF_NR_REMAP_FILE_PAGES ||
-	    !proc->asid)
-		proc->asid = new_asid();
+	    !asid) {
+		if (!proc)
+			proc = bpf_map_lookup_elem(&tracked, &tgid);
+		if (!proc)
+			return 0;
+		asid = new_asid();
+		proc->asid = asid;
+		procs_changed(); /* after the write: copies refresh */
+	}
 
 	u.ip = u.ip0 = regs->ip;
 	u.sp = u.sp0 = regs->sp;
 	u.bp = u.bp0 = regs->bp;
 	u.di = regs->di;
 	u.tgid = tgid;
-	u.asid = proc->asid;
+	u.asid = asid;
 
-	uc = bpf_task_storage_get(&ucache, bpf_get_current_task_btf(), 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (uc) {
 		/* multiplicative hash of ip and sp: the same site reached
 		 * from two depths keeps two entries */
 		__u64 h = (u.ip ^ (u.sp >> 3)) * 0x9E3779B97F4A7C15ULL;
-		__u32 set = (h >> 60) & (SF_UC_SETS - 1);
+		__u32 set = (h >> 58) & (SF_UC_SETS - 1);
 		__u32 way = uc->last[set] & 1;
 
 		e = &uc->e[set][way];
@@ -1478,20 +1606,38 @@ static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid
 	}
 	PROF_STAMP(t_unwind);
 
+	/* From here, e (when not NULL) holds this call's unwind result when
+	 * hit, or when it was just stored (SF_UC_VALID); its ok_* and cnt_*
+	 * fields describe calls with that same result. */
 	read_args(regs, nr, args);
 	if (cfg->mode == SF_MODE_LEARN) {
-		learn_call(&u, nr, args[0], args[1]);
+		/* The same tuple as this entry's last call: its slot is
+		 * known, no hash lookup. */
+		if (!(hit && e->cnt_valid && e->cnt_nr == nr && e->cnt_arg[0] == args[0] &&
+		      e->cnt_arg[1] == args[1] && tuple_inc(e->cnt_idx))) {
+			__u32 slot = learn_call(&u, nr, args[0], args[1]);
+
+			if (slot && e && (e->flags & SF_UC_VALID)) {
+				e->cnt_nr = nr;
+				e->cnt_arg[0] = args[0];
+				e->cnt_arg[1] = args[1];
+				e->cnt_idx = slot - 1;
+				e->cnt_valid = 1;
+			}
+		}
 		if (obj_args_fill(0, regs, nr))
 			learn_objects(&u);
 	} else if (cfg->mode == SF_MODE_ENFORCE) {
 		/* The same call from the same place, already judged allowed. */
 		if (!(hit && e->ok_valid && e->ok_nr == nr && e->ok_arg[0] == args[0] &&
-		      e->ok_arg[1] == args[1] && e->ok_gen == cfg->rules_gen) &&
+		      e->ok_arg[1] == args[1] && e->ok_gen == cfg->rules_gen &&
+		      e->ok_policy == policy) &&
 		    !enforce_call(&u, nr, args[0], args[1]) && e && e->flags & SF_UC_VALID) {
 			e->ok_nr = nr;
 			e->ok_arg[0] = args[0];
 			e->ok_arg[1] = args[1];
 			e->ok_gen = cfg->rules_gen;
+			e->ok_policy = policy;
 			e->ok_valid = 1;
 		}
 		if (cfg->flags & SF_CFG_FLOOR)
@@ -1513,20 +1659,23 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 {
 	PROF_STAMP(t_entry);
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, zero = 0;
 	struct sf_config *cfg;
-	struct sf_proc *proc;
+	struct sf_ucache *uc;
 
 	/* Untracked: one inlined array lookup, nothing else. */
 	if (!maybe_tracked(tgid))
 		return 0;
-	proc = bpf_map_lookup_elem(&tracked, &tgid);
-	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
-		return 0;
 	cfg = get_config();
 	if (!cfg || cfg->mode == SF_MODE_OFF)
 		return 0;
-	stat_inc(SF_STAT_SYSCALLS);
+	uc = bpf_map_lookup_elem(&ucache, &zero);
+	/* Claimed for this call: if a BPF run on this CPU were ever preempted
+	 * in the middle (syscall tracepoints run it with preemption off), the
+	 * next one would find it busy and go without the cache, never share
+	 * an entry being rewritten. */
+	if (uc && __sync_lock_test_and_set(&uc->busy, 1))
+		uc = NULL;
 #ifdef SF_PROFILE
 	{
 		PROF_STAMP(t_filter);
@@ -1534,7 +1683,10 @@ int BPF_PROG(sf_sys_enter, struct pt_regs *regs, long id)
 		PROF_ADD(SF_STAT_PROF_FILTER_NS, t_entry, t_filter);
 	}
 #endif
-	return on_tracked_call(regs, (__u32)id, tgid, proc, cfg);
+	on_tracked_call(regs, (__u32)id, tgid, cfg, uc);
+	if (uc)
+		uc->busy = 0;
+	return 0;
 }
 
 /* Run by user space (BPF_PROG_TEST_RUN) to set or clear a tgid's bit:
@@ -1603,8 +1755,10 @@ static __noinline int on_floor_kill(struct pt_regs *regs, __u32 nr, __u32 tgid,
 
 	if (!regs || !proc || !cfg)
 		return 0;
-	if (!proc->asid)
+	if (!proc->asid) {
 		proc->asid = new_asid();
+		procs_changed();
+	}
 	u.ip = u.ip0 = regs->ip;
 	u.sp = u.sp0 = regs->sp;
 	u.bp = u.bp0 = regs->bp;
@@ -1690,6 +1844,7 @@ int BPF_PROG(sf_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	if (proc) {
 		proc->flags &= ~SF_PROC_PENDING_EXEC;
 		proc->asid = 0; /* new address space: assigned on first use */
+		procs_changed();
 	} else {
 		struct sf_config *cfg = get_config();
 		struct sf_proc np = {};

@@ -80,7 +80,10 @@ struct sf_lib_id {
 	__u32 pad;
 };
 
-/* Per-CPU hash "counts": key -> __u64 number of calls. */
+/* Hash "counts": key -> __u32 slot of its number of calls in the per-CPU
+ * array "tuple_counts" (same size).  A slot is assigned at the tuple's
+ * first sight and never changes, so the unwind cache keeps it and a call
+ * seen before costs one per-CPU array increment, not a hash lookup. */
 struct sf_count_key {
 	__u64 ino;
 	__u32 dev;
@@ -131,18 +134,27 @@ struct sf_vma_val {
 };
 
 /*
- * Task storage "ucache": per thread, the last unwinds.  An unwind is a pure
- * function of (address space, ip, sp, [bp], the stack words it read): an
- * entry holds those inputs and its result, and is reused when ip/sp match
- * and re-reading the same stack words gives the same values.
+ * Per-CPU array "ucache": the last unwinds made on this CPU.  An unwind is a
+ * pure function of (address space, ip, sp, [bp], the stack words it read):
+ * an entry holds those inputs and its result, and is reused when
+ * asid/ip/sp match and re-reading the same stack words (one user read of
+ * the span they lie in) gives the same values -- whichever thread or
+ * process of that address space makes the call.  Per CPU rather than per
+ * thread (task storage): the task-storage lookup cost ~50 ns per tracked
+ * call, the per-CPU lookup is inlined.
  */
 #define SF_UC_READS 6 /* stack words an entry may depend on */
-#define SF_UC_SETS 16 /* sets per thread, chosen by a hash of (ip, sp) */
+#define SF_UC_SETS 64 /* sets per CPU, chosen by a hash of (ip, sp) */
 #define SF_UC_WAYS 2  /* entries per set; a miss replaces the one not used
 		       * last.  A server's request path calls ~10-20
 		       * syscall sites, some from several depths: measured on
 		       * nginx, 4 entries indexed by ip missed 99.99% of
 		       * calls, 16 direct-mapped ones 29-54%. */
+#define SF_UC_SPAN_MAX 256 /* the words an entry depends on are re-read with
+			    * one bpf_probe_read_user when they lie within this
+			    * many bytes: a user read costs ~120 ns here
+			    * whatever its size (8 or 256 bytes), so one read
+			    * instead of one per frame */
 #define SF_UC_USES_BP (1u << 0)
 #define SF_UC_VALID (1u << 1)
 struct sf_uc_entry {
@@ -150,19 +162,43 @@ struct sf_uc_entry {
 	__u64 ip, sp, bp;
 	__u64 addr[SF_UC_READS];
 	__u64 val[SF_UC_READS];
+	__u64 span_lo;   /* lowest addr[]; span_len = 0: read word by word */
 	__u64 ino, off;
 	__u32 dev, bucket;
 	__u32 depth, nreads;
 	__u32 flags;
-	/* enforce: last allowed (nr, args) for this result, under rules_gen */
+	__u32 span_len;
+	/* enforce: last allowed (nr, args) for this result, under rules_gen
+	 * and policy */
 	__u32 ok_nr;
-	__u64 ok_arg[SF_NARGS];
 	__u32 ok_gen;
+	__u64 ok_arg[SF_NARGS];
+	__u32 ok_policy;
 	__u32 ok_valid;
+	/* learn: last counted (nr, args) for this result and its slot in
+	 * "tuple_counts" */
+	__u64 cnt_arg[SF_NARGS];
+	__u32 cnt_nr;
+	__u32 cnt_idx;
+	__u32 cnt_valid;
+	__u32 pad;
 };
 struct sf_ucache {
 	struct sf_uc_entry e[SF_UC_SETS][SF_UC_WAYS];
 	__u8 last[SF_UC_SETS]; /* way of the set used last */
+	__u32 busy; /* a call on this CPU is using the cache (never two at once:
+		     * if a BPF run were preempted, the next one skips it) */
+	/* A copy of the last tracked process's sf_proc fields seen on this
+	 * CPU, valid while the global proc_epoch has not moved: every write
+	 * of the "tracked" hash (fork, exec, exit, a new asid, user space)
+	 * bumps the epoch after it, so a copy taken at epoch E is current
+	 * while the epoch is E.  Saves the hash lookup (~50 ns) per call. */
+	__u32 pc_valid;
+	__u32 pc_tgid;
+	__u32 pc_flags;
+	__u32 pc_policy;
+	__u64 pc_asid;
+	__u64 pc_epoch;
 };
 
 /*

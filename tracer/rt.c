@@ -328,8 +328,11 @@ struct rt *rt__open(const struct rt_opts *o)
 		log_err("cannot open the BPF object: %s", strerror(errno));
 		goto fail;
 	}
-	if (o->max_tuples)
+	if (o->max_tuples) {
+		/* a tuple's key and its slot of calls (sysfence.h) */
 		bpf_map__set_max_entries(rt->skel->maps.counts, o->max_tuples);
+		bpf_map__set_max_entries(rt->skel->maps.tuple_counts, o->max_tuples);
+	}
 	if (o->max_procs)
 		bpf_map__set_max_entries(rt->skel->maps.tracked, o->max_procs);
 	/* sys_exit: learn records paths there; enforce attaches it only with
@@ -887,6 +890,7 @@ out:
 int rt__snapshot(struct rt *rt, struct trace *t)
 {
 	int fd_counts = bpf_map__fd(rt->skel->maps.counts);
+	int fd_tcounts = bpf_map__fd(rt->skel->maps.tuple_counts);
 	int fd_sites = bpf_map__fd(rt->skel->maps.sites);
 	struct sf_count_key key, next, *prev = NULL;
 	struct sf_site_key skey, snext, *sprev = NULL;
@@ -903,11 +907,13 @@ int rt__snapshot(struct rt *rt, struct trace *t)
 		return -ENOMEM;
 	while (!bpf_map_get_next_key(fd_counts, prev, &next)) {
 		uint64_t sum = 0, args[TRACE_NARGS];
+		uint32_t slot;
 		int li;
 
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd_counts, &key, vals))
+		if (bpf_map_lookup_elem(fd_counts, &key, &slot) ||
+		    bpf_map_lookup_elem(fd_tcounts, &slot, vals))
 			continue;
 		for (int c = 0; c < rt->ncpus; c++)
 			sum += vals[c];
