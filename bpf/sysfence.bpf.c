@@ -1458,6 +1458,8 @@ int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 			return 0;
 		ino = pd->ino;
 		dev = pd->dev;
+		/* a pending caller means sys_enter judged this call tracked
+		 * (and past its exec): no "tracked" lookup needed */
 	} else if (cfg->mode != SF_MODE_ENFORCE || !(cfg->flags & SF_CFG_FLOOR) ||
 		   ret != -13 /* EACCES */) {
 		return 0;
@@ -1472,10 +1474,10 @@ int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 		}
 		if (pd)
 			pd->valid = 0;
+		proc = bpf_map_lookup_elem(&tracked, &tgid);
+		if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
+			return 0;
 	}
-	proc = bpf_map_lookup_elem(&tracked, &tgid);
-	if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
-		return 0;
 	if (!obj_args_fill(1, regs, nr))
 		return 0;
 	a = bpf_map_lookup_elem(&obj_argv, &one);
