@@ -1372,10 +1372,10 @@ __noinline int learn_objects(struct unwind *u)
 	return 0;
 }
 
-/* enforce with a Landlock floor: keep the caller of a path or address
- * call until sys_exit, so that a denial names its library (and can be
- * folded back into that library's rules).  A global function: verified
- * once. */
+/* enforce with a Landlock floor or path checks: keep the caller of a path
+ * or address call until sys_exit, so that a denial names its library (and
+ * can be folded back into that library's rules) and a path check knows
+ * whose paths to judge against.  A global function: verified once. */
 __noinline int floor_remember(struct unwind *u, __u32 nr)
 {
 	struct obj_pending *pd;
@@ -1415,13 +1415,34 @@ static __always_inline int obj_args_fill(__u32 which, struct pt_regs *regs, __u3
 	return 1;
 }
 
+/* Does the call in a change the file system (a path check judges only
+ * those: reads, exec and sockets are left to the floor)?  open: written
+ * or created or truncated. */
+static __always_inline int obj_writes(struct obj_args *a)
+{
+	__u64 flags;
+
+	switch (a->nr) {
+	case NR_OPEN: flags = a->a[1]; break;
+	case NR_OPENAT: flags = a->a[2]; break;
+	case NR_OPENAT2: return 1; /* rare: judged whatever its flags */
+	case SF_NR_EXECVE: case SF_NR_EXECVEAT: case NR_BIND: case NR_CONNECT:
+		return 0;
+	default:
+		return 1;
+	}
+	return (flags & 3) || (flags & (0100 /* O_CREAT */ | 01000 /* O_TRUNC */));
+}
+
 /* sys_exit of a tracked process: learn: record the objects of the path
  * call whose caller sys_enter kept (not when it failed with ENOENT: a
  * missing file needs no rule, and a PATH search would list every
  * directory); enforce with the Landlock floor: a path or port call that
  * returned EACCES is reported (Landlock answers EACCES before the
- * operation; so do file permissions, which user space says).  Attached
- * only by learn and by enforce with a floor. */
+ * operation; so do file permissions, which user space says); enforce
+ * with path checks: the first sight of a writing path call that succeeded
+ * goes to user space (counted in objs as in learn).  Attached only by
+ * learn and by enforce with a floor or path checks. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 {
@@ -1431,7 +1452,7 @@ int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 	struct obj_args *a;
 	struct obj_spec sp;
 	__u64 ino = 0;
-	__u32 dev = 0;
+	__u32 dev = 0, deny = 0;
 
 	/* Every system call of every process runs this program while it is
 	 * attached: only path and address calls (obj_spec) can have anything
@@ -1460,34 +1481,42 @@ int BPF_PROG(sf_sys_exit_objects, struct pt_regs *regs, long ret)
 		dev = pd->dev;
 		/* a pending caller means sys_enter judged this call tracked
 		 * (and past its exec): no "tracked" lookup needed */
-	} else if (cfg->mode != SF_MODE_ENFORCE || !(cfg->flags & SF_CFG_FLOOR) ||
-		   ret != -13 /* EACCES */) {
-		return 0;
-	} else {
+	} else if (cfg->mode == SF_MODE_ENFORCE &&
+		   (((cfg->flags & SF_CFG_FLOOR) && ret == -13 /* EACCES */) ||
+		    ((cfg->flags & SF_CFG_PATHCHECK) && ret >= 0))) {
 		/* the caller floor_remember() kept at sys_enter */
-		struct obj_pending *pd = bpf_task_storage_get(&obj_pend,
-							      bpf_get_current_task_btf(), 0, 0);
+		struct obj_pending *pd;
 
+		pd = bpf_task_storage_get(&obj_pend, bpf_get_current_task_btf(), 0, 0);
 		if (pd && pd->valid && pd->nr == nr) {
 			ino = pd->ino;
 			dev = pd->dev;
 		}
 		if (pd)
 			pd->valid = 0;
+		deny = ret < 0;
+		/* a path check needs the caller, and judges only the calls
+		 * that change the file system (below) */
+		if (!deny && !dev && !ino)
+			return 0;
 		proc = bpf_map_lookup_elem(&tracked, &tgid);
 		if (!proc || (proc->flags & SF_PROC_PENDING_EXEC))
 			return 0;
+	} else {
+		return 0;
 	}
 	if (!obj_args_fill(1, regs, nr))
 		return 0;
 	a = bpf_map_lookup_elem(&obj_argv, &one);
 	if (!a)
 		return 0;
+	if (cfg->mode == SF_MODE_ENFORCE && !deny && !obj_writes(a))
+		return 0;
 	a->ino = ino;
 	a->dev = dev;
 	a->tgid = tgid;
 	a->ret = (__s32)ret;
-	a->deny = cfg->mode == SF_MODE_ENFORCE;
+	a->deny = deny;
 	objects_of_call(1);
 	return 0;
 }
@@ -1642,7 +1671,7 @@ static __noinline int on_tracked_call(struct pt_regs *regs, __u32 nr, __u32 tgid
 			e->ok_policy = policy;
 			e->ok_valid = 1;
 		}
-		if (cfg->flags & SF_CFG_FLOOR)
+		if (cfg->flags & (SF_CFG_FLOOR | SF_CFG_PATHCHECK))
 			floor_remember(&u, nr);
 	}
 #ifdef SF_PROFILE

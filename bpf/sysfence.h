@@ -34,6 +34,10 @@ enum sf_mode {
 #define SF_CFG_STRICT (1u << 0) /* enforce: unattributed calls are denied */
 #define SF_CFG_FLOOR (1u << 1)  /* enforce: a Landlock floor is installed: report
 				 * EACCES of path and port calls */
+#define SF_CFG_PATHCHECK (1u << 2) /* enforce: send the first sight of each
+				    * (library, writing path call) that
+				    * succeeded; user space judges it against
+				    * the library's paths (detection) */
 
 /* Unwinder limits. */
 #define SF_MAX_FRAMES 24     /* frames walked per syscall (design: >= 16) */

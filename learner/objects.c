@@ -358,6 +358,7 @@ enum {
 #define X_O_DIRECTORY 0200000
 #define X_O_PATH 010000000
 #define X_AT_REMOVEDIR 0x200
+#define PATH_MAX_OBJ 4096
 
 struct atom {
 	char *path;
@@ -440,6 +441,108 @@ static void call_access(uint32_t nr, uint32_t slot, uint32_t flags, uint32_t *se
 	case X_BIND: *dir = OBJ_MKSOCK; return;       /* AF_UNIX */
 	case X_CONNECT: *self = OBJ_CONNECT; return;  /* AF_UNIX */
 	}
+}
+
+/* A device node: a file directly in /dev (/dev/null, /dev/urandom), not
+ * what lives in /dev's file-system directories (/dev/shm/PostgreSQL.123,
+ * /dev/mqueue, /dev/pts/3), which are generalised like any other. */
+static bool dev_node(const char *path)
+{
+	return !strncmp(path, "/dev/", 5) && !strchr(path + 5, '/');
+}
+
+void objects__call_access(uint32_t nr, uint32_t slot, uint32_t flags, const char *path,
+			  uint32_t *self, uint32_t *dir)
+{
+	call_access(nr, slot, flags, self, dir);
+	/* O_CREAT on a device node never creates it */
+	if (path && dev_node(path) && nr != X_BIND)
+		*dir &= ~OBJ_MKFILE;
+}
+
+static const struct { const char *path; uint32_t access; } baseline[] = {
+	{ "/dev/null", OBJ_READ | OBJ_WRITE | OBJ_TRUNCATE },
+	{ "/dev/zero", OBJ_READ | OBJ_WRITE },
+	{ "/dev/full", OBJ_READ | OBJ_WRITE },
+	{ "/dev/random", OBJ_READ },
+	{ "/dev/urandom", OBJ_READ },
+	{ "/usr/lib/locale", OBJ_READ | OBJ_LIST },
+	{ "/usr/share/locale", OBJ_READ | OBJ_LIST },
+	{ "/usr/share/zoneinfo", OBJ_READ | OBJ_LIST },
+	{ "/etc/localtime", OBJ_READ },
+	{ "/etc/locale.alias", OBJ_READ },
+};
+
+int objects__add_baseline(struct policy_objs *o)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < sizeof(baseline) / sizeof(baseline[0]); i++)
+		rc = objects__add_path(o, baseline[i].path, baseline[i].access, NULL);
+	return rc;
+}
+
+/* access the rules grant on path, as the floor reads them: a rule is on
+ * its path, "DIR/" "**" is a rule on DIR, and a rule on a directory also
+ * grants what is beneath it (Landlock is hierarchical: make-file on DIR
+ * is making entries in DIR and below) */
+static uint32_t granted(const struct policy_objs *o, const char *path)
+{
+	uint32_t g = 0;
+	char pat[PATH_MAX_OBJ + 4];
+
+	for (size_t i = 0; i < o->npaths; i++) {
+		const char *r = o->paths[i].path;
+		size_t n = strlen(r);
+
+		if ((o->paths[i].access & ~g) == 0)
+			continue;
+		if (n >= 3 && !strcmp(r + n - 3, "/**"))
+			n -= 3; /* the directory itself */
+		if (n + 4 > sizeof(pat))
+			continue;
+		memcpy(pat, r, n);
+		pat[n] = '\0';
+		if (n && objects__covers(pat, path)) {
+			g |= o->paths[i].access;
+			continue;
+		}
+		strcpy(pat + (n == 1 ? 0 : n), "/**"); /* "/" is "/" "**" */
+		if (objects__covers(pat, path))
+			g |= o->paths[i].access;
+	}
+	if (g & OBJ_WRITE)
+		g |= OBJ_TRUNCATE;
+	return g;
+}
+
+uint32_t objects__missing(const struct policy_objs *o, const char *path, uint32_t self,
+			  uint32_t dir)
+{
+	char buf[PATH_MAX_OBJ];
+	uint32_t miss = 0;
+	size_t pl;
+
+	if (!path || path[0] != '/' || strlen(path) >= sizeof(buf))
+		return 0; /* nothing a rule could name: not judged */
+	/* /proc/PID/... and /proc/thread-self/... as the generaliser writes
+	 * them */
+	if (!strncmp(path, "/proc/", 6) && (isdigit((unsigned char)path[6]) ||
+					    !strncmp(path + 6, "thread-self/", 12))) {
+		const char *rest = strchr(path + 6, '/');
+
+		snprintf(buf, sizeof(buf), "/proc/self%s", rest ? rest : "");
+	} else {
+		snprintf(buf, sizeof(buf), "%s", path);
+	}
+	if (self)
+		miss |= self & ~granted(o, buf);
+	if (dir) {
+		pl = parent_len(buf);
+		buf[pl ? pl : 1] = '\0';
+		miss |= dir & ~granted(o, buf);
+	}
+	return miss;
 }
 
 /* ---- generalisation ------------------------------------------------------------ */
@@ -583,14 +686,6 @@ static char *generalise_names(const char *path, int *err)
 		return NULL;
 	}
 	return out;
-}
-
-/* A device node: a file directly in /dev (/dev/null, /dev/urandom), not
- * what lives in /dev's file-system directories (/dev/shm/PostgreSQL.123,
- * /dev/mqueue, /dev/pts/3), which are generalised like any other. */
-static bool dev_node(const char *path)
-{
-	return !strncmp(path, "/dev/", 5) && !strchr(path + 5, '/');
 }
 
 /* Directories every program shares (world-writable, sticky): a write
@@ -782,12 +877,9 @@ int objects__from_trace(struct policy *p, const struct trace *t, const int *libm
 					o->unresolved++;
 				continue;
 			}
-			call_access(ob->nr, ob->slot, ob->aux, &self, &dir);
+			objects__call_access(ob->nr, ob->slot, ob->aux, ob->path, &self, &dir);
 			if (!rc && self)
 				rc = atoms_add(&a, ob->path, strlen(ob->path), self);
-			/* O_CREAT on a device node never creates it */
-			if (dev_node(ob->path) && ob->nr != X_BIND)
-				dir &= ~OBJ_MKFILE;
 			if (!rc && dir)
 				rc = atoms_add(&a, ob->path, parent_len(ob->path), dir);
 		}

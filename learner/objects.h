@@ -127,6 +127,24 @@ bool objects__covers(const char *pat, const char *path);
  * pattern?  diff ranks a new one HIGH; score counts them. */
 bool objects__writable_dir(const char *path, uint32_t access);
 
+/* What one recorded path call needs (the x86_64 syscall nr, which path
+ * argument, its flags argument, the resolved path): *self on the path,
+ * *dir on its directory (docs/paths.md, "What is recorded"). */
+void objects__call_access(uint32_t nr, uint32_t slot, uint32_t flags, const char *path,
+			  uint32_t *self, uint32_t *dir);
+
+/* The floor's baseline, whatever was learned: devices without state and
+ * locale and time-zone data (docs/paths.md).  The Landlock floor and the
+ * path checks both use it.  0 or -ENOMEM. */
+int objects__add_baseline(struct policy_objs *o);
+
+/* Path check (enforce, detection): the access of a call on path (self)
+ * and on its directory (dir) that the rules of o do not grant, read as
+ * the floor reads them (a rule on a directory covers what is beneath it;
+ * write implies truncate; /proc/PID is /proc/self).  0 when granted. */
+uint32_t objects__missing(const struct policy_objs *o, const char *path, uint32_t self,
+			  uint32_t dir);
+
 /* What a set of rules grants, in numbers (score, show). */
 struct objs_summary {
 	size_t npaths;         /* path rules */

@@ -256,10 +256,12 @@ int violog__to_trace(const char *buf, size_t len, const char *name, struct trace
 				       "object per line)%s", NULL);
 			break;
 		}
-		/* A Landlock floor denial (issue 17) names a path or a port
-		 * of a library's call: folded back into its paths and ports */
+		/* A Landlock floor denial or a path check (issue 17) names a
+		 * path or a port of a library's call: folded back into its
+		 * paths and ports */
 		if (str_member(o, "reason") &&
-		    !strcmp(str_member(o, "reason"), "outside the Landlock floor")) {
+		    (!strcmp(str_member(o, "reason"), "outside the Landlock floor") ||
+		     !strcmp(str_member(o, "reason"), "outside the library's paths"))) {
 			ret = parse_floor_line(o, t, name, line, err, errlen);
 			if (!ret && !bin && str_member(o, "binary") &&
 			    !(bin = strdup(str_member(o, "binary"))))

@@ -78,7 +78,9 @@ static const char usage_text[] =
 	"                          chown, net, signal, ptrace, exec-mem, cred, net-msg,\n"
 	"                          or syscalls of them (comma-separated)\n"
 	"      --landlock MODE     Landlock floor of the policy's paths and ports: auto\n"
-	"                          (default: what the kernel supports), on (required), off\n"
+	"                          (default: what the kernel supports), on (required), off\n"	"      --path-check on|off report a library's writes outside its own learned\n"
+	"                          paths (default on when the policy has paths;\n"
+	"                          detection, after the call: the floor is the guarantee)\n"
 	"  -l, --log FILE          also write violations as JSON lines to FILE: every\n"
 	"                          distinct one, with its count (input of 'merge')\n"
 	"      --report-limit N    violation lines on stderr per process (default 16;\n"
@@ -127,6 +129,7 @@ struct env {
 	int seccomp_action;  /* 0 = by --action (log -> log, else kill) */
 	const char *gate;  /* --gate spec (NULL = default) */
 	int landlock;       /* enum landlock_mode */
+	int no_path_check;  /* --path-check off */
 	const char *log_path;
 	uint64_t report_limit;
 	pid_t pid;
@@ -209,7 +212,8 @@ static int set_nr_actions(struct env *env, const char *list, uint32_t action)
 static int parse_args(int argc, char **argv, struct env *env)
 {
 	enum { O_KILL_ON = 256, O_LOG_ON, O_LIB_ACTION, O_STRICT, O_ALLOW_REBUILT,
-	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY, O_GATE, O_LANDLOCK };
+	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY, O_GATE, O_LANDLOCK,
+	       O_PATH_CHECK };
 	static const struct option opts[] = {
 		{ "action", required_argument, NULL, 'a' },
 		{ "kill-on", required_argument, NULL, O_KILL_ON },
@@ -221,6 +225,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "seccomp-action", required_argument, NULL, O_SECCOMP_ACTION },
 		{ "gate", required_argument, NULL, O_GATE },
 		{ "landlock", required_argument, NULL, O_LANDLOCK },
+		{ "path-check", required_argument, NULL, O_PATH_CHECK },
 		{ "log", required_argument, NULL, 'l' },
 		{ "report-limit", required_argument, NULL, O_REPORT_LIMIT },
 		{ "allow", required_argument, NULL, O_ALLOW },
@@ -331,6 +336,13 @@ static int parse_args(int argc, char **argv, struct env *env)
 				log_err("invalid --landlock '%s': expected auto, on or off", optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case O_PATH_CHECK:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				log_err("invalid --path-check '%s': expected on or off", optarg);
+				return EXIT_USAGE;
+			}
+			env->no_path_check = !strcmp(optarg, "off");
 			break;
 		case 'l':
 			env->log_path = optarg;
@@ -894,6 +906,114 @@ static void report_floor_one(struct enforce_report *s, const struct sf_event_obj
 	}
 }
 
+/* Path checks (issue 17, detection): a library's call that changed the
+ * file system (the first sight of each distinct one, after it returned
+ * successfully) on a path its own rules do not grant, read as the floor
+ * reads them, the floor's baseline included.  A library the policies do
+ * not name is the per-library layer's business; a compartment's members
+ * share their paths.  Reported, never killed: the path was read after the
+ * call, and another thread may have changed it (docs/paths.md). */
+static void report_path_check(void *ctx, const struct sf_event_object *ev, const char *path)
+{
+	struct enforce_report *s = ctx;
+	const char *lib = ev->key.dev || ev->key.ino ? rt__lib_path(s->rt, ev->key.dev, ev->key.ino)
+						     : NULL;
+	const char *name = syscall__name(ev->key.nr);
+	struct policy_objs o = {};
+	uint32_t self, dir, miss;
+	char acc[256], what[SF_OBJ_PATH_LEN + 512], when[64];
+	uint64_t wall = ev->hdr.ts + s->mono_to_real_ns;
+	time_t secs = (time_t)(wall / 1000000000ull);
+	bool known = false;
+	struct tm tm;
+	int rc = 0;
+
+	if (!lib || !path || ev->key.kind == SF_OBJ_INET)
+		return;
+	for (int i = 0; i < s->npols && !rc; i++) {
+		const struct policy *p = s->pols[i];
+		int comp = lib[0] == '[' ? -1 : policy__compartment_of(p, lib);
+
+		for (size_t k = 0; k < p->nlibs && !rc; k++) {
+			const struct policy_lib *l = &p->libs[k];
+
+			if (strcmp(l->path, lib) &&
+			    (comp < 0 || l->kind == LIB_KIND_BUCKET ||
+			     policy__compartment_of(p, l->path) != comp))
+				continue;
+			known |= !strcmp(l->path, lib);
+			rc = objects__merge(&o, &l->objs);
+		}
+	}
+	if (!rc)
+		rc = objects__add_baseline(&o);
+	if (rc || !known) {
+		objects__free(&o);
+		return;
+	}
+	objects__call_access(ev->key.nr, ev->key.slot, ev->key.aux, path, &self, &dir);
+	miss = objects__missing(&o, path, self & OBJ_WRITES, dir);
+	objects__free(&o);
+	if (!miss)
+		return;
+	objects__access_str(miss, acc, sizeof(acc));
+	if (strcmp(path, ev->key.path))
+		snprintf(what, sizeof(what), "\"%.256s\" = %.400s", ev->key.path, path);
+	else
+		snprintf(what, sizeof(what), "\"%.256s\"", ev->key.path);
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	pthread_mutex_lock(&report_lock);
+	s->violations++;
+	s->path_checks++;
+	fprintf(stderr, "sysfence: VIOLATION %sZ pid %u tid %u (%.16s) %s: %s(%s): path outside "
+		"this library's paths (%s; path check, after the call) -> reported\n", when,
+		ev->hdr.tgid, ev->hdr.pid, ev->comm, lib, name ? name : "?", what, acc);
+	if (s->log) {
+		const char *exe = NULL;
+		char bid[128], exe_buf[PATH_MAX], fn[64];
+		ssize_t r;
+
+		/* the executable of the process, while it lives */
+		snprintf(fn, sizeof(fn), "/proc/%u/exe", ev->hdr.tgid);
+		r = readlink(fn, exe_buf, sizeof(exe_buf) - 1);
+		if (r > 0) {
+			exe_buf[r] = '\0';
+			exe = exe_buf;
+		}
+		fprintf(s->log, "{\"time\": \"%s.%09lluZ\", \"count\": 1, \"pid\": %u, "
+			"\"tid\": %u, \"comm\": ", when,
+			(unsigned long long)(wall % 1000000000ull), ev->hdr.tgid, ev->hdr.pid);
+		json_str(s->log, ev->comm);
+		fputs(", \"binary\": ", s->log);
+		if (exe)
+			json_str(s->log, exe);
+		else
+			fputs("null", s->log);
+		fputs(", \"library\": ", s->log);
+		json_str(s->log, lib);
+		fputs(", \"buildId\": ", s->log);
+		if (lib[0] == '/' && !elf__build_id(lib, bid, sizeof(bid)))
+			json_str(s->log, bid);
+		else
+			fputs("null", s->log);
+		fputs(", \"syscall\": ", s->log);
+		json_str(s->log, name ? name : "?");
+		fprintf(s->log, ", \"object\": {\"kind\": \"%s\", \"slot\": %u, \"aux\": %u, "
+			"\"path\": ", ev->key.kind == SF_OBJ_UNIX ? "unix" : "path", ev->key.slot,
+			ev->key.aux);
+		json_str(s->log, path);
+		fputs(", \"raw\": ", s->log);
+		json_str(s->log, ev->key.path);
+		fputs(", \"missing\": ", s->log);
+		json_str(s->log, acc);
+		fputs("}, \"reason\": \"outside the library's paths\", \"action\": \"reported\"}\n",
+		      s->log);
+		fflush(s->log);
+	}
+	pthread_mutex_unlock(&report_lock);
+}
+
 static void report_floor_denied(void *ctx, const struct sf_event_object *ev, const char *path)
 {
 	pthread_mutex_lock(&report_lock);
@@ -1244,8 +1364,22 @@ int cmd_enforce(int argc, char **argv)
 		log_err("cannot switch to enforce mode");
 		goto out;
 	}
-	if (floor.fd >= 0 && rt__attach_floor_report(s.rt))
-		goto out;
+	{
+		/* the floor's denials, and path checks when a policy has
+		 * paths (issue 17) */
+		uint32_t flags = floor.fd >= 0 ? SF_CFG_FLOOR : 0;
+
+		for (int i = 0; i < env.npolicies && !env.no_path_check; i++)
+			for (size_t k = 0; k < pols[i]->nlibs; k++)
+				if (pols[i]->libs[k].objs.npaths)
+					flags |= SF_CFG_PATHCHECK;
+		s.pols = pols;
+		s.npols = env.npolicies;
+		if (flags & SF_CFG_PATHCHECK)
+			rt__on_object(s.rt, report_path_check, &s);
+		if (flags && rt__attach_object_reports(s.rt, flags))
+			goto out;
+	}
 
 	if (stop_signal) {
 		log_err("interrupted (signal %d) while loading: nothing was started",
@@ -1414,6 +1548,10 @@ out:
 			if (s.floor_denied)
 				fprintf(stderr, "sysfence: %llu calls denied by the Landlock floor\n",
 					(unsigned long long)s.floor_denied);
+			if (s.path_checks)
+				fprintf(stderr, "sysfence: %llu paths outside the calling library's "
+					"paths (path check, reported)\n",
+					(unsigned long long)s.path_checks);
 		}
 	}
 	enforce__report_free(&s);

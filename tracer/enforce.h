@@ -50,6 +50,10 @@ struct enforce_report {
 	uint64_t mono_to_real_ns; /* bpf_ktime_get_ns() -> wall clock */
 	struct viol_seen *seen;   /* distinct violations (hash table) */
 	size_t nseen, capseen;
+	uint64_t path_checks;     /* ... of which path checks (paths outside
+				   * the calling library's; detection) */
+	struct policy **pols;     /* the loaded policies, for path checks */
+	int npols;
 };
 void enforce__report_init(struct enforce_report *r, struct rt *rt, FILE *log);
 /* A violation the gate denied before it ran (tracer/gate.c); lib_path is the

@@ -277,22 +277,16 @@ int landlock__build(const struct policy_objs *u, const char *exe, int mode,
 		/* The baseline, whatever was learned: devices without state
 		 * (a variation that sends output to /dev/null or reads
 		 * /dev/urandom), and locale and time-zone data (a variation
-		 * of LANG or TZ): reading them grants nothing. */
-		static const struct { const char *path; uint64_t acc; } baseline[] = {
-			{ "/dev/null", LL_FS_READ_FILE | LL_FS_WRITE_FILE | LL_FS_TRUNCATE },
-			{ "/dev/zero", LL_FS_READ_FILE | LL_FS_WRITE_FILE },
-			{ "/dev/full", LL_FS_READ_FILE | LL_FS_WRITE_FILE },
-			{ "/dev/random", LL_FS_READ_FILE },
-			{ "/dev/urandom", LL_FS_READ_FILE },
-			{ "/usr/lib/locale", LL_FS_READ_FILE | LL_FS_READ_DIR },
-			{ "/usr/share/locale", LL_FS_READ_FILE | LL_FS_READ_DIR },
-			{ "/usr/share/zoneinfo", LL_FS_READ_FILE | LL_FS_READ_DIR },
-			{ "/etc/localtime", LL_FS_READ_FILE },
-			{ "/etc/locale.alias", LL_FS_READ_FILE },
-		};
+		 * of LANG or TZ): reading them grants nothing.  One table
+		 * (learner/objects.c), which the path checks also use. */
+		struct policy_objs base = {};
 
-		for (size_t i = 0; !ret && i < sizeof(baseline) / sizeof(baseline[0]); i++)
-			ret = add_path_rule(out, baseline[i].path, baseline[i].acc);
+		if (!ret)
+			ret = objects__add_baseline(&base);
+		for (size_t i = 0; !ret && i < base.npaths; i++)
+			ret = add_path_rule(out, base.paths[i].path,
+					    base.paths[i].access & OBJ_LANDLOCK_MASK);
+		objects__free(&base);
 		/* the target itself and its interpreter are executed by the
 		 * execve that follows the floor */
 		if (!ret && exe)

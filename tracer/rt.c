@@ -51,6 +51,8 @@ struct rt {
 	struct objtab *objs;      /* resolutions of recorded paths */
 	rt_floor_fn on_floor;
 	void *on_floor_ctx;
+	rt_object_fn on_object;
+	void *on_object_ctx;
 	struct bpf_link *floor_link;
 };
 
@@ -194,6 +196,9 @@ static int handle_event(void *ctx, void *data, size_t len)
 	} else if (h->type == SF_EV_OBJECT && len >= sizeof(struct sf_event_object)) {
 		if (objtab__add(rt->objs, data))
 			return -ENOMEM;
+		if (rt->on_object)
+			rt->on_object(rt->on_object_ctx, data,
+				      objtab__path(rt->objs, &((const struct sf_event_object *)data)->key));
 	} else if (h->type == SF_EV_FLOOR_DENIED && len >= sizeof(struct sf_event_object)) {
 		if (rt->on_floor) {
 			char *path = objtab__resolve(data);
@@ -610,7 +615,13 @@ void rt__on_floor_denied(struct rt *rt, rt_floor_fn fn, void *ctx)
 	rt->on_floor_ctx = ctx;
 }
 
-int rt__attach_floor_report(struct rt *rt)
+void rt__on_object(struct rt *rt, rt_object_fn fn, void *ctx)
+{
+	rt->on_object = fn;
+	rt->on_object_ctx = ctx;
+}
+
+int rt__attach_object_reports(struct rt *rt, uint32_t flags)
 {
 	uint32_t zero = 0;
 	struct sf_config cfg;
@@ -618,7 +629,7 @@ int rt__attach_floor_report(struct rt *rt)
 
 	if (bpf_map_lookup_elem(fd, &zero, &cfg))
 		return -errno;
-	cfg.flags |= SF_CFG_FLOOR;
+	cfg.flags |= flags & (SF_CFG_FLOOR | SF_CFG_PATHCHECK);
 	if (bpf_map_update_elem(fd, &zero, &cfg, 0))
 		return -errno;
 	if (rt->floor_link)

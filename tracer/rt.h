@@ -66,8 +66,14 @@ void rt__on_violation(struct rt *rt, rt_violation_fn fn, void *ctx);
  * process that returned EACCES; path is the resolved path or NULL. */
 typedef void (*rt_floor_fn)(void *ctx, const struct sf_event_object *ev, const char *path);
 void rt__on_floor_denied(struct rt *rt, rt_floor_fn fn, void *ctx);
-/* Attach the sys_exit program that reports them (enforce with a floor). */
-int rt__attach_floor_report(struct rt *rt);
+/* Path checks (enforce, issue 17): the first sight of each distinct
+ * (library, writing path call) that succeeded; path is the resolved path
+ * or NULL.  The key's (dev, ino) name the calling library. */
+typedef void (*rt_object_fn)(void *ctx, const struct sf_event_object *ev, const char *path);
+void rt__on_object(struct rt *rt, rt_object_fn fn, void *ctx);
+/* Attach the sys_exit program that reports them: flags SF_CFG_FLOOR (the
+ * floor's denials) and/or SF_CFG_PATHCHECK (path checks). */
+int rt__attach_object_reports(struct rt *rt, uint32_t flags);
 /* Path of a file seen by the BPF side, or NULL; bucket names for dev 0. */
 const char *rt__lib_path(struct rt *rt, uint32_t dev, uint64_t ino);
 /* "symbol+0x12" for a file offset in a seen library; "" when unknown. */

@@ -15,6 +15,8 @@
 #  - exec of an unlearned path is denied before it runs (no effect);
 #  - the reader creating a file in DIR/a/ (allowed to the writer) is
 #    caught by the per-library layer (its open flags);
+#  - a library writing a path of the floor that only another library's
+#    rules name is reported by the path check (detection, not killed);
 #  - complain mode logs the floor's denials with their library; merge
 #    folds them back; the same variations are then clean;
 #  - --landlock off: the same write succeeds (the floor is what denied it);
@@ -34,15 +36,17 @@ abi=$(python3 -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True); print(ma
 if ((abi < 4)); then
 	skip_all "Landlock ABI $abi on this kernel: the floor needs 4 for ports"
 fi
-# A fixed directory, not a mktemp name: a random component is a per-run
-# name for the generaliser (tested in test_objects).
-D=/var/tmp/sysfence-t105
+# A fixed directory per checkout, not a mktemp name: a random component is
+# a per-run name for the generaliser (tested in test_objects).  Letters
+# only, from the checkout's path: two checkouts testing at once do not
+# remove each other's directory (the floor's rules name its inode).
+D=/var/tmp/sysfence-t105-$(printf '%s' "$SF_SRC" | md5sum | cut -c1-8 | tr '0-9' 'g-p')
 rm -rf "$D"
 mkdir -p "$D/d/a"
 sf_tmpdir
 sf_on_exit "rm -rf $D"
 
-plan 26
+plan 28
 
 PORT=$(sf_free_port 1) || bail "no free port"
 OTHER=$(sf_free_port 7) || bail "no free port"
@@ -180,6 +184,29 @@ else
 	diag_file "$SF_TMP/create.err"
 fi
 
+# per-library path check (detection): a directory the reader's rules name
+# (added by hand) is in the floor; the writer writing there passes the
+# floor and its open flags are its own, but the path is not: reported
+# after the call (the file exists), not killed; --path-check off: silent
+mkdir -p "$D/d/c"
+jq --arg l "$R" --arg d "$D/d/c/**" '(.sysfence.libraries[] | select(.path == $l) | .paths) += [{"path": $d, "access": ["write", "make-file", "truncate"]}]' \
+	"$P" >"$SF_TMP/shared.json"
+P0=$P
+P=$SF_TMP/shared.json
+enf pcheck write "$D/d/c" byw
+if ((rc == 3)) && [[ -e $D/d/c/byw ]] && grep -q "$W: openat(\"$D/d/c/byw\"): path outside this library's paths (write,make-file,truncate; path check, after the call) -> reported" "$SF_TMP/pcheck.err"; then
+	ok "path check: the writer writing where only the reader may is reported (after the call)"
+else
+	not_ok "path check: the writer writing where only the reader may is reported (status $rc)"
+	diag_file "$SF_TMP/pcheck.out"
+	diag_file "$SF_TMP/pcheck.err"
+fi
+ENF_OPTS=(--path-check off)
+enf pcheckoff write "$D/d/c" byw2
+is "$rc/$(cat "$SF_TMP/pcheckoff.out")" "0/write ok" "--path-check off: not reported"
+ENF_OPTS=()
+P=$P0
+
 # complain mode and fold back: a variation run with --action log (the
 # floor still denies: Landlock has no audit-only mode; nothing is killed)
 # logs the denied path and port with the library that asked; merge folds
@@ -218,7 +245,8 @@ fi
 
 ENF_OPTS=(--landlock off)
 enf off write "$D/d" outside-off
-is "$rc/$(cat "$SF_TMP/off.out")" "0/write ok" "--landlock off: the same write is not stopped"
+is "$rc/$(cat "$SF_TMP/off.out")/$(grep -c "path check, after the call" "$SF_TMP/off.err")" "3/write ok/1" \
+	"--landlock off: the same write is not stopped (the path check reports it)"
 ENF_OPTS=(--landlock maybe)
 enf bad write "$D/d" x
 is "$rc" 2 "--landlock maybe: usage error"

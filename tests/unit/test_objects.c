@@ -303,6 +303,44 @@ static void test_data_directory(void **state)
 	trace__free(t);
 }
 
+/* Path checks (enforce, detection): the access a call needs that a
+ * library's rules do not grant, read as the floor reads them. */
+static void test_missing(void **state)
+{
+	struct policy_objs o = {};
+	uint32_t self, dir;
+
+	(void)state;
+	assert_int_equal(objects__add_path(&o, "/srv/data/**", OBJ_READ | OBJ_WRITE | OBJ_MKFILE |
+					   OBJ_RMFILE, "directory"), 0);
+	assert_int_equal(objects__add_path(&o, "/run/app.*.pid", OBJ_WRITE, "per-run-name"), 0);
+	assert_int_equal(objects__add_path(&o, "/var/spool/q", OBJ_MKFILE, NULL), 0);
+	assert_int_equal(objects__add_path(&o, "/proc/self/**", OBJ_READ | OBJ_WRITE, "system"), 0);
+	assert_int_equal(objects__add_baseline(&o), 0);
+	/* openat(O_WRONLY|O_CREAT|O_TRUNC) in the data directory: the
+	 * directory itself makes the file, write implies truncate */
+	objects__call_access(NR_OPENAT, 0, O_WRONLY_CREAT_TRUNC, "/srv/data/x", &self, &dir);
+	assert_int_equal(self, OBJ_WRITE | OBJ_TRUNCATE);
+	assert_int_equal(dir, OBJ_MKFILE);
+	assert_int_equal(objects__missing(&o, "/srv/data/x", self, dir), 0);
+	assert_int_equal(objects__missing(&o, "/srv/data/sub/deep/x", self, dir), 0);
+	/* beneath a plain directory rule (Landlock is hierarchical) */
+	assert_int_equal(objects__missing(&o, "/var/spool/q/sub/f", 0, OBJ_MKFILE), 0);
+	/* a per-run name: that pattern, not its neighbours */
+	assert_int_equal(objects__missing(&o, "/run/app.4242.pid", OBJ_WRITE, 0), 0);
+	assert_int_equal(objects__missing(&o, "/run/other.pid", OBJ_WRITE, 0), OBJ_WRITE);
+	/* outside: what is missing */
+	assert_int_equal(objects__missing(&o, "/srv/other/x", self, dir),
+			 OBJ_WRITE | OBJ_TRUNCATE | OBJ_MKFILE);
+	assert_int_equal(objects__missing(&o, "/srv/data/x", 0, OBJ_MKDIR), OBJ_MKDIR);
+	/* /proc/PID is /proc/self; the baseline's /dev/null */
+	assert_int_equal(objects__missing(&o, "/proc/4242/oom_score_adj", OBJ_WRITE, 0), 0);
+	objects__call_access(NR_OPENAT, 0, O_WRONLY_CREAT_TRUNC, "/dev/null", &self, &dir);
+	assert_int_equal(dir, 0); /* O_CREAT on a device creates nothing */
+	assert_int_equal(objects__missing(&o, "/dev/null", self, dir), 0);
+	objects__free(&o);
+}
+
 static void test_covers(void **state)
 {
 	(void)state;
@@ -363,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_generalise),
 		cmocka_unit_test(test_rename_and_dirs),
 		cmocka_unit_test(test_data_directory),
+		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_covers),
 		cmocka_unit_test(test_trace_section),
 	};
