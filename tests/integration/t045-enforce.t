@@ -220,7 +220,7 @@ fi
 # not to insist on coming first in the library list.  Without the Landlock
 # floor: it would refuse to open the unlearned library at all, and this
 # checks the per-library layer.)
-enf preload "LD_PRELOAD=$PRELOAD" SF_PRELOAD_TARGET=sfdemo "ASAN_OPTIONS=$(sf_asan_options verify_asan_link_order=0)" -- --landlock off "$P_DEMO" -- "$DEMO" --workload
+enf preload "LD_PRELOAD=$PRELOAD" SF_PRELOAD_TARGET=sfdemo "ASAN_OPTIONS=$(sf_asan_options verify_asan_link_order=0)" -- --landlock off --path-check off "$P_DEMO" -- "$DEMO" --workload
 line=$(violations "$SF_TMP/preload.err" | head -n 1)
 if [[ $rc -eq 3 && $line == *" $PRELOAD: "* && $line == *"library not in the policy"* &&
 	$line == *"-> killed" ]]; then

@@ -77,9 +77,9 @@ enf() {
 	done
 	shift
 	rm -f "$SF_TMP/$name.log"
-	# without the Landlock floor: the targets use paths the learning run
+	# without the Landlock floor nor path checks: the targets use paths the learning run
 	# did not (t105 tests the floor), and this tests the gate
-	timeout --kill-after=5 60 "$SF" enforce --landlock off "${opts[@]}" -l "$SF_TMP/$name.log" "$POL" -- "$@" \
+	timeout --kill-after=5 60 "$SF" enforce --landlock off --path-check off "${opts[@]}" -l "$SF_TMP/$name.log" "$POL" -- "$@" \
 		>"$SF_TMP/$name.out" 2>"$SF_TMP/$name.err"
 	rc=$?
 }
@@ -330,7 +330,7 @@ sf_stop_pid "$SPID" 1
 # ---- bad input ---------------------------------------------------------------------------
 # 1. the supervisor SIGKILLed mid-run: paused calls fail, the tree is killed
 mkdir -p "$D/k"
-SF_GATE_TEST_DELAY_MS=200 "$SF" enforce --landlock off "$POL" -- "$TGT" flood 4 1000 open-write "$D/k/f" \
+SF_GATE_TEST_DELAY_MS=200 "$SF" enforce --landlock off --path-check off "$POL" -- "$TGT" flood 4 1000 open-write "$D/k/f" \
 	>"$SF_TMP/kill.out" 2>"$SF_TMP/kill.err" &
 SFPID=$!
 BG+=("$SFPID")
@@ -383,7 +383,7 @@ else
 fi
 
 # 4. a paused call whose thread died before the answer
-SF_GATE_TEST_DELAY_MS=500 timeout 60 "$SF" enforce --landlock off -v "$POL" -- "$TGT" orphan-call open-write "$D/orphan" \
+SF_GATE_TEST_DELAY_MS=500 timeout 60 "$SF" enforce --landlock off --path-check off -v "$POL" -- "$TGT" orphan-call open-write "$D/orphan" \
 	>"$SF_TMP/orphan.out" 2>"$SF_TMP/orphan.err"
 rc=$?
 if [[ $rc -eq 0 && ! -e $D/orphan ]] && grep -q "exited with status 7" "$SF_TMP/orphan.err" &&
