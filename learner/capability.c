@@ -13,6 +13,7 @@
  * kernel) is in the never-list and stays exactly as observed.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -1050,15 +1051,67 @@ int capability__generalize(struct policy *p, enum gen_level level)
 	return capability__generalize_with(p, level, NULL);
 }
 
+/* Units with the same build-id under different paths are one program
+ * installed twice (git: /usr/bin/git and /usr/lib/git-core/git, two
+ * identical files; `git gc` runs the second): what the code may do does
+ * not depend on the name it was started by, so they share one rule set,
+ * a compartment named "build-id-ID" (enforce joins a compartment's rules
+ * and refuses a file whose build-id is not the policy's).  A path that is
+ * already in another compartment keeps it: the group is left alone. */
+static int share_build_ids(struct policy *p)
+{
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const struct policy_lib *l = &p->libs[i];
+		const char *paths[16];
+		char name[80];
+		size_t n = 0;
+		bool other = false;
+		int rc;
+
+		if (l->kind == LIB_KIND_BUCKET || !l->build_id || !l->build_id[0])
+			continue;
+		if (snprintf(name, sizeof(name), "build-id-%s", l->build_id) >= 65)
+			continue; /* not a compartment name (64 characters at most) */
+		for (size_t j = 0; j < p->nlibs && n < sizeof(paths) / sizeof(paths[0]); j++) {
+			const struct policy_lib *m = &p->libs[j];
+			bool seen = false;
+			int c;
+
+			if (m->kind == LIB_KIND_BUCKET || !m->build_id ||
+			    strcmp(m->build_id, l->build_id))
+				continue;
+			for (size_t k = 0; k < n; k++)
+				seen |= !strcmp(paths[k], m->path);
+			if (seen)
+				continue;
+			c = policy__compartment_of(p, m->path);
+			if (c >= 0 && strcmp(p->compartments[c].name, name))
+				other = true;
+			paths[n++] = m->path;
+		}
+		if (n < 2 || other)
+			continue;
+		rc = policy__add_compartment(p, name, paths, n);
+		if (rc && rc != -EINVAL && rc != -EEXIST)
+			return rc;
+	}
+	return 0;
+}
+
 int capability__generalize_with(struct policy *p, enum gen_level level,
 				 const struct cap_imports *imp)
 {
+	int shared;
+
 	if (!p)
 		return -EINVAL;
 	if (level == GEN_LEVEL_DEFAULT)
 		level = GEN_LEVEL_STANDARD;
 	if (level == GEN_LEVEL_NONE)
 		return 0;
+	shared = share_build_ids(p);
+	if (shared)
+		return shared;
 	/* Runtime buckets the sample never reached: a policy learned with
 	 * libc's runtime buckets has them under enforcement as soon as libc
 	 * does that work (another LANG loads locale files in [libc-locale]),

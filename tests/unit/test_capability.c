@@ -434,6 +434,37 @@ static void test_reach(void **state)
 	policy__free(r);
 }
 
+/* Two paths, one build-id (git's /usr/bin/git and git-core/git): one
+ * compartment, at standard only; a path in another compartment keeps it;
+ * other build-ids are left alone. */
+static void test_same_build_id(void **state)
+{
+	struct policy *p = new_policy();
+	const char *other[] = { "/usr/bin/c" };
+	int c;
+
+	(void)state;
+	assert_true(policy__add_lib(p, "/usr/bin/a", "abcd", LIB_KIND_EXECUTABLE) >= 0);
+	assert_true(policy__add_lib(p, "/usr/lib/a-core/a", "abcd", LIB_KIND_EXECUTABLE) >= 0);
+	assert_true(policy__add_lib(p, "/usr/bin/b", "ef01", LIB_KIND_EXECUTABLE) >= 0);
+	assert_true(policy__add_lib(p, "/usr/bin/c", "2345", LIB_KIND_EXECUTABLE) >= 0);
+	assert_true(policy__add_lib(p, "/usr/lib/c2", "2345", LIB_KIND_EXECUTABLE) >= 0);
+	assert_int_equal(policy__add_compartment(p, "mine", other, 1), 0);
+	observe(p, "/usr/bin/a", LIB_KIND_EXECUTABLE, "rename", 0, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_NONE), 0);
+	assert_int_equal(policy__compartment_of(p, "/usr/bin/a"), -1);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	c = policy__compartment_of(p, "/usr/lib/a-core/a");
+	assert_true(c >= 0);
+	assert_string_equal(p->compartments[c].name, "build-id-abcd");
+	assert_int_equal(policy__compartment_of(p, "/usr/bin/a"), c);
+	assert_int_equal(p->compartments[c].nlibs, 2);
+	assert_int_equal(policy__compartment_of(p, "/usr/bin/b"), -1);
+	assert_int_equal(policy__compartment_of(p, "/usr/lib/c2"), -1);
+	assert_string_equal(p->compartments[policy__compartment_of(p, "/usr/bin/c")].name, "mine");
+	policy__free(p);
+}
+
 /* Signal return is charged to [libc-runtime]: a handler installed by any
  * unit gives the bucket rt_sigreturn (the bucket added when missing). */
 static void test_sigreturn_in_runtime_bucket(void **state)
@@ -819,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_sigreturn_in_runtime_bucket),
 		cmocka_unit_test(test_thread_bucket),
 		cmocka_unit_test(test_reach),
+		cmocka_unit_test(test_same_build_id),
 		cmocka_unit_test(test_never_list),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_merge_order),
