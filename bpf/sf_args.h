@@ -8,7 +8,11 @@
  * Normalised value = raw register & mask.  The mask drops noise bits that
  * never matter for a decision (O_CLOEXEC, SOCK_NONBLOCK, FUTEX_PRIVATE_FLAG,
  * a signal number's upper register bits...).  Pointer arguments are never
- * recorded: their target could change between check and use.
+ * recorded: their target could change between check and use.  One
+ * exception, SF_ARGF_MEM: clone3's flags exist only in memory, and they
+ * alone say whether the call makes a thread or a process; BPF reads them
+ * (per-library rules), seccomp never does (the floor allows clone3 with
+ * any flags once a unit may call it).
  *
  * Kinds:
  *   FLAGS        a bit set; rule = allowed bits, value & ~allowed == 0
@@ -61,7 +65,7 @@ struct sf_argslot {
 	__u8 idx;   /* argument index 0..5 */
 	__u8 kind;  /* enum sf_arg_kind; NONE = slot unused */
 	__u8 sym;   /* enum sf_arg_sym */
-	__u8 pad;
+	__u8 flags; /* SF_ARGF_* */
 	__u32 pad2;
 	__u64 mask; /* normalised = raw & mask */
 };
@@ -87,6 +91,14 @@ struct sf_argspec {
 #define SF_FDFLAGS_MASK (SF_M32 & ~02000000ULL)
 
 #define SF_SLOT(i, k, s, m) { .idx = (i), .kind = SF_ARGK_##k, .sym = SF_SYM_##s, .mask = (m) }
+/* The value is the u64 that argument i points to, not the register: BPF
+ * reads it at sys_enter (clone3's struct clone_args starts with flags).
+ * Seccomp cannot read memory, so the floor never checks such a slot; and
+ * the BPF read is not race-free (another thread may change the memory
+ * before the kernel copies it). */
+#define SF_ARGF_MEM 0x1
+#define SF_SLOT_MEM(i, k, s, m) { .idx = (i), .kind = SF_ARGK_##k, .sym = SF_SYM_##s, \
+				  .flags = SF_ARGF_MEM, .mask = (m) }
 #define SF_SPEC1(i, k, s, m) { .slot = { SF_SLOT(i, k, s, m) } }
 #define SF_SPEC2(i, k, s, m, j, l, t, n) { .slot = { SF_SLOT(i, k, s, m), SF_SLOT(j, l, t, n) } }
 
@@ -137,6 +149,9 @@ static const struct sf_argspec sf_argspecs[SF_ARGSPEC_NR_MAX] = {
 	[321] = SF_SPEC1(0, ENUM, BPF_CMD, SF_M32),                    /* bpf */
 	[324] = SF_SPEC1(0, ENUM, MEMBARRIER, SF_M32),                 /* membarrier */
 	[329] = SF_SPEC1(2, FLAGS, PROT, SF_M32),                      /* pkey_mprotect */
+	/* clone3: clone_args.flags, exact values (a thread's flags are one
+	 * constant in libc; a subset of them would be a new process) */
+	[435] = { .slot = { SF_SLOT_MEM(0, ENUM, CLONE_FLAGS, SF_M64) } },
 };
 
 /* ---- enforcement rule (kernel side of a policy's argument conditions) --- */

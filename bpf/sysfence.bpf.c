@@ -661,8 +661,8 @@ static __always_inline __u64 reg_arg(struct pt_regs *regs, __u32 idx)
 	}
 }
 
-/* Normalised selected arguments (sf_args.h); registers only, never memory
- * behind a pointer. */
+/* Normalised selected arguments (sf_args.h); registers, and memory behind
+ * a pointer only for SF_ARGF_MEM slots (clone3's flags). */
 static __always_inline void read_args(struct pt_regs *regs, __u32 nr, __u64 arg[SF_NARGS])
 {
 	const struct sf_argspec *spec;
@@ -670,9 +670,21 @@ static __always_inline void read_args(struct pt_regs *regs, __u32 nr, __u64 arg[
 	if (nr >= SF_ARGSPEC_NR_MAX)
 		return;
 	spec = &sf_argspecs[nr];
-	for (int s = 0; s < SF_ARG_SLOTS && s < SF_NARGS; s++)
-		if (spec->slot[s].kind != SF_ARGK_NONE)
-			arg[s] = reg_arg(regs, spec->slot[s].idx) & spec->slot[s].mask;
+	for (int s = 0; s < SF_ARG_SLOTS && s < SF_NARGS; s++) {
+		if (spec->slot[s].kind == SF_ARGK_NONE)
+			continue;
+		arg[s] = reg_arg(regs, spec->slot[s].idx);
+		/* a value in memory (clone3's flags): unreadable is a value
+		 * no rule allows (the kernel will fail the call too) */
+		if (spec->slot[s].flags & SF_ARGF_MEM) {
+			__u64 v = 0;
+
+			if (bpf_probe_read_user(&v, sizeof(v), (void *)arg[s]))
+				v = ~0ULL;
+			arg[s] = v;
+		}
+		arg[s] &= spec->slot[s].mask;
+	}
 }
 
 /* Next free slot of "tuple_counts" (slots lost to a creation race are

@@ -31,6 +31,11 @@ _Static_assert(POLICY_FROM_WORDS * 64 == SYSCALL_NR_MAX,
  * Keep rows grouped by level.  Every name is resolved through libseccomp;
  * conditions use the symbolic names of learner/argnames.c. */
 
+/* glibc 2.36's create_thread (nptl/pthread_create.c): the flags of every
+ * thread it starts, passed to clone3 as they are */
+#define GLIBC_THREAD_FLAGS "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|" \
+			   "CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|" \
+			   "CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID"
 #define MEM_RW "brk mmap(PROT_READ|PROT_WRITE) munmap mremap(MREMAP_MAYMOVE) " \
 	       "madvise(MADV_DONTNEED,MADV_FREE) mprotect(PROT_READ|PROT_WRITE)"
 #define SELF_INFO "getpid gettid getppid getuid geteuid getgid getegid " \
@@ -238,20 +243,21 @@ static const struct cap_row rows[] = {
 
 	{ "libc-thread", GEN_LEVEL_STANDARD, "[libc-thread]",
 	  "*",
-	  "clone3 mmap(PROT_READ|PROT_WRITE) mprotect(PROT_READ|PROT_WRITE) "
+	  "clone3(" GLIBC_THREAD_FLAGS ") mmap(PROT_READ|PROT_WRITE) "
+	  "mprotect(PROT_READ|PROT_WRITE) "
 	  "munmap madvise(MADV_DONTNEED) rt_sigprocmask(SIG_BLOCK,SIG_SETMASK) "
 	  "rt_sigaction(33) futex(FUTEX_WAIT)",
 	  "pthread_create and pthread_join inside libc: the new stack (mapped "
 	  "PROT_NONE, then PROT_READ|PROT_WRITE; never PROT_EXEC), every "
 	  "signal blocked around clone3, clone3 with libc's fixed thread flags "
-	  "(CLONE_VM|CLONE_THREAD|..., never a new process), the join's futex "
+	  "(exactly that value: never a new process), the join's futex "
 	  "wait, cached stacks freed; the first thread installs libc's own "
 	  "handler for its set-id signal (SIGSETXID, 33) and unblocks it "
 	  "(sort and git start threads on larger inputs only). Added to a "
 	  "policy that never saw it only when the process imports "
-	  "pthread_create. The seccomp floor cannot read clone3's flags (they "
-	  "are in memory); the clone3 charged here is the one pthread_create "
-	  "makes", false, "pthread_create" },
+	  "pthread_create. clone3's flags are in memory: BPF reads and judges "
+	  "them, the seccomp floor cannot (it allows clone3 with any flags)",
+	  false, "pthread_create" },
 
 	{ "libc-sigreturn", GEN_LEVEL_STANDARD, "[libc-runtime]",
 	  "rt_sigaction",

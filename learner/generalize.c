@@ -438,8 +438,8 @@ static size_t slot_alts(const struct policy_argrule *r, uint64_t smask,
 	return n;
 }
 
-int gen__alternatives(const struct policy_syscall *sc, struct arg_alt *out,
-		      size_t cap)
+static int alternatives(const struct policy_syscall *sc, struct arg_alt *out,
+			size_t cap, bool floor)
 {
 	struct arg_cond alts[SF_ARG_SLOTS][64];
 	size_t cnt[SF_ARG_SLOTS], total = 1, w = 0;
@@ -474,6 +474,15 @@ int gen__alternatives(const struct policy_syscall *sc, struct arg_alt *out,
 		return sc->arg[1].nvalues;
 	}
 	for (unsigned i = 0; i < ns; i++) {
+		const struct sf_argslot *sl = gen__slot(sc->nr, i);
+
+		if (floor && sl && sl->flags & SF_ARGF_MEM) {
+			/* a value in memory (clone3's flags): seccomp cannot
+			 * read it, BPF judges it */
+			cnt[i] = 1;
+			none[i] = true;
+			continue;
+		}
 		cnt[i] = slot_alts(&sc->arg[i], slot_mask(sc->nr, i), alts[i], &none[i]);
 		total *= cnt[i];
 	}
@@ -501,6 +510,18 @@ int gen__alternatives(const struct policy_syscall *sc, struct arg_alt *out,
 		}
 	}
 	return (int)w;
+}
+
+int gen__alternatives(const struct policy_syscall *sc, struct arg_alt *out,
+		      size_t cap)
+{
+	return alternatives(sc, out, cap, false);
+}
+
+int gen__alternatives_floor(const struct policy_syscall *sc, struct arg_alt *out,
+			    size_t cap)
+{
+	return alternatives(sc, out, cap, true);
 }
 
 /* ---- inverse (parser) ---------------------------------------------------- */

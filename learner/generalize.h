@@ -83,6 +83,11 @@ unsigned gen__widened_mask(const struct policy_syscall *sc);
  * alternative with no condition. */
 int gen__alternatives(const struct policy_syscall *sc, struct arg_alt *out,
 		      size_t cap);
+/* The same for the seccomp floor and the OCI profile: no condition on an
+ * argument in memory (SF_ARGF_MEM, clone3's flags), which seccomp cannot
+ * read (the per-library rules keep it: BPF judges it). */
+int gen__alternatives_floor(const struct policy_syscall *sc, struct arg_alt *out,
+			    size_t cap);
 
 /* Inverse of gen__alternatives, for the parser: rebuild sc->nargs/arg[]
  * of sc->nr from alternatives alts[0..n) and the widened argument mask.

@@ -314,6 +314,31 @@ void policy__mark_from_log(struct policy *p)
 	}
 }
 
+/* A trace written before BPF read clone3's flags (no TRACE_F_MEM_ARGS)
+ * holds a meaningless value for its SF_ARGF_MEM slots: the rule allows
+ * any value there, as it did then. */
+static void mem_slots_any(struct policy_lib *l, uint32_t nr)
+{
+	for (size_t k = 0; k < l->nsyscalls; k++) {
+		struct policy_syscall *sc = &l->syscalls[k];
+
+		if (sc->nr != nr)
+			continue;
+		for (unsigned i = 0; i < sc->nargs && i < SF_ARG_SLOTS; i++) {
+			const struct sf_argslot *sl = gen__slot(nr, i);
+
+			if (sl && sl->flags & SF_ARGF_MEM) {
+				sc->arg[i].any = 1;
+				gen__canon_rule(&sc->arg[i], sl->mask);
+				if (sc->observed) {
+					sc->obs_arg[i].any = 1;
+					gen__canon_rule(&sc->obs_arg[i], sl->mask);
+				}
+			}
+		}
+	}
+}
+
 int policy__add_observation(struct policy *p, size_t lib, uint32_t nr,
 			    uint64_t count, const uint64_t arg[TRACE_NARGS],
 			    const struct gen_opts *opts)
@@ -515,6 +540,8 @@ int policy__from_trace_opts(const struct trace *t, const struct gen_opts *opts,
 					     tu->count, tu->arg, opts);
 		if (rc)
 			goto nomem;
+		if (!(t->flags & TRACE_F_MEM_ARGS))
+			mem_slots_any(&p->libs[map[tu->lib]], tu->nr);
 	}
 	for (size_t i = 0; i < t->nsites; i++) {
 		const struct trace_site *si = &t->sites[i];

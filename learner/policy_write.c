@@ -185,7 +185,8 @@ static void sb_arg_entries(struct sbuf *b, int level, const char *name,
 			   const struct named_sc *e)
 {
 	unsigned widened = lib_section ? gen__widened_mask(sc) : 0;
-	int n = gen__alternatives(sc, alts, GEN_MAX_ALTS);
+	int n = lib_section ? gen__alternatives(sc, alts, GEN_MAX_ALTS)
+			    : gen__alternatives_floor(sc, alts, GEN_MAX_ALTS);
 
 	if (n < 0) {
 		b->err = -n;

@@ -98,7 +98,7 @@ static int build(const struct policy *p, uint32_t default_action, bool floor,
 			}
 			continue;
 		}
-		n = gen__alternatives(&uni[nr], alts, GEN_MAX_ALTS);
+		n = gen__alternatives_floor(&uni[nr], alts, GEN_MAX_ALTS);
 		if (n < 0) {
 			ret = n;
 			util__errf(err, errlen, "seccomp filter: too many argument "

@@ -137,7 +137,7 @@ void show__args_text(const struct policy_syscall *sc, char *buf, size_t len)
 		const struct policy_argrule *r = &sc->arg[i];
 		const struct sf_argslot *slot = gen__slot(sc->nr, i);
 		unsigned sym = slot ? slot->sym : 0;
-		char v[64];
+		char v[192];
 
 		if (r->kind == SF_ARGK_NONE || o + 1 >= len)
 			continue;

@@ -848,7 +848,14 @@ int trace__merge(struct trace *dst, const struct trace *src)
 	    (rc = dup_if_unset(&dst->binary_build_id, src->binary_build_id)))
 		return rc;
 	dst->complete = fresh ? src->complete : dst->complete && src->complete;
-	dst->flags |= src->flags; /* any runtime buckets present: keep them */
+	{
+		/* clone3 values mean flags only when every part read them */
+		uint32_t mem = (fresh || (dst->flags & TRACE_F_MEM_ARGS)) &&
+			       (src->flags & TRACE_F_MEM_ARGS) ? TRACE_F_MEM_ARGS : 0;
+
+		dst->flags |= src->flags; /* any runtime buckets present: keep them */
+		dst->flags = (dst->flags & ~TRACE_F_MEM_ARGS) | mem;
+	}
 	if (src->start_ns && (!dst->start_ns || src->start_ns < dst->start_ns))
 		dst->start_ns = src->start_ns;
 	if (src->end_ns > dst->end_ns)

@@ -20,6 +20,10 @@
 					   * [libc-alloc], [libc-stdio] and
 					   * [libc-locale] buckets, not to
 					   * the caller */
+#define TRACE_F_MEM_ARGS (1u << 1)        /* clone3's flags were read from
+					   * memory (SF_ARGF_MEM); without
+					   * it a clone3 tuple's value is
+					   * not its flags */
 
 /* enum lib_kind and its names */
 #include "libkind.h"

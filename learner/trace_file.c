@@ -644,7 +644,7 @@ static int trace_decode(const unsigned char *p, size_t len, const char *name,
 		return -ENOMEM;
 	}
 	t->version = version;
-	t->flags = le32_load(p + 12) & TRACE_F_RUNTIME_BUCKETS; /* unknown bits: ignored */
+	t->flags = le32_load(p + 12) & (TRACE_F_RUNTIME_BUCKETS | TRACE_F_MEM_ARGS); /* unknown bits: ignored */
 	r = (struct rd){ p, len - CRC_SIZE, HDR_SIZE };
 	while (rd_left(&r)) {
 		uint32_t tag, slen;

@@ -267,7 +267,9 @@ static void norm_args(uint32_t nr, const uint64_t raw[6], __u64 arg[SF_NARGS])
 	for (int s = 0; s < SF_ARG_SLOTS && s < SF_NARGS; s++) {
 		const struct sf_argslot *sl = &sf_argspecs[nr].slot[s];
 
-		if (sl->kind != SF_ARGK_NONE && sl->idx < 6)
+		/* SF_ARGF_MEM slots (clone3) are never gated: no gate case
+		 * reads memory */
+		if (sl->kind != SF_ARGK_NONE && sl->idx < 6 && !(sl->flags & SF_ARGF_MEM))
 			arg[s] = raw[sl->idx] & sl->mask;
 	}
 }

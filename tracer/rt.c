@@ -910,6 +910,7 @@ int rt__snapshot(struct rt *rt, struct trace *t)
 
 	if (!rt->legacy_attribution)
 		t->flags |= TRACE_F_RUNTIME_BUCKETS;
+	t->flags |= TRACE_F_MEM_ARGS;
 	/* Events first: libraries first seen by processes that already exited
 	 * are described by them. */
 	rt__poll(rt, 0);

@@ -53,10 +53,19 @@
  *       Sleep up to SECONDS; on SIGTERM make a new call (an mmap; not with
  *       --skip, the run learned on) before exiting 0: a violation during
  *       sysfence's stop sequence.
+ *   enforce-target clone3 MARK [--files]
+ *       Create a process with clone3 (flags 0, or CLONE_FILES with
+ *       --files: both make a new process, as fork) from this executable;
+ *       the child creates MARK and exits, the parent prints "clone3: child
+ *       PID exited S" (t093: clone3's flags are read from memory and
+ *       judged per library; MARK says whether the child existed).
  *   Exit status 0 in every mode unless something failed.
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -254,6 +263,26 @@ int main(int argc, char **argv)
 			n = write(2, msg, sizeof(msg) - 1);
 		if (n < 0 || write(2, done, sizeof(done) - 1) < 0)
 			return 1;
+		return 0;
+	}
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "clone3")) {
+		/* struct clone_args, version 0: flags, pidfd, child_tid,
+		 * parent_tid, exit_signal, stack, stack_size, tls */
+		unsigned long long ca[8] = { 0 };
+		int st = 0;
+		long pid;
+
+		ca[0] = argc == 4 && !strcmp(argv[3], "--files") ? CLONE_FILES : 0;
+		ca[4] = SIGCHLD;
+		pid = syscall(SYS_clone3, ca, sizeof(ca));
+		if (pid == 0) {
+			int fd = open(argv[2], O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+			_exit(fd < 0 ? 1 : 0);
+		}
+		if (pid < 0 || waitpid((pid_t)pid, &st, 0) < 0)
+			return 1;
+		printf("clone3: child %ld exited %d\n", pid, WEXITSTATUS(st));
 		return 0;
 	}
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "mmaps")) {

@@ -761,6 +761,60 @@ static int try_in_child(scmp_filter_ctx ctx, long nr, long a0, long a1, long a2)
 	return WEXITSTATUS(status);
 }
 
+/* clone3's flags are read from memory (SF_ARGF_MEM): a trace that says so
+ * gives an exact rule, kept in the library section and left out of the
+ * OCI profile; an older trace (no TRACE_F_MEM_ARGS) a rule without
+ * condition, as it had; a merge with an older trace too. */
+static void test_clone3_mem_slot(void **state)
+{
+	uint64_t arg[TRACE_NARGS] = { 0x3d0f00, 0 };
+	struct policy *p = NULL, *q = NULL;
+	struct trace *t = trace__new(), *old = trace__new(), *both = trace__new();
+	struct arg_alt alts[4];
+	char err[256] = "", *json;
+	int lib;
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(old);
+	assert_non_null(both);
+	for (int k = 0; k < 2; k++) {
+		struct trace *x = k ? old : t;
+
+		lib = trace__add_lib(x, "/usr/lib/libt.so", NULL, LIB_KIND_LIBRARY, 0, 0);
+		assert_true(lib >= 0);
+		assert_int_equal(trace__add_tuple(x, (uint32_t)lib, SYS_clone3, arg, 1), 0);
+	}
+	t->flags |= TRACE_F_MEM_ARGS;
+	assert_int_equal(policy__from_trace(t, &p, err, sizeof(err)), 0);
+	assert_int_equal(p->libs[0].syscalls[0].nr, SYS_clone3);
+	assert_int_equal(p->libs[0].syscalls[0].arg[0].kind, SF_ARGK_ENUM);
+	assert_int_equal(p->libs[0].syscalls[0].arg[0].nvalues, 1);
+	assert_int_equal(p->libs[0].syscalls[0].arg[0].values[0], 0x3d0f00);
+	assert_int_equal(gen__alternatives(&p->libs[0].syscalls[0], alts, 4), 1);
+	assert_int_equal(alts[0].n, 1);
+	assert_int_equal(gen__alternatives_floor(&p->libs[0].syscalls[0], alts, 4), 1);
+	assert_int_equal(alts[0].n, 0);
+	json = policy__to_json(p);
+	assert_non_null(json);
+	/* one condition: in the library section only */
+	assert_non_null(strstr(json, "\"value\": 4001536"));
+	assert_null(strstr(strstr(json, "\"value\": 4001536") + 1, "\"value\": 4001536"));
+	free(json);
+	policy__free(p);
+
+	assert_int_equal(policy__from_trace(old, &q, err, sizeof(err)), 0);
+	assert_false(gen__has_conditions(&q->libs[0].syscalls[0]));
+	policy__free(q);
+	assert_int_equal(trace__merge(both, t), 0);
+	assert_true(both->flags & TRACE_F_MEM_ARGS);
+	assert_int_equal(trace__merge(both, old), 0);
+	assert_false(both->flags & TRACE_F_MEM_ARGS);
+	trace__free(t);
+	trace__free(old);
+	trace__free(both);
+}
+
 static void test_seccomp_build(void **state)
 {
 	const struct obs o[] = {
@@ -852,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_bad_conditions),
 		cmocka_unit_test(test_argnames),
 		cmocka_unit_test(test_seccomp_build),
+		cmocka_unit_test(test_clone3_mem_slot),
 		cmocka_unit_test(test_seccomp_pairs),
 		cmocka_unit_test(test_pairs_learned),
 		cmocka_unit_test(test_pairs_old_policies),

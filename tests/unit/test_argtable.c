@@ -39,10 +39,11 @@ static void expected_cell(uint32_t nr, char *buf, size_t len)
 
 		if (s->kind == SF_ARGK_NONE)
 			continue;
-		o += (size_t)snprintf(buf + o, len - o, "%s%u: %s, %s%s",
+		o += (size_t)snprintf(buf + o, len - o, "%s%u: %s, %s%s%s",
 				      o ? " ; " : "", s->idx, kind_doc[s->kind],
 				      argname__class_name(s->sym),
-				      s->mask != 0xffffffffULL ? " (masked)" : "");
+				      s->mask != 0xffffffffULL ? " (masked)" : "",
+				      s->flags & SF_ARGF_MEM ? " (in memory)" : "");
 		assert_true(o < len);
 	}
 }

@@ -354,7 +354,13 @@ static void test_thread_bucket(void **state)
 			policy__free(p);
 			continue;
 		}
-		assert_non_null(sc_of(p, "[libc-thread]", "clone3"));
+		sc = sc_of(p, "[libc-thread]", "clone3");
+		assert_non_null(sc);
+		/* exactly glibc's thread flags: one value, CLONE_THREAD and
+		 * CLONE_VM in it */
+		assert_int_equal(sc->arg[0].kind, SF_ARGK_ENUM);
+		assert_int_equal(sc->arg[0].nvalues, 1);
+		assert_int_equal(sc->arg[0].values[0], 0x3d0f00);
 		assert_non_null(sc_of(p, "[libc-thread]", "rt_sigprocmask"));
 		sc = sc_of(p, "[libc-thread]", "mmap");
 		assert_non_null(sc);
