@@ -713,15 +713,22 @@ static __always_inline __u32 count_tuple(struct unwind *u, __u32 nr, const __u64
 		.arg = { arg[0], arg[1] },
 	};
 	__u32 *slot, idx;
+	__u64 *cnt;
 
 	slot = bpf_map_lookup_elem(&counts, &key);
 	if (slot) {
 		idx = *slot; /* a tuple seen before */
 		return tuple_inc(idx) ? idx + 1 : 0;
 	}
+	/* A new slot is counted before the key is published, so a snapshot
+	 * never sees a tuple with no call. */
 	idx = __sync_fetch_and_add(&tuple_next, 1);
-	if (!bpf_map_lookup_elem(&tuple_counts, &idx) ||
-	    bpf_map_update_elem(&counts, &key, &idx, BPF_NOEXIST)) {
+	cnt = bpf_map_lookup_elem(&tuple_counts, &idx);
+	if (cnt)
+		(*cnt)++;
+	if (!cnt || bpf_map_update_elem(&counts, &key, &idx, BPF_NOEXIST)) {
+		if (cnt)
+			(*cnt)--; /* the slot stays unused: nothing refers to it */
 		/* Another CPU may have created it in between. */
 		slot = bpf_map_lookup_elem(&counts, &key);
 		if (slot) {
@@ -731,7 +738,6 @@ static __always_inline __u32 count_tuple(struct unwind *u, __u32 nr, const __u64
 		stat_inc(SF_STAT_COUNTS_FULL);
 		return 0;
 	}
-	tuple_inc(idx);
 	stat_inc(SF_STAT_NEW_TUPLES);
 
 	/* First sight of this tuple: keep an example call site per (library,
