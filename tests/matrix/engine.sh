@@ -401,9 +401,13 @@ mx_scores() {
 	fi
 }
 
+# rules: the sum of every rule set's own syscalls; a compartment (one
+# rule set for its members, e.g. the build-id-ID compartment of two
+# identical executables) counts once, its members not again (score lists
+# them only inside it).
 _mx_score() {
 	"$SF" score --json "$1" 2>/dev/null | jq -r '
-		"rules=\([.units[] | select(.kind != "compartment") | .ownSyscalls] | add)" +
+		"rules=\([.units[] | .ownSyscalls] | add)" +
 		" max=\(.summary.max) union=\(.summary.union) unionsyscalls=\(.summary.unionSyscalls)"'
 }
 
