@@ -406,16 +406,28 @@ int elf__dynamic(const char *path, struct elf_dyn *out)
 	Elf_Scn *scn = NULL;
 	int fd = -1, rc;
 
+	bool dynamic = false;
+	size_t shstrndx = 0;
+
 	memset(out, 0, sizeof(*out));
 	rc = open_elf(path, &fd, &elf);
 	if (rc)
 		return rc;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		shstrndx = 0;
 	while (!rc && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *data;
+		const char *sname;
 		size_t n;
 
-		if (!gelf_getshdr(scn, &sh) || !sh.sh_entsize ||
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		sname = shstrndx ? elf_strptr(elf, shstrndx, sh.sh_name) : NULL;
+		if (sname && (!strcmp(sname, ".go.buildinfo") || !strcmp(sname, ".gopclntab")))
+			out->own_syscalls = 1;
+		dynamic |= sh.sh_type == SHT_DYNAMIC;
+		if (!sh.sh_entsize ||
 		    (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_DYNAMIC) ||
 		    !(data = elf_getdata(scn, NULL)))
 			continue;
@@ -460,6 +472,8 @@ int elf__dynamic(const char *path, struct elf_dyn *out)
 			}
 		}
 	}
+	if (!dynamic)
+		out->own_syscalls = 1;
 	elf_end(elf);
 	close(fd);
 	if (rc)

@@ -42,6 +42,10 @@ struct elf_dyn {
 	char **needed;  /* DT_NEEDED sonames */
 	size_t nneeded;
 	char *runpath;  /* DT_RUNPATH, else DT_RPATH, else NULL */
+	/* the object makes system calls with its own instructions, not only
+	 * through libc: statically linked (no dynamic section) or a Go
+	 * program (.go.buildinfo / .gopclntab sections) */
+	int own_syscalls;
 };
 /* Bounded (ELF_DYN_MAX_SYMS symbols, ELF_DYN_MAX_NEEDED needs): -E2BIG
  * beyond.  An ELF file without a dynamic section gives an empty result.

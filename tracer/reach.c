@@ -17,7 +17,9 @@
  *
  * Unknown (an error; the caller generalises without imports, as before)
  * when a unit's file is missing, is not ELF or has another build-id than
- * the policy names, or a needed library cannot be found.  Bounded:
+ * the policy names, a needed library cannot be found, or an object makes
+ * system calls with its own instructions (statically linked, or Go): its
+ * calls are not spelled by libc, so libc's imports do not bound them.  Bounded:
  * REACH_MAX_OBJECTS files, each read once.
  */
 #include <errno.h>
@@ -175,6 +177,15 @@ int reach__of_policy(const struct policy *p, struct cap_imports *out)
 		rc = elf__dynamic(todo.v[k], &d);
 		if (rc) {
 			log_debug("imports: %s: %s", todo.v[k], strerror(-rc));
+			break;
+		}
+		if (d.own_syscalls) {
+			/* a static or Go program spells its calls itself:
+			 * libc's imports do not bound what it can make */
+			log_debug("imports: %s makes system calls itself (static or Go)",
+				  todo.v[k]);
+			elf_dyn__free(&d);
+			rc = -ENOTSUP;
 			break;
 		}
 		for (size_t i = 0; !rc && i < d.nundef; i++)

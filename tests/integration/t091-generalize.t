@@ -21,7 +21,7 @@ TGT=$SF_PROGS/enforce-target
 TGT=$(realpath -- "$TGT")
 sf_tmpdir
 
-plan 17
+plan 18
 
 learn() { # NAME POLICY [LEARN-OPTIONS...] -- CMD...
 	local name=$1 pol=$2
@@ -80,6 +80,14 @@ jq --arg lib "$TGT" '(.sysfence.libraries[] | select(.path == $lib) | .path) |= 
 is "$(names "$SF_TMP/moved-std.json" /nonexistent/enforce-target '.inferred_from != null' |
 	grep -xE 'writev|pwritev|pwritev2' | tr '\n' ' ')" \
 	"pwritev pwritev2 writev " "merge, imports unknown (file missing): every implied write call"
+
+# 8b: a statically linked program spells its calls itself: its imports
+# (none) bound nothing, so they are unknown and nothing is dropped
+STATIC=$SF_PROGS/matrix-static
+timeout --kill-after=5 60 "$SF" learn -v --policy "$SF_TMP/static.json" -- "$STATIC" \
+	>"$SF_TMP/static.out" 2>"$SF_TMP/static.err"
+check "a static program: generalised without imports (it makes its calls itself)" \
+	grep -q "generalising without the process's imports (Operation not supported)" "$SF_TMP/static.err"
 
 # 9: the never-list is never inferred
 NEVER='execve execveat ptrace process_vm_readv process_vm_writev socket connect bind listen accept kill tkill tgkill pidfd_send_signal setuid setgid setresuid capset init_module finit_module bpf mount keyctl memfd_create pkey_mprotect openat2 creat chown prctl'
