@@ -33,10 +33,11 @@ static int case_inline(void)
 	return 0;
 }
 
-static int case_dlopen(void)
+/* dlopen NAME, run its sf_plugin_run(), dlclose it. */
+static int run_plugin(const char *name)
 {
 	/* Found through the executable's RUNPATH ($ORIGIN). */
-	void *h = dlopen("libsf_plugin.so", RTLD_NOW | RTLD_LOCAL);
+	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
 	int (*run)(void);
 	int rc;
 
@@ -53,6 +54,21 @@ static int case_dlopen(void)
 	rc = run();
 	dlclose(h);
 	return rc;
+}
+
+static int case_dlopen(void)
+{
+	return run_plugin("libsf_plugin.so");
+}
+
+/* A library unloaded, another loaded in its place (the same size: it
+ * usually lands at the same addresses): the second one's call must not be
+ * charged to the first through anything cached for those addresses (the
+ * mapping cache, the unwind cache, the per-CPU copy of the process's
+ * address-space id). */
+static int case_dlswap(void)
+{
+	return run_plugin("libsf_plugin.so") || run_plugin("libsf_plugin2.so");
 }
 
 static int case_exec(void)
@@ -133,6 +149,7 @@ static const struct matrix_case cases[] = {
 	{ "inline", case_inline, 1 },
 	{ "nested", sf_a_nested, 1 },
 	{ "dlopen", case_dlopen, 1 },
+	{ "dlswap", case_dlswap, 1 },
 	{ "pthread", sf_a_pthread, 1 },
 	{ "fork", sf_a_fork, 1 },
 	{ "exec", case_exec, 1 },

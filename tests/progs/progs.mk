@@ -6,7 +6,9 @@
 #   matrix-static       statically linked case
 #   libsf_a.so          main test library (links libsf_b.so)
 #   libsf_b.so          nested / inline-syscall library
-#   libsf_plugin.so     dlopen'ed by `matrix dlopen`
+#   libsf_plugin.so     dlopen'ed by `matrix dlopen` and `matrix dlswap`
+#   libsf_plugin2.so    the same source with -DSF_PLUGIN2, loaded by
+#                       `matrix dlswap` in the first one's place
 # Overhead measurement: bench-getppid (ns per getppid, plain vs. learning).
 # Own flags, not $(CFLAGS): these programs must stay plain -O2 -g even in a
 # SANITIZE=1 build (ASan would add its own syscalls and malloc).  RUNPATH
@@ -20,7 +22,8 @@ TP_CFLAGS += -Werror
 endif
 TP_RPATH  := -Wl,-rpath,'$$ORIGIN'
 
-TP_LIBS := $(TP_DIR)/libsf_a.so $(TP_DIR)/libsf_b.so $(TP_DIR)/libsf_plugin.so
+TP_LIBS := $(TP_DIR)/libsf_a.so $(TP_DIR)/libsf_b.so $(TP_DIR)/libsf_plugin.so \
+	   $(TP_DIR)/libsf_plugin2.so
 TP_BINS := $(TP_DIR)/matrix $(TP_DIR)/matrix-exec-target $(TP_DIR)/matrix-static \
 	   $(TP_DIR)/bench-getppid
 
@@ -40,13 +43,19 @@ $(TP_DIR)/libsf_plugin.so: tests/progs/sf_plugin.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TP_CFLAGS) -fPIC -shared -Wl,-soname,libsf_plugin.so -o $@ $<
 
+$(TP_DIR)/libsf_plugin2.so: tests/progs/sf_plugin.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TP_CFLAGS) -DSF_PLUGIN2 -fPIC -shared -Wl,-soname,libsf_plugin2.so -o $@ $<
+
 $(TP_DIR)/matrix: tests/progs/matrix.c $(TP_DIR)/libsf_a.so $(TP_DIR)/libsf_b.so
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TP_CFLAGS) -o $@ $< -L$(TP_DIR) -lsf_a -lsf_b -pthread $(TP_RPATH)
 
 # The plugin is dlopen'ed at run time, not linked: make it part of the job.
-$(TP_DIR)/matrix: | $(TP_DIR)/libsf_plugin.so $(TP_DIR)/matrix-exec-target
+$(TP_DIR)/matrix: | $(TP_DIR)/libsf_plugin.so $(TP_DIR)/libsf_plugin2.so \
+		    $(TP_DIR)/matrix-exec-target
 
 $(TP_DIR)/matrix-exec-target: tests/progs/matrix-exec-target.c
 	$(call msg,CC,$@)
