@@ -369,10 +369,11 @@ static void print_objects(FILE *f, const char *indent, const struct policy_objs 
 
 	for (size_t i = 0; i < o->npaths; i++) {
 		objects__access_str(o->paths[i].access, acc, sizeof(acc));
-		fprintf(f, "%spath %-44s %s%s%s%s\n", indent, o->paths[i].path, acc,
+		fprintf(f, "%spath %-44s %s%s%s%s%s\n", indent, o->paths[i].path, acc,
 			o->paths[i].inferred ? " (inferred: " : "",
 			o->paths[i].inferred ? o->paths[i].inferred : "",
-			o->paths[i].inferred ? ")" : "");
+			o->paths[i].inferred ? ")" : "",
+			o->paths[i].log_access ? " (from a violation log)" : "");
 	}
 	for (size_t i = 0; i < o->nports; i++) {
 		const struct policy_port *pt = &o->ports[i];
@@ -388,7 +389,8 @@ static void print_objects(FILE *f, const char *indent, const struct policy_objs 
 			pt->access & PORT_CONNECT ? "connect" : "",
 			pt->addrs & ADDR_ANY ? "any " : "", pt->addrs & ADDR_LOOPBACK ? "loopback " : "",
 			pt->addrs & ADDR_OTHER ? "other " : "", "addresses", "",
-			pt->last ? " (inferred: ephemeral)" : "");
+			pt->last ? " (inferred: ephemeral)" : pt->log_access ?
+			" (from a violation log)" : "");
 	}
 }
 

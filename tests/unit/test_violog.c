@@ -163,6 +163,10 @@ static void test_floor_lines(void **state)
 		   "{\"kind\": \"port\", \"slot\": 0, \"aux\": 33628048, \"port\": 8080, \"address\": \"loopback\"}")
 		FL("null", "openat",
 		   "{\"kind\": \"path\", \"slot\": 0, \"aux\": 0, \"path\": \"/etc/x\", \"raw\": \"/etc/x\"}");
+	/* a path check's line (enforce --path-check) folds back the same way */
+	const char *checked =
+		FL("\"/usr/lib/libw.so\"", "unlink",
+		   "{\"kind\": \"path\", \"slot\": 0, \"aux\": 0, \"path\": \"/srv/q/item\", \"raw\": \"item\", \"missing\": \"remove-file\"}");
 	const char *unattributed =
 		FL("null", "openat",
 		   "{\"kind\": \"path\", \"slot\": 0, \"aux\": 0, \"path\": \"/etc/x\", \"raw\": \"/etc/x\"}");
@@ -225,6 +229,27 @@ static void test_floor_lines(void **state)
 	policy__free(p);
 	trace__free(t);
 	t = NULL;
+	{
+		/* the line with the path check's reason */
+		const char *at = strstr(checked, "outside the Landlock floor");
+		struct policy *cp = NULL;
+		char *c;
+
+		assert_non_null(at);
+		c = malloc(strlen(checked) + 16);
+		assert_non_null(c);
+		snprintf(c, strlen(checked) + 16, "%.*soutside the library's paths%s",
+			 (int)(at - checked), checked, at + strlen("outside the Landlock floor"));
+		assert_int_equal(violog__to_trace(c, strlen(c), "c", &t, err, sizeof(err)), 0);
+		assert_int_equal(policy__from_trace(t, &cp, err, sizeof(err)), 0);
+		assert_int_equal(cp->nlibs, 1);
+		assert_string_equal(cp->libs[0].objs.paths[0].path, "/srv/q");
+		assert_int_equal(cp->libs[0].objs.paths[0].access, OBJ_RMFILE);
+		policy__free(cp);
+		trace__free(t);
+		t = NULL;
+		free(c);
+	}
 	assert_int_equal(violog__to_trace(unattributed, strlen(unattributed), "u", &t, err,
 					  sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "name no library"));
