@@ -42,6 +42,7 @@ fi
 is "$(count_of "$SF_TMP/one.json")" "$ONE" "one process: every getppid counted once ($ONE)"
 
 # Two processes of the same binary at once, children of a shell.
+# shellcheck disable=SC2016 # $1..$3 are the inner shell's arguments
 if timeout 120 "$SF" learn -q --trace "$SF_TMP/two.trace.zst" --policy "$SF_TMP/two.json" \
 	-- /bin/sh -c '"$1" --rounds "$2" getppid "$3" & "$1" --rounds "$2" getppid "$3"; wait' \
 	sh "$LOOP" "$ROUNDS" "$N" >"$SF_TMP/two.out" 2>"$SF_TMP/two.err"; then
