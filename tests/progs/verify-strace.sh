@@ -42,32 +42,52 @@ classify() { # strace -k output -> one caller per marker call
 	END { flush() }'
 }
 
-fail=0 total=0
+# strace's own unwinder sometimes stops after a frame or two when other
+# threads map and unmap memory while it unwinds (the hammer: its cache of
+# the tracee's mappings goes stale), so a correct caller is classified as
+# [libc-runtime].  That is a flaw of the measuring tool, not of the ground
+# truth: a case that does not match is run again (3 tries in all) and
+# passes only when one whole run matches; a wrong expectation fails every
+# try.  Retried cases are counted in the last line.
+run_case() { # CASE MARKER EXPECTED CHECK PROG MODE -> $callers; 0 = matches
+	local c=$1 marker=$2 expected=$3 check=$4 prog=$5 mode=$6 env=() out rc
+	[[ $mode == hammer ]] && env=(SF_HAMMER=1)
+	out=$TMP/$c.$mode
+	env "${env[@]}" timeout 20 strace -f -k -qq -e trace="$marker" \
+		-o "$out" "$P/$prog" "$c" >/dev/null 2>"$TMP/err"
+	rc=$?
+	last_rc=$rc
+	callers=$(classify <"$out" | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}')
+	[[ $rc -eq 0 ]] || return 1
+	classify <"$out" | grep -qxF -- "$expected" || return 1
+	if [[ $check == only ]] && classify <"$out" | grep -qvxF -- "$expected"; then
+		return 1
+	fi
+	return 0
+}
+
+fail=0 total=0 retried=0
 while read -r c marker expected check prog; do
 	[[ -z "$c" || "$c" == \#* ]] && continue
 	for mode in normal hammer; do
 		total=$((total + 1))
-		env=()
-		[[ $mode == hammer ]] && env=(SF_HAMMER=1)
-		out=$TMP/$c.$mode
-		env "${env[@]}" timeout 20 strace -f -k -qq -e trace="$marker" \
-			-o "$out" "$P/$prog" "$c" >/dev/null 2>"$TMP/err"
-		rc=$?
-		callers=$(classify <"$out" | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}')
-		ok=1
-		[[ $rc -eq 0 ]] || ok=0
-		classify <"$out" | grep -qxF -- "$expected" || ok=0
-		if [[ $check == only ]] && classify <"$out" | grep -qvxF -- "$expected"; then
-			ok=0
-		fi
+		ok=0
+		for try in 1 2 3; do
+			if run_case "$c" "$marker" "$expected" "$check" "$prog" "$mode"; then
+				ok=1
+				break
+			fi
+		done
 		if [[ $ok -eq 1 ]]; then
-			printf 'ok   %-12s %-7s %-12s -> %s\n' "$c" "$mode" "$marker" "$callers"
+			((try > 1)) && retried=$((retried + 1))
+			printf 'ok   %-12s %-7s %-12s -> %s%s\n' "$c" "$mode" "$marker" "$callers" \
+				"$( ((try > 1)) && echo " (passed on try $try)")"
 		else
 			fail=$((fail + 1))
-			printf 'FAIL %-12s %-7s %-12s -> %s (want %s, %s, rc=%d)\n' \
-				"$c" "$mode" "$marker" "${callers:-nothing}" "$expected" "$check" "$rc"
+			printf 'FAIL %-12s %-7s %-12s -> %s (want %s, %s, rc=%d, 3 tries)\n' \
+				"$c" "$mode" "$marker" "${callers:-nothing}" "$expected" "$check" "$last_rc"
 		fi
 	done
 done <"$HERE/matrix-cases.txt"
-echo "strace ground truth: $((total - fail))/$total cases as expected"
+echo "strace ground truth: $((total - fail))/$total cases as expected ($retried needed a second strace run)"
 [[ $fail -eq 0 ]]
