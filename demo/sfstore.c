@@ -126,12 +126,19 @@ struct sfstore *sfstore__open(void)
 	 * rejection sampling needs a second draw, i.e. in some runs and not in
 	 * others, and the demo's syscalls must not depend on luck.  A name from
 	 * the pid, created with mode 0700 and O_EXCL semantics (mkdir fails on
-	 * an existing name), is as safe for a demo's scratch directory. */
-	snprintf(s->dir, sizeof(s->dir), "%s/sfdemo.%ld",
-		 tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid());
-	if (mkdir(s->dir, 0700)) {
-		free(s);
-		return NULL;
+	 * an existing name), is as safe for a demo's scratch directory.  A
+	 * name left by a killed run whose pid came round again (the demo's
+	 * attacks are killed before they clean up) is skipped: the next
+	 * suffix is tried, with the same mkdir, so the calls stay the same. */
+	for (int i = 0;; i++) {
+		snprintf(s->dir, sizeof(s->dir), i ? "%s/sfdemo.%ld.%d" : "%s/sfdemo.%ld",
+			 tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), i);
+		if (!mkdir(s->dir, 0700))
+			break;
+		if (errno != EEXIST || i == 99) {
+			free(s);
+			return NULL;
+		}
 	}
 	snprintf(s->log, sizeof(s->log), "%s/store.log", s->dir);
 	snprintf(s->data, sizeof(s->data), "%s/store.db", s->dir);
