@@ -197,10 +197,37 @@ static const struct cap_row rows[] = {
 	  "a unit that handles signals may arm the timers that raise them: "
 	  "a timer signals only its own process (git gc's progress timer)" },
 	{ "dup", GEN_LEVEL_STANDARD, NULL,
-	  "dup dup2 dup3",
-	  "dup dup2 dup3",
-	  "duplicating a descriptor the unit holds (dup3 accepts only "
-	  "O_CLOEXEC, anything else fails)" },
+	  FD_MAKERS " fcntl(F_DUPFD,F_DUPFD_CLOEXEC)",
+	  "dup dup2 dup3 fcntl(F_DUPFD,F_DUPFD_CLOEXEC)",
+	  "a unit that makes descriptors may duplicate the ones it holds: "
+	  "a copy reaches only the object the original reaches (git gc "
+	  "wires a pipe onto a child's stdin with dup2); dup2 and dup3 "
+	  "close the target number first, as close() may.  dup3 accepts "
+	  "only O_CLOEXEC, anything else fails" },
+	{ "rmdir", GEN_LEVEL_STANDARD, NULL,
+	  "unlink unlinkat",
+	  "rmdir",
+	  "a unit that removes files may remove the empty directories that "
+	  "held them (git gc prunes emptied object directories): rmdir "
+	  "removes only an empty directory, so no content is lost beyond "
+	  "what unlink already may.  unlinkat is not inferred (its flags are "
+	  "not checked: it would remove files too), nor rename (broad). "
+	  "Where: the path rules' directory rule grants remove-dir where the "
+	  "unit makes and removes files (docs/paths.md)" },
+	{ "fd-limit", GEN_LEVEL_STANDARD, NULL,
+	  FD_MAKERS " getrlimit prlimit64",
+	  "prlimit64(RLIMIT_NOFILE) setrlimit(RLIMIT_NOFILE)",
+	  "a unit that makes descriptors or reads its limits may read and "
+	  "raise the limit on how many descriptors it holds (git gc asks "
+	  "for RLIMIT_NOFILE: glibc 2.36 reads a limit with prlimit64 too, "
+	  "with a NULL new limit). Only "
+	  "RLIMIT_NOFILE: raising the soft limit up to the hard one needs "
+	  "no privilege; raising the hard limit needs CAP_SYS_RESOURCE, "
+	  "which the kernel checks. The new limit is behind a pointer and "
+	  "prlimit64's pid is not checked: a process with that privilege, or "
+	  "another process of the same user, may have its descriptor count "
+	  "changed, which reaches no file, memory or code (the cost, "
+	  "accepted)" },
 	{ "threads", GEN_LEVEL_STANDARD, NULL,
 	  "clone3 clone(CLONE_THREAD)",
 	  "futex(FUTEX_WAIT) sched_yield munmap",
@@ -216,9 +243,12 @@ static const struct cap_row rows[] = {
 	/* runtime buckets: fixed baselines, whatever the sample saw */
 	{ "libc-alloc", GEN_LEVEL_STANDARD, "[libc-alloc]",
 	  "*",
-	  MEM_RW " futex(FUTEX_WAIT)",
+	  MEM_RW " futex(FUTEX_WAIT) openat(O_RDONLY) read close",
 	  "malloc's own work (arenas, trimming, large blocks) depends on "
-	  "the input, not on the caller; no PROT_EXEC. Bucket rows also add "
+	  "the input, not on the caller; no PROT_EXEC. A new arena counts "
+	  "the CPUs: a read-only open of /sys/devices/system/cpu/online, "
+	  "the one path the bucket needs (the path rules' baseline, "
+	  "learner/objects.c; git gc's threads). Bucket rows also add "
 	  "their bucket to a policy learned with runtime buckets that never "
 	  "saw it" },
 	{ "libc-stdio", GEN_LEVEL_STANDARD, "[libc-stdio]",

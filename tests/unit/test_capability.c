@@ -283,6 +283,80 @@ static void test_row_conditions(void **state)
 	policy__free(p);
 }
 
+static bool has_value(const struct policy_syscall *sc, uint64_t v)
+{
+	for (size_t i = 0; i < sc->arg[0].nvalues; i++)
+		if (sc->arg[0].values[i] == v)
+			return true;
+	return false;
+}
+
+/* What git gc made that learning never saw (the matrix row 'git mix'):
+ * dup2 on a pipe, rmdir of an emptied directory, a raised
+ * RLIMIT_NOFILE, [libc-alloc] counting CPUs.  Each inferred rule is as
+ * narrow as the row says, and needs its trigger. */
+static void test_git_gc_rows(void **state)
+{
+	struct policy *p = new_policy();
+	const struct policy_syscall *sc;
+
+	(void)state;
+	observe(p, "/usr/lib/libfd.so", LIB_KIND_LIBRARY, "pipe2", 0, 0);
+	observe(p, "/usr/lib/librm.so", LIB_KIND_LIBRARY, "unlink", 0, 0);
+	observe(p, "/usr/lib/liblim.so", LIB_KIND_LIBRARY, "getrlimit", 7, 0);
+	observe(p, "/usr/lib/libnone.so", LIB_KIND_LIBRARY, "getcwd", 0, 0);
+	observe(p, "[libc-alloc]", LIB_KIND_BUCKET, "brk", 0, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	/* descriptors duplicated: dup2, and fcntl only as F_DUPFD(_CLOEXEC) */
+	sc = sc_of(p, "/usr/lib/libfd.so", "dup2");
+	assert_non_null(sc);
+	assert_true(sc->inferred && from_has(sc, "pipe2"));
+	sc = sc_of(p, "/usr/lib/libfd.so", "fcntl");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].nvalues, 2);
+	assert_true(has_value(sc, 0 /* F_DUPFD */) && has_value(sc, 1030 /* F_DUPFD_CLOEXEC */));
+	assert_false(has_value(sc, 8 /* F_SETOWN */));
+	assert_null(sc_of(p, "/usr/lib/libnone.so", "dup2"));
+	/* rmdir where files are removed; never unlinkat (files too) nor rename */
+	sc = sc_of(p, "/usr/lib/librm.so", "rmdir");
+	assert_non_null(sc);
+	assert_true(sc->inferred && from_has(sc, "unlink"));
+	assert_null(sc_of(p, "/usr/lib/librm.so", "unlinkat"));
+	assert_null(sc_of(p, "/usr/lib/librm.so", "rename"));
+	assert_null(sc_of(p, "/usr/lib/libfd.so", "rmdir"));
+	/* RLIMIT_NOFILE only, for a unit that reads its limits */
+	sc = sc_of(p, "/usr/lib/liblim.so", "prlimit64");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].nvalues, 1);
+	assert_int_equal(sc->arg[0].values[0], 7); /* RLIMIT_NOFILE */
+	sc = sc_of(p, "/usr/lib/liblim.so", "setrlimit");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].nvalues, 1);
+	assert_int_equal(sc->arg[0].values[0], 7);
+	assert_null(sc_of(p, "/usr/lib/libnone.so", "prlimit64"));
+	/* ...or makes descriptors (the limit is on how many it holds) */
+	sc = sc_of(p, "/usr/lib/libfd.so", "prlimit64");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].nvalues, 1);
+	assert_true(from_has(sc, "pipe2"));
+	/* the allocator bucket opens read-only (its path: the baseline) */
+	sc = sc_of(p, "[libc-alloc]", "openat");
+	assert_non_null(sc);
+	assert_int_equal(sc->arg[0].allowed, 0); /* O_RDONLY only */
+	assert_non_null(sc_of(p, "[libc-alloc]", "read"));
+	assert_non_null(sc_of(p, "[libc-alloc]", "close"));
+	assert_null(sc_of(p, "[libc-alloc]", "write"));
+	policy__free(p);
+	/* none: nothing of it */
+	p = new_policy();
+	observe(p, "/usr/lib/libfd.so", LIB_KIND_LIBRARY, "pipe2", 0, 0);
+	observe(p, "/usr/lib/librm.so", LIB_KIND_LIBRARY, "unlink", 0, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_NONE), 0);
+	assert_null(sc_of(p, "/usr/lib/libfd.so", "dup2"));
+	assert_null(sc_of(p, "/usr/lib/librm.so", "rmdir"));
+	policy__free(p);
+}
+
 /* A policy learned with runtime buckets gets the runtime buckets' fixed
  * baselines even for buckets the sample never reached (another LANG puts
  * locale loading in [libc-locale]); an older policy does not. */
@@ -852,6 +926,7 @@ int main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_row_conditions),
+		cmocka_unit_test(test_git_gc_rows),
 		cmocka_unit_test(test_runtime_bucket_baselines),
 		cmocka_unit_test(test_sigreturn_in_runtime_bucket),
 		cmocka_unit_test(test_thread_bucket),

@@ -338,6 +338,13 @@ static void test_missing(void **state)
 	objects__call_access(NR_OPENAT, 0, O_WRONLY_CREAT_TRUNC, "/dev/null", &self, &dir);
 	assert_int_equal(dir, 0); /* O_CREAT on a device creates nothing */
 	assert_int_equal(objects__missing(&o, "/dev/null", self, dir), 0);
+	/* the baseline's CPU count ([libc-alloc]: a new malloc arena), read
+	 * only, and nothing else of /sys */
+	assert_int_equal(objects__missing(&o, "/sys/devices/system/cpu/online", OBJ_READ, 0), 0);
+	assert_int_equal(objects__missing(&o, "/sys/devices/system/cpu/online", OBJ_WRITE, 0),
+			 OBJ_WRITE);
+	assert_int_equal(objects__missing(&o, "/sys/devices/system/cpu/possible", OBJ_READ, 0),
+			 OBJ_READ);
 	objects__free(&o);
 }
 
