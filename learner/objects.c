@@ -205,6 +205,22 @@ bool objects__covers(const char *pat, const char *path)
 	return false;
 }
 
+void objects__port_names(const struct policy_port *pt, const char *acc[2], size_t *na,
+			 const char *addr[3], size_t *nd)
+{
+	*na = *nd = 0;
+	if (pt->access & PORT_BIND)
+		acc[(*na)++] = "bind";
+	if (pt->access & PORT_CONNECT)
+		acc[(*na)++] = "connect";
+	if (pt->addrs & ADDR_ANY)
+		addr[(*nd)++] = "any";
+	if (pt->addrs & ADDR_LOOPBACK)
+		addr[(*nd)++] = "loopback";
+	if (pt->addrs & ADDR_OTHER)
+		addr[(*nd)++] = "other";
+}
+
 bool objects__writable_dir(const char *path, uint32_t access)
 {
 	size_t n = strlen(path);

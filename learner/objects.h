@@ -125,6 +125,12 @@ bool objects__covers(const char *pat, const char *path);
  * directory's entries or what is beneath it (a "writable directory"):
  * making, removing, renaming entries, or writing beneath DIR/ "**" or a
  * pattern?  diff ranks a new one HIGH; score counts them. */
+/* The names of a port rule's accesses ("bind", "connect") and address
+ * classes ("any", "loopback", "other"), in the policy file's order, into
+ * acc[2] and addr[3]; *na and *nd their counts.  One list for the policy
+ * writer and show. */
+void objects__port_names(const struct policy_port *pt, const char *acc[2], size_t *na,
+			 const char *addr[3], size_t *nd);
 bool objects__writable_dir(const char *path, uint32_t access);
 
 /* What one recorded path call needs (the x86_64 syscall nr, which path

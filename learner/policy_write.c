@@ -483,18 +483,9 @@ static void sb_objects(struct sbuf *b, int level, const struct policy_objs *o)
 		for (size_t i = 0; i < o->nports; i++) {
 			const struct policy_port *pt = &o->ports[i];
 			const char *acc[2], *addr[3];
-			size_t na = 0, nd = 0;
+			size_t na, nd;
 
-			if (pt->access & PORT_BIND)
-				acc[na++] = "bind";
-			if (pt->access & PORT_CONNECT)
-				acc[na++] = "connect";
-			if (pt->addrs & ADDR_ANY)
-				addr[nd++] = "any";
-			if (pt->addrs & ADDR_LOOPBACK)
-				addr[nd++] = "loopback";
-			if (pt->addrs & ADDR_OTHER)
-				addr[nd++] = "other";
+			objects__port_names(pt, acc, &na, addr, &nd);
 			sb_indent(b, level + 1);
 			sb_puts(b, "{\n");
 			sb_key(b, level + 2, "port");

@@ -489,21 +489,12 @@ static int objects_json(cJSON *obj, const struct policy_objs *o)
 	for (size_t i = 0; i < o->nports; i++) {
 		const struct policy_port *pt = &o->ports[i];
 		const char *acc[2], *addr[3];
-		int na = 0, nd = 0;
+		size_t na, nd;
 		cJSON *e = cJSON_CreateObject(), *a, *d;
 
-		if (pt->access & PORT_BIND)
-			acc[na++] = "bind";
-		if (pt->access & PORT_CONNECT)
-			acc[na++] = "connect";
-		if (pt->addrs & ADDR_ANY)
-			addr[nd++] = "any";
-		if (pt->addrs & ADDR_LOOPBACK)
-			addr[nd++] = "loopback";
-		if (pt->addrs & ADDR_OTHER)
-			addr[nd++] = "other";
-		a = cJSON_CreateStringArray(acc, na);
-		d = cJSON_CreateStringArray(addr, nd);
+		objects__port_names(pt, acc, &na, addr, &nd);
+		a = cJSON_CreateStringArray(acc, (int)na);
+		d = cJSON_CreateStringArray(addr, (int)nd);
 		if (!e || !cJSON_AddItemToArray(ports, e) || !a || !d ||
 		    !cJSON_AddNumberToObject(e, "port", pt->port) ||
 		    !(pt->last ? cJSON_AddNumberToObject(e, "last", pt->last)
