@@ -190,6 +190,14 @@ static const struct cap_row rows[] = {
 	  "asking for random bytes without blocking, from the other pool or "
 	  "insecurely changes nothing but latency (git asks with "
 	  "GRND_NONBLOCK on larger inputs)" },
+	{ "tempname", GEN_LEVEL_STANDARD, NULL,
+	  "open(O_CREAT) openat(O_CREAT) creat mkdir mkdirat",
+	  "getrandom(GRND_NONBLOCK)",
+	  "glibc 2.36's temporary-name generator (mkstemp, mkdtemp, tmpfile, "
+	  "tempnam; git's own temp files too) draws from getrandom without "
+	  "blocking only when its rejection sampling needs a fresh draw, so "
+	  "whether a unit that creates files asks depends on luck (git on "
+	  "1,000 files was killed in some runs); random bytes reach nothing" },
 	{ "timers", GEN_LEVEL_STANDARD, NULL,
 	  "rt_sigaction",
 	  "setitimer getitimer alarm timer_create timer_settime "

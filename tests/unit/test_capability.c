@@ -339,6 +339,13 @@ static void test_git_gc_rows(void **state)
 	assert_non_null(sc);
 	assert_int_equal(sc->arg[0].nvalues, 1);
 	assert_true(from_has(sc, "pipe2"));
+	/* a unit that creates files may draw a temporary name's randomness */
+	observe(p, "/usr/lib/libtmp.so", LIB_KIND_LIBRARY, "openat", 0300 /* O_CREAT|O_EXCL */, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	sc = sc_of(p, "/usr/lib/libtmp.so", "getrandom");
+	assert_non_null(sc);
+	assert_true(sc->inferred && from_has(sc, "openat"));
+	assert_null(sc_of(p, "/usr/lib/libnone.so", "getrandom"));
 	/* the allocator bucket opens read-only (its path: the baseline) */
 	sc = sc_of(p, "[libc-alloc]", "openat");
 	assert_non_null(sc);
@@ -351,7 +358,9 @@ static void test_git_gc_rows(void **state)
 	p = new_policy();
 	observe(p, "/usr/lib/libfd.so", LIB_KIND_LIBRARY, "pipe2", 0, 0);
 	observe(p, "/usr/lib/librm.so", LIB_KIND_LIBRARY, "unlink", 0, 0);
+	observe(p, "/usr/lib/libtmp.so", LIB_KIND_LIBRARY, "openat", 0300, 0);
 	assert_int_equal(capability__generalize(p, GEN_LEVEL_NONE), 0);
+	assert_null(sc_of(p, "/usr/lib/libtmp.so", "getrandom"));
 	assert_null(sc_of(p, "/usr/lib/libfd.so", "dup2"));
 	assert_null(sc_of(p, "/usr/lib/librm.so", "rmdir"));
 	policy__free(p);
