@@ -38,13 +38,6 @@ void lib_clear(struct policy_lib *l)
 	memset(l, 0, sizeof(*l));
 }
 
-void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void policy_lib__free(struct policy_lib *l)
 {
 	if (!l)
@@ -71,29 +64,6 @@ void policy__free(struct policy *p)
 	}
 	free(p->compartments);
 	free(p);
-}
-
-/* Append a copy of s to *v (no dedupe). */
-int strv_push(char ***v, size_t *n, const char *s)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	nv[*n] = strdup(s);
-	if (!nv[*n])
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
-bool strv_has(char *const *v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
 }
 
 /* ---- compartments --------------------------------------------------------- */

@@ -24,9 +24,6 @@
 void sort_n(void *base, size_t n, size_t size,
 	    int (*cmp)(const void *, const void *));
 void lib_clear(struct policy_lib *l);
-void strv_free(char **v, size_t n);
-int strv_push(char ***v, size_t *n, const char *s);
-bool strv_has(char *const *v, size_t n, const char *s);
 bool compartment_name_ok(const char *name);
 /* Canonical library order: kind, path, build_id. */
 int lib_cmp(const struct policy_lib *a, const struct policy_lib *b);

@@ -2,6 +2,7 @@
 #ifndef SF_UTIL_H
 #define SF_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +19,11 @@ int util__strcmp_null(const char *a, const char *b);
 /* CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320), chainable:
  * crc = util__crc32(0, buf, len); crc = util__crc32(crc, more, n); */
 uint32_t util__crc32(uint32_t crc, const void *buf, size_t len);
+
+/* String vectors: n strings at v, each its own allocation. */
+void strv_free(char **v, size_t n);
+/* Append a copy of s to *v (no dedupe); -ENOMEM. */
+int strv_push(char ***v, size_t *n, const char *s);
+bool strv_has(char *const *v, size_t n, const char *s);
 
 #endif /* SF_UTIL_H */

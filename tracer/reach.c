@@ -31,6 +31,7 @@
 
 #include "elfinfo.h"
 #include "log.h"
+#include "util.h"
 #include "reach.h"
 
 #define REACH_MAX_OBJECTS 512
@@ -40,45 +41,6 @@ static const char *const default_dirs[] = {
 	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
 	"/lib", "/usr/lib",
 };
-
-struct strv {
-	char **v;
-	size_t n, cap;
-};
-
-static int strv_push(struct strv *s, const char *str)
-{
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 64;
-		char **p = realloc(s->v, nc * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		s->v = p;
-		s->cap = nc;
-	}
-	s->v[s->n] = strdup(str);
-	if (!s->v[s->n])
-		return -ENOMEM;
-	s->n++;
-	return 0;
-}
-
-static bool strv_has(const struct strv *s, const char *str)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], str))
-			return true;
-	return false;
-}
-
-static void strv_free(struct strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
 
 /* libc and the loader define the wrappers: their own imports are
  * internal (libc's from ld.so) and say nothing about the program */
@@ -147,7 +109,8 @@ void reach__free(struct cap_imports *imp)
 
 int reach__of_policy(const struct policy *p, struct cap_imports *out)
 {
-	struct strv todo = { 0 }, names = { 0 };
+	char **todo = NULL, **names = NULL;
+	size_t ntodo = 0, nnames = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -167,74 +130,74 @@ int reach__of_policy(const struct policy *p, struct cap_imports *out)
 			rc = -ESTALE;
 			break;
 		}
-		if (!strv_has(&todo, real))
-			rc = strv_push(&todo, real);
+		if (!strv_has(todo, ntodo, real))
+			rc = strv_push(&todo, &ntodo, real);
 	}
 	/* todo grows while it is walked: every needed library once */
-	for (size_t k = 0; !rc && k < todo.n; k++) {
+	for (size_t k = 0; !rc && k < ntodo; k++) {
 		struct elf_dyn d;
 
-		rc = elf__dynamic(todo.v[k], &d);
+		rc = elf__dynamic(todo[k], &d);
 		if (rc) {
-			log_debug("imports: %s: %s", todo.v[k], strerror(-rc));
+			log_debug("imports: %s: %s", todo[k], strerror(-rc));
 			break;
 		}
 		if (d.own_syscalls) {
 			/* a static or Go program spells its calls itself:
 			 * libc's imports do not bound what it can make */
 			log_debug("imports: %s makes system calls itself (static or Go)",
-				  todo.v[k]);
+				  todo[k]);
 			elf_dyn__free(&d);
 			rc = -ENOTSUP;
 			break;
 		}
 		for (size_t i = 0; !rc && i < d.nundef; i++)
-			rc = strv_push(&names, d.undef[i]);
+			rc = strv_push(&names, &nnames, d.undef[i]);
 		/* libffi itself (ctypes' calls are charged to it, and the
 		 * module that imports ffi_call may make no call of its own):
 		 * the process can call any function by name */
-		if (!rc && !strncmp(strrchr(todo.v[k], '/') ? strrchr(todo.v[k], '/') + 1
-							 : todo.v[k], "libffi.so", 9))
-			rc = strv_push(&names, "ffi_call");
+		if (!rc && !strncmp(strrchr(todo[k], '/') ? strrchr(todo[k], '/') + 1
+							 : todo[k], "libffi.so", 9))
+			rc = strv_push(&names, &nnames, "ffi_call");
 		for (size_t i = 0; !rc && i < d.nneeded; i++) {
 			char real[PATH_MAX];
 
 			if (is_libc(d.needed[i]))
 				continue;
-			rc = resolve(todo.v[k], d.runpath, d.needed[i], real);
+			rc = resolve(todo[k], d.runpath, d.needed[i], real);
 			if (rc) {
-				log_debug("imports: %s needs %s: not found", todo.v[k],
+				log_debug("imports: %s needs %s: not found", todo[k],
 					  d.needed[i]);
 				break;
 			}
-			if (strv_has(&todo, real))
+			if (strv_has(todo, ntodo, real))
 				continue;
-			if (todo.n == REACH_MAX_OBJECTS)
+			if (ntodo == REACH_MAX_OBJECTS)
 				rc = -E2BIG;
 			else
-				rc = strv_push(&todo, real);
+				rc = strv_push(&todo, &ntodo, real);
 		}
 		elf_dyn__free(&d);
 	}
-	strv_free(&todo);
+	strv_free(todo, ntodo);
 	if (rc) {
-		strv_free(&names);
+		strv_free(names, nnames);
 		return rc;
 	}
-	if (names.n) {
+	if (nnames) {
 		size_t w = 0;
 
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
-		for (size_t i = 0; i < names.n; i++) {
-			if (w && !strcmp(names.v[w - 1], names.v[i]))
-				free(names.v[i]);
+		qsort(names, nnames, sizeof(*names), cmp_str);
+		for (size_t i = 0; i < nnames; i++) {
+			if (w && !strcmp(names[w - 1], names[i]))
+				free(names[i]);
 			else
-				names.v[w++] = names.v[i];
+				names[w++] = names[i];
 		}
-		names.n = w;
+		nnames = w;
 	}
-	out->names = names.v;
-	out->n = names.n;
+	out->names = names;
+	out->n = nnames;
 	return 0;
 }
 
