@@ -592,6 +592,25 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* s as a JSON string, or null when there is none. */
+static void json_str_or_null(FILE *f, const char *s)
+{
+	if (s)
+		json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+/* The build-id of the file at path lib, or null (a bucket, an unreadable
+ * or id-less file). */
+static void json_build_id(FILE *f, const char *lib)
+{
+	char bid[128];
+
+	json_str_or_null(f, lib && lib[0] == '/' && !elf__build_id(lib, bid, sizeof(bid))
+			    ? bid : NULL);
+}
+
 /* Reports come from the event loop and from the gate's supervisor thread. */
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -647,7 +666,7 @@ static void write_json(struct enforce_report *r, const struct viol_seen *v, uint
 		       const char *gate_sym)
 {
 	FILE *f = r->log;
-	char lbuf[96], ebuf[96], t0[64], t1[64], args[256], sym[256] = "", bid[128];
+	char lbuf[96], ebuf[96], t0[64], t1[64], args[256], sym[256] = "";
 	const char *lib = gate_lib && gate_lib[0] ? gate_lib
 			  : lib_name(r, v->key.dev, v->key.ino, lbuf, sizeof(lbuf));
 	const char *exe = rt__exe_path(r->rt, v->key.exe_dev, v->key.exe_ino, v->tgid);
@@ -675,10 +694,7 @@ static void write_json(struct enforce_report *r, const struct viol_seen *v, uint
 	fputs(", \"library\": ", f);
 	json_str(f, lib);
 	fputs(", \"buildId\": ", f);
-	if (lib[0] == '/' && !elf__build_id(lib, bid, sizeof(bid)))
-		json_str(f, bid);
-	else
-		fputs("null", f);
+	json_build_id(f, lib);
 	fputs(", \"syscall\": ", f);
 	json_str(f, name ? name : "?");
 	fputs(", \"args\": ", f);
@@ -698,10 +714,7 @@ static void write_json(struct enforce_report *r, const struct viol_seen *v, uint
 		(unsigned long long)v->regs[4], (unsigned long long)v->regs[5]);
 	json_str(f, reason_name(v->reason));
 	fprintf(f, ", \"site\": {\"offset\": %llu, \"symbol\": ", (unsigned long long)v->off);
-	if (sym[0])
-		json_str(f, sym);
-	else
-		fputs("null", f);
+	json_str_or_null(f, sym[0] ? sym : NULL);
 	fputs("}, \"action\": ", f);
 	json_str(f, action_name(v->action, v->reason));
 	if (gate_lib)
@@ -837,7 +850,7 @@ static void report_floor_one(struct enforce_report *s, const struct sf_event_obj
 	const char *name = syscall__name(ev->key.nr);
 	uint64_t wall = ev->hdr.ts + s->mono_to_real_ns;
 	time_t secs = (time_t)(wall / 1000000000ull);
-	char what[SF_OBJ_PATH_LEN + 512], when[64], bid[128];
+	char what[SF_OBJ_PATH_LEN + 512], when[64];
 	const char *lib = ev->key.dev || ev->key.ino ? rt__lib_path(s->rt, ev->key.dev,
 								    ev->key.ino) : NULL;
 	const char *exe = rt__exe_path(s->rt, ev->exe_dev, ev->exe_ino, ev->hdr.tgid);
@@ -865,20 +878,11 @@ static void report_floor_one(struct enforce_report *s, const struct sf_event_obj
 			(unsigned long long)(wall % 1000000000ull), ev->hdr.tgid, ev->hdr.pid);
 		json_str(s->log, ev->comm);
 		fprintf(s->log, ", \"binary\": ");
-		if (exe)
-			json_str(s->log, exe);
-		else
-			fputs("null", s->log);
+		json_str_or_null(s->log, exe);
 		fprintf(s->log, ", \"library\": ");
-		if (lib)
-			json_str(s->log, lib);
-		else
-			fputs("null", s->log);
+		json_str_or_null(s->log, lib);
 		fputs(", \"buildId\": ", s->log);
-		if (lib && lib[0] == '/' && !elf__build_id(lib, bid, sizeof(bid)))
-			json_str(s->log, bid);
-		else
-			fputs("null", s->log);
+		json_build_id(s->log, lib);
 		fprintf(s->log, ", \"syscall\": ");
 		json_str(s->log, name ? name : "?");
 		/* kind, slot and aux are the recorded key (as argValues are
@@ -892,10 +896,7 @@ static void report_floor_one(struct enforce_report *s, const struct sf_event_obj
 											 : "other");
 		} else {
 			fprintf(s->log, ", \"path\": ");
-			if (path)
-				json_str(s->log, path);
-			else
-				fputs("null", s->log);
+			json_str_or_null(s->log, path);
 			fprintf(s->log, ", \"raw\": ");
 			json_str(s->log, ev->key.path);
 			fputs("}", s->log);
@@ -971,7 +972,7 @@ static void report_path_check(void *ctx, const struct sf_event_object *ev, const
 		ev->hdr.tgid, ev->hdr.pid, ev->comm, lib, name ? name : "?", what, acc);
 	if (s->log) {
 		const char *exe = NULL;
-		char bid[128], exe_buf[PATH_MAX], fn[64];
+		char exe_buf[PATH_MAX], fn[64];
 		ssize_t r;
 
 		/* the executable of the process, while it lives */
@@ -986,17 +987,11 @@ static void report_path_check(void *ctx, const struct sf_event_object *ev, const
 			(unsigned long long)(wall % 1000000000ull), ev->hdr.tgid, ev->hdr.pid);
 		json_str(s->log, ev->comm);
 		fputs(", \"binary\": ", s->log);
-		if (exe)
-			json_str(s->log, exe);
-		else
-			fputs("null", s->log);
+		json_str_or_null(s->log, exe);
 		fputs(", \"library\": ", s->log);
 		json_str(s->log, lib);
 		fputs(", \"buildId\": ", s->log);
-		if (lib[0] == '/' && !elf__build_id(lib, bid, sizeof(bid)))
-			json_str(s->log, bid);
-		else
-			fputs("null", s->log);
+		json_build_id(s->log, lib);
 		fputs(", \"syscall\": ", s->log);
 		json_str(s->log, name ? name : "?");
 		fprintf(s->log, ", \"object\": {\"kind\": \"%s\", \"slot\": %u, \"aux\": %u, "
