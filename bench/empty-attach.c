@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * sf-bench-empty - attach bench/empty.bpf.c (an empty tp_btf/sys_enter
- * program), print "ready" on stdout, stay attached until SIGTERM/SIGINT.
+ * sf-bench-empty [--exit] - attach bench/empty.bpf.c (an empty
+ * tp_btf/sys_enter program; with --exit an empty tp_btf/sys_exit program
+ * too), print "ready" on stdout, stay attached until SIGTERM/SIGINT.
  */
 #include <errno.h>
 #include <signal.h>
@@ -28,8 +29,9 @@ static int print_warn(enum libbpf_print_level level, const char *fmt, va_list ap
 	return vfprintf(stderr, fmt, ap);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int with_exit = argc == 2 && !strcmp(argv[1], "--exit");
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct empty_bpf *skel;
 	sigset_t block, old;
@@ -43,9 +45,16 @@ int main(void)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	skel = empty_bpf__open_and_load();
-	if (!skel) {
+	if (argc > 2 || (argc == 2 && !with_exit)) {
+		fprintf(stderr, "usage: sf-bench-empty [--exit]\n");
+		return 2;
+	}
+	skel = empty_bpf__open();
+	if (skel)
+		bpf_program__set_autoattach(skel->progs.bench_empty_sys_exit, with_exit);
+	if (!skel || empty_bpf__load(skel)) {
 		fprintf(stderr, "sf-bench-empty: error: cannot load: %s\n", strerror(errno));
+		empty_bpf__destroy(skel);
 		return 1;
 	}
 	if (empty_bpf__attach(skel)) {

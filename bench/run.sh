@@ -23,10 +23,14 @@
 #   micro    sf-bench-loop getppid / mixed (ns per syscall):
 #            none, seccomp (allow-list installed in the loop before it
 #            starts), seccomp-policy (the union of a policy learned on the
-#            loop, with argument conditions: enforce's seccomp floor), empty (bench/empty.bpf.c attached), learn (launched
-#            under `sysfence learn`), enforce (launched under `sysfence
-#            enforce` with a policy learned on the loop itself), untracked
-#            (sysfence learning `sleep`, the loop not tracked)
+#            loop, with argument conditions: enforce's seccomp floor), empty (bench/empty.bpf.c's
+#            sys_enter program attached), empty2 (its sys_enter and sys_exit
+#            programs: what any tracer with learn's pair of programs costs),
+#            learn (launched under `sysfence learn`), enforce (launched under
+#            `sysfence enforce` with a policy learned on the loop itself),
+#            enforce-lean (the same with $ENFORCE_LEAN: no program at
+#            sys_exit), untracked (sysfence learning `sleep`, the loop not
+#            tracked: it pays learn's sys_enter and sys_exit programs)
 #   servers  each started per configuration, loaded on loopback; its
 #            policy learned first under the same load (like a user would):
 #     redis      redis-benchmark -q -t set,get,incr,lpush -n 200000 -c 50
@@ -37,7 +41,9 @@
 #            configurations: none; floor (enforce's seccomp floor alone,
 #            sf-bench-seccomp-exec --policy: learner's seccomp__build_floor);
 #            seccomp (redis, nginx: the exact union with every argument
-#            condition, `sysfence export --format bpf`); learn; enforce.
+#            condition, `sysfence export --format bpf`); learn; enforce;
+#            enforce-lean (enforce $ENFORCE_LEAN: the Landlock floor still
+#            denies, unreported; no program at any system call's exit).
 #            Then, for learn and enforce, one statistics run per server with
 #            kernel.bpf_stats_enabled=1 (restored after): BPF ns per
 #            invocation of this instance's sf_sys_enter, the tracked share
@@ -56,6 +62,7 @@ OUT=
 REPS=
 SECS=
 ONLY=micro,redis,nginx,memcached,postgres,learner
+ENFORCE_LEAN="--floor-reports off --path-check off"
 
 usage() {
 	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
@@ -220,7 +227,7 @@ rotate() {
 section_on() { [[ ,$ONLY, == *,$1,* ]]; }
 
 # ---- micro ----------------------------------------------------------------------
-MICRO_CONFIGS=(none seccomp seccomp-policy empty learn enforce untracked)
+MICRO_CONFIGS=(none seccomp seccomp-policy empty empty2 learn enforce enforce-lean untracked)
 LOOP_POLICY=$TMP/loop.json
 
 micro_prep() {
@@ -251,8 +258,9 @@ micro_one() {
 		[[ -s $LOOP_POLICY ]] || { MICRO_V="n/a (no policy learned)"; return; }
 		"$B/sf-bench-seccomp-exec" --policy "$LOOP_POLICY" -- "${cmd[@]}" >"$out" 2>&1
 		;;
-	empty)
-		"$B/sf-bench-empty" >"$TMP/empty.out" 2>&1 &
+	empty | empty2)
+		# empty2: empty programs at sys_enter and sys_exit (learn's pair)
+		"$B/sf-bench-empty" $([[ $cfg == empty2 ]] && echo --exit) >"$TMP/empty.out" 2>&1 &
 		pid=$!
 		PIDS+=("$pid")
 		if wait_line "$TMP/empty.out" '^ready' 20 "$pid"; then
@@ -270,6 +278,10 @@ micro_one() {
 	enforce)
 		has_enforce || { MICRO_V="n/a (enforce not built)"; return; }
 		"$SF" enforce -q "$LOOP_POLICY" -- "${cmd[@]}" >"$out" 2>"$TMP/me.err"
+		;;
+	enforce-lean)
+		has_enforce || { MICRO_V="n/a (enforce not built)"; return; }
+		"$SF" enforce -q $ENFORCE_LEAN "$LOOP_POLICY" -- "${cmd[@]}" >"$out" 2>"$TMP/me.err"
 		;;
 	untracked)
 		sleep 600 &
@@ -346,6 +358,11 @@ start_server() {
 		has_enforce || { START_NA="n/a (enforce not built)"; return 2; }
 		[[ -s $policy ]] || { START_NA="n/a (no policy learned)"; return 2; }
 		"$SF" enforce -q "${v[@]}" "$policy" -- "$@" >"$logf" 2>&1 &
+		;;
+	enforce-lean)
+		has_enforce || { START_NA="n/a (enforce not built)"; return 2; }
+		[[ -s $policy ]] || { START_NA="n/a (no policy learned)"; return 2; }
+		"$SF" enforce -q "${v[@]}" $ENFORCE_LEAN "$policy" -- "$@" >"$logf" 2>&1 &
 		;;
 	esac
 	SERVER_PID=$!
@@ -505,12 +522,12 @@ run_config() {
 	"${sec}_stop"
 	# A violation means the policy learned first missed a path (the process
 	# that made it was killed): the sample stands, but results.md says so.
-	if [[ $cfg == enforce ]]; then
+	if [[ $cfg == enforce* ]]; then
 		v=$(sed -n 's/^sysfence: \([0-9]*\) violations.*/\1/p' "$logf" | tail -n1)
 		if [[ -n $v ]] && ((v > 0)); then
 			log "$sec enforce: $v violations (see $logf)"
 			grep -m3 'violation' "$logf" >&2
-			record violations "$sec" enforce "$rep" "$v"
+			record violations "$sec" "$cfg" "$rep" "$v"
 		fi
 	fi
 	if [[ $cfg == learn || $cfg == enforce ]] && ((STATS)); then
@@ -572,7 +589,7 @@ server_stats() {
 # ---- redis ---------------------------------------------------------------------------
 # (SEC_CONFIGS and SEC_ROWS are read by name: "${SEC^^}_CONFIGS[@]".)
 # shellcheck disable=SC2034
-REDIS_CONFIGS=(none floor seccomp learn enforce)
+REDIS_CONFIGS=(none floor seccomp learn enforce enforce-lean)
 # shellcheck disable=SC2034
 REDIS_ROWS=(SET GET INCR LPUSH)
 REDIS_SERVER=$(command -v redis-server || true)
@@ -623,7 +640,7 @@ REDIS_LOAD_N=$REDIS_N
 
 # ---- nginx ------------------------------------------------------------------------------
 # shellcheck disable=SC2034
-NGINX_CONFIGS=(none floor seccomp learn enforce)
+NGINX_CONFIGS=(none floor seccomp learn enforce enforce-lean)
 # shellcheck disable=SC2034
 NGINX_ROWS=("static 4 KiB")
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -681,7 +698,7 @@ nginx_prep() {
 
 # ---- memcached ---------------------------------------------------------------------------
 # shellcheck disable=SC2034
-MEMCACHED_CONFIGS=(none floor learn enforce)
+MEMCACHED_CONFIGS=(none floor learn enforce enforce-lean)
 # shellcheck disable=SC2034
 MEMCACHED_ROWS=("get/set 9:1")
 MEMCACHED=$(command -v memcached || echo /usr/bin/memcached)
@@ -711,7 +728,7 @@ memcached_prep() {
 
 # ---- postgres ------------------------------------------------------------------------------
 # shellcheck disable=SC2034
-POSTGRES_CONFIGS=(none floor learn enforce)
+POSTGRES_CONFIGS=(none floor learn enforce enforce-lean)
 # shellcheck disable=SC2034
 POSTGRES_ROWS=("pgbench -S")
 PG_BIN=${PG_BIN:-$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)}

@@ -81,6 +81,11 @@ static const char usage_text[] =
 	"                          (default: what the kernel supports), on (required), off\n"	"      --path-check on|off report a library's writes outside its own learned\n"
 	"                          paths (default on when the policy has paths;\n"
 	"                          detection, after the call: the floor is the guarantee)\n"
+	"      --floor-reports on|off  report the Landlock floor's denials with their\n"
+	"                          library (default on).  off: the floor still denies\n"
+	"                          (EACCES), unreported; with --path-check off too, no\n"
+	"                          BPF program runs at any system call's exit (faster\n"
+	"                          for every process on the machine: docs/paths.md)\n"
 	"  -l, --log FILE          also write violations as JSON lines to FILE: every\n"
 	"                          distinct one, with its count (input of 'merge')\n"
 	"      --report-limit N    violation lines on stderr per process (default 16;\n"
@@ -130,6 +135,7 @@ struct env {
 	const char *gate;  /* --gate spec (NULL = default) */
 	int landlock;       /* enum landlock_mode */
 	int no_path_check;  /* --path-check off */
+	int no_floor_reports; /* --floor-reports off */
 	const char *log_path;
 	uint64_t report_limit;
 	pid_t pid;
@@ -213,7 +219,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 {
 	enum { O_KILL_ON = 256, O_LOG_ON, O_LIB_ACTION, O_STRICT, O_ALLOW_REBUILT,
 	       O_NO_SECCOMP, O_SECCOMP_ACTION, O_REPORT_LIMIT, O_ALLOW, O_DENY, O_GATE, O_LANDLOCK,
-	       O_PATH_CHECK };
+	       O_PATH_CHECK, O_FLOOR_REPORTS };
 	static const struct option opts[] = {
 		{ "action", required_argument, NULL, 'a' },
 		{ "kill-on", required_argument, NULL, O_KILL_ON },
@@ -226,6 +232,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "gate", required_argument, NULL, O_GATE },
 		{ "landlock", required_argument, NULL, O_LANDLOCK },
 		{ "path-check", required_argument, NULL, O_PATH_CHECK },
+		{ "floor-reports", required_argument, NULL, O_FLOOR_REPORTS },
 		{ "log", required_argument, NULL, 'l' },
 		{ "report-limit", required_argument, NULL, O_REPORT_LIMIT },
 		{ "allow", required_argument, NULL, O_ALLOW },
@@ -343,6 +350,13 @@ static int parse_args(int argc, char **argv, struct env *env)
 				return EXIT_USAGE;
 			}
 			env->no_path_check = !strcmp(optarg, "off");
+			break;
+		case O_FLOOR_REPORTS:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				log_err("invalid --floor-reports '%s': expected on or off", optarg);
+				return EXIT_USAGE;
+			}
+			env->no_floor_reports = !strcmp(optarg, "off");
 			break;
 		case 'l':
 			env->log_path = optarg;
@@ -1361,8 +1375,12 @@ int cmd_enforce(int argc, char **argv)
 	}
 	{
 		/* the floor's denials, and path checks when a policy has
-		 * paths (issue 17) */
-		uint32_t flags = floor.fd >= 0 ? SF_CFG_FLOOR : 0;
+		 * paths (issue 17).  Both need sf_sys_exit_objects, which then
+		 * runs at the exit of every system call of every process on
+		 * the machine (a tracepoint program cannot be attached for
+		 * one process): --floor-reports off --path-check off leaves
+		 * it detached. */
+		uint32_t flags = floor.fd >= 0 && !env.no_floor_reports ? SF_CFG_FLOOR : 0;
 
 		for (int i = 0; i < env.npolicies && !env.no_path_check; i++)
 			for (size_t k = 0; k < pols[i]->nlibs; k++)
@@ -1374,6 +1392,10 @@ int cmd_enforce(int argc, char **argv)
 			rt__on_object(s.rt, report_path_check, &s);
 		if (flags && rt__attach_object_reports(s.rt, flags))
 			goto out;
+		if (floor.fd >= 0 && env.no_floor_reports && !env.quiet)
+			fprintf(stderr, "sysfence: Landlock floor: denials are not reported "
+				"(--floor-reports off)%s\n",
+				flags ? "" : "; no program at system-call exit");
 	}
 
 	if (stop_signal) {

@@ -55,8 +55,10 @@ has_rows micro "none" \
 	"seccomp allow-list (libseccomp, no argument checks)" \
 	"seccomp union of the learned policy (argument checks: enforce's floor)" \
 	"empty tp_btf/sys_enter program attached" \
+	"empty tp_btf/sys_enter and sys_exit programs attached" \
 	"sysfence attached, process untracked" \
-	"sysfence learn (tracked)" "sysfence enforce (tracked)"
+	"sysfence learn (tracked)" "sysfence enforce (tracked)" \
+	"sysfence enforce --floor-reports off --path-check off (tracked; no sys_exit program)"
 has_rows redis SET GET INCR LPUSH "all (harmonic mean)"
 has_rows nginx "static 4 KiB"
 has_rows memcached "get/set 9:1"
@@ -65,8 +67,9 @@ has_rows "seccomp floor" redis nginx memcached postgres
 has_rows learner "merge 10 traces: wall s" "merge 10 traces: max RSS MiB"
 has_rows targets "learn: ns added per tracked getppid" \
 	"enforce: ns added per tracked getppid" \
-	"untracked / empty raw_tp (added ns, getppid)" \
+	"untracked / empty sys_enter+sys_exit programs (added ns, getppid)" \
 	"redis enforce / none" "redis learn / none" "nginx enforce / none" \
+	"nginx enforce-lean / none" \
 	"nginx learn / none" "memcached enforce / none" "postgres learn / none" \
 	"nginx: seccomp floor's cost" "learner merges 10 traces"
 

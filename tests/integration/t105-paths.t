@@ -46,7 +46,7 @@ mkdir -p "$D/d/a"
 sf_tmpdir
 sf_on_exit "rm -rf $D"
 
-plan 28
+plan 30
 
 PORT=$(sf_free_port 1) || bail "no free port"
 OTHER=$(sf_free_port 7) || bail "no free port"
@@ -250,6 +250,24 @@ is "$rc/$(cat "$SF_TMP/off.out")/$(grep -c "path check, after the call" "$SF_TMP
 ENF_OPTS=(--landlock maybe)
 enf bad write "$D/d" x
 is "$rc" 2 "--landlock maybe: usage error"
+
+# --floor-reports off --path-check off: the floor still denies the write
+# (EACCES, no file), nothing is reported, and no program is attached at
+# system-call exit (the cost every process pays for the reports)
+ENF_OPTS=(--floor-reports off --path-check off)
+enf norep write "$D/d" outside-norep
+if ((rc == 0)) && grep -q "write errno 13" "$SF_TMP/norep.out" && [[ ! -e $D/d/outside-norep ]] &&
+	! grep -q VIOLATION "$SF_TMP/norep.err" &&
+	grep -q "denials are not reported (--floor-reports off); no program at system-call exit" "$SF_TMP/norep.err"; then
+	ok "--floor-reports off --path-check off: the floor denies, unreported, no exit program (status 0)"
+else
+	not_ok "--floor-reports off --path-check off: the floor denies, unreported, no exit program (status $rc)"
+	diag_file "$SF_TMP/norep.out"
+	diag_file "$SF_TMP/norep.err"
+fi
+ENF_OPTS=(--floor-reports maybe)
+enf badrep write "$D/d" x
+is "$rc" 2 "--floor-reports maybe: usage error"
 
 # learn records what a run passed relative to its cwd, resolved
 (cd "$D/d" && timeout 60 "$SF" learn -q -t "$SF_TMP/rel.trace.zst" -o "$SF_TMP/rel.json" -- \
