@@ -9,6 +9,11 @@
 # one per TAP result line ("ok"/"not ok").  Prints per-file figures, then
 # "N passed, N failed" (test cases) last, and exits non-zero on any failure.
 #
+# Wall time: after each unit binary and integration file a line
+# "-- NAME: wall N.N s"; before the summary, "wall time: ..." (the phases)
+# and the ten slowest files ("slowest: N.N s NAME" lines, slowest first).
+# SF_TIMES=FILE also writes every file's "SECONDS NAME" there (appended).
+#
 # CI=true (set by .ci/run) forbids skipping: a cmocka "[  SKIPPED ]" test, a
 # TAP "# SKIP" line, a "1..0 # SKIP" file each count as failed.  Outside CI
 # they are counted as skipped and listed.  A TAP "# TODO reason" line is a
@@ -81,6 +86,27 @@ san_reports() {
 	return $found
 }
 
+# ---- wall time per file ---------------------------------------------------------
+# now_us: microseconds since the epoch ($EPOCHREALTIME without its decimal
+# separator, whatever the locale's).
+now_us() {
+	echo "${EPOCHREALTIME//[!0-9]/}"
+}
+# secs US: microseconds as "S.d".
+secs() {
+	printf '%d.%d' $(($1 / 1000000)) $((($1 % 1000000) / 100000))
+}
+times=() # "MICROSECONDS NAME"
+# timed NAME START_US: record and print NAME's wall time since START_US.
+timed() {
+	local us=$(($(now_us) - $2))
+	times+=("$us $1")
+	echo "-- $1: wall $(secs "$us") s"
+	[[ -n ${SF_TIMES:-} ]] && echo "$(secs "$us") $1" >>"$SF_TIMES"
+	return 0
+}
+pass_start=$(now_us)
+
 cases_passed=0
 cases_failed=0
 cases_skipped=0
@@ -112,8 +138,10 @@ for t in "${units[@]}"; do
 	name=${t##*/}
 	echo "-- $name"
 	set_san_dir "$name"
+	t0=$(now_us)
 	timeout --kill-after=10 "$UNIT_TIMEOUT" "$t" 2>&1 | tee "$LOG"
 	rc=${PIPESTATUS[0]}
+	timed "$name" "$t0"
 	# cmocka: "[ RUN      ] x" then one of "[       OK ] x",
 	# "[  FAILED  ] x", "[  SKIPPED ] x"; the summary after "[==========] N
 	# test(s) run." repeats names, so only lines before it count.  A test
@@ -150,8 +178,11 @@ for t in "${units[@]}"; do
 	fi
 done
 
+unit_us=$(($(now_us) - pass_start))
+
 echo
 echo "== integration tests (prove, SF_BUILD=$SF_BUILD)"
+integ_start=$(now_us)
 if ! command -v prove >/dev/null; then
 	echo "sysfence: error: prove not found (perl; run scripts/install-deps.sh)" >&2
 	exit 1
@@ -173,8 +204,10 @@ for t in tests/integration/t*.t; do
 		continue
 	fi
 	set_san_dir "$name"
+	t0=$(now_us)
 	timeout --kill-after=30 "$INTEGRATION_TIMEOUT" prove -v "$t" 2>&1 | tee "$LOG"
 	rc=${PIPESTATUS[0]}
+	timed "$name" "$t0"
 	# TAP result lines as prove -v echoes them (the first one may follow
 	# prove's "name .. " prefix on the same line).
 	read -r pass fail skip todo bare plan0 < <(sed 's/^.*\.t \.\. //' "$LOG" | awk '
@@ -214,7 +247,16 @@ for t in tests/integration/t*.t; do
 	fi
 done
 
+integ_us=$(($(now_us) - integ_start))
+
 echo
+echo "wall time: unit tests $(secs "$unit_us") s, integration tests $(secs "$integ_us") s, total $(secs $((unit_us + integ_us))) s"
+if [[ ${#times[@]} -gt 0 ]]; then
+	printf '%s\n' "${times[@]}" | sort -k1,1nr | head -n 10 |
+		while read -r us name; do
+			echo "slowest: $(secs "$us") s $name"
+		done
+fi
 if [[ ${#left_out[@]} -gt 0 ]]; then
 	echo "left out by SF_SKIP_TESTS (${#left_out[@]} file(s), not run in this pass): ${left_out[*]}"
 fi

@@ -190,7 +190,8 @@ fi
 # 15. --pid on a process that exits but is never reaped (its parent ignores
 # it): learning must end when it exits, not when it is reaped.  Events, no
 # timing: the target (a subshell blocked on a FIFO; its parent execs a
-# sleep that never reaps) is released once learn says it is attached, and
+# sleep that never reaps) is released once learn says it is attached (its
+# "learning pid N" line; the case fails if that never appears), and
 # learn must end within 3 s of the release (--duration is 30 s, the
 # parent lives 60 s).
 ZPID=$SF_TMP/zombie.pid
@@ -206,8 +207,9 @@ done
 timeout --kill-after=5 60 "$SF" learn --duration 30s --trace "$SF_TMP/z.zst" \
 	--policy "$SF_TMP/z.json" --pid "$(cat "$ZPID")" >/dev/null 2>"$SF_TMP/z.err" &
 zl=$!
+attached=no
 for ((i = 0; i < 200; i++)); do
-	grep -q "attached to pid" "$SF_TMP/z.err" 2>/dev/null && break
+	grep -q "^sysfence: learning pid " "$SF_TMP/z.err" 2>/dev/null && { attached=yes; break; }
 	kill -0 "$zl" 2>/dev/null || break
 	sleep 0.1
 done
@@ -217,10 +219,11 @@ sf_wait_pid "$zl" 10
 rc=$?
 took=$((($(date +%s%N) - start) / 1000000))
 [[ $rc -eq 124 ]] && sf_stop_pid "$zl" 2
-if [[ $rc -eq 0 && $took -le 3000 ]] && [[ $(_sf_pid_state "$(cat "$ZPID")") == Z ]]; then
+if [[ $attached == yes && $rc -eq 0 && $took -le 3000 ]] &&
+	[[ $(_sf_pid_state "$(cat "$ZPID")") == Z ]]; then
 	ok "--pid target that exits unreaped (zombie): learning ends ${took} ms after its exit"
 else
-	not_ok "--pid target that exits unreaped (zombie): learning ended ${took} ms after its exit (exit $rc, state '$(_sf_pid_state "$(cat "$ZPID")")', want Z)"
+	not_ok "--pid target that exits unreaped (zombie): learning ended ${took} ms after its exit (exit $rc, state '$(_sf_pid_state "$(cat "$ZPID")")', want Z; 'learning pid' line seen before the release: $attached)"
 	diag_file "$SF_TMP/z.err"
 fi
 kill "$zparent" 2>/dev/null
