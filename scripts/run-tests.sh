@@ -97,9 +97,9 @@ secs() {
 	printf '%d.%d' $(($1 / 1000000)) $((($1 % 1000000) / 100000))
 }
 times=() # "MICROSECONDS NAME"
-# timed NAME START_US: record and print NAME's wall time since START_US.
+# timed NAME US: record and print NAME's wall time (microseconds).
 timed() {
-	local us=$(($(now_us) - $2))
+	local us=$2
 	times+=("$us $1")
 	echo "-- $1: wall $(secs "$us") s"
 	[[ -n ${SF_TIMES:-} ]] && echo "$(secs "$us") $1" >>"$SF_TIMES"
@@ -141,7 +141,7 @@ for t in "${units[@]}"; do
 	t0=$(now_us)
 	timeout --kill-after=10 "$UNIT_TIMEOUT" "$t" 2>&1 | tee "$LOG"
 	rc=${PIPESTATUS[0]}
-	timed "$name" "$t0"
+	timed "$name" $(($(now_us) - t0))
 	# cmocka: "[ RUN      ] x" then one of "[       OK ] x",
 	# "[  FAILED  ] x", "[  SKIPPED ] x"; the summary after "[==========] N
 	# test(s) run." repeats names, so only lines before it count.  A test
@@ -195,19 +195,31 @@ for s in ${SF_SKIP_TESTS:-}; do
 		failures+=("SF_SKIP_TESTS: no such test file '$s'")
 	fi
 done
-for t in tests/integration/t*.t; do
-	[[ -f $t ]] || continue
-	name=${t##*/}
-	if [[ " ${SF_SKIP_TESTS:-} " == *" $name "* ]]; then
-		echo "-- $name: not run (listed in SF_SKIP_TESTS)"
-		left_out+=("$name")
-		continue
-	fi
+# run_file T live|quiet: run integration file T under prove -v into
+# $SF_SAN_ROOT/NAME.log (live: also to stdout); its exit status and wall
+# time (us) go to $SF_SAN_ROOT/NAME.rc.
+run_file() {
+	local t=$1 name=${1##*/} t0 rc
 	set_san_dir "$name"
 	t0=$(now_us)
-	timeout --kill-after=30 "$INTEGRATION_TIMEOUT" prove -v "$t" 2>&1 | tee "$LOG"
-	rc=${PIPESTATUS[0]}
-	timed "$name" "$t0"
+	if [[ $2 == live ]]; then
+		timeout --kill-after=30 "$INTEGRATION_TIMEOUT" prove -v "$t" 2>&1 |
+			tee "$SF_SAN_ROOT/$name.log"
+		rc=${PIPESTATUS[0]}
+	else
+		timeout --kill-after=30 "$INTEGRATION_TIMEOUT" prove -v "$t" \
+			>"$SF_SAN_ROOT/$name.log" 2>&1 </dev/null
+		rc=$?
+	fi
+	echo "$rc $(($(now_us) - t0))" >"$SF_SAN_ROOT/$name.rc"
+}
+
+# tally NAME: count the test cases of a file that ran (run_file).
+tally() {
+	local name=$1 us pass fail skip todo bare plan0
+	LOG=$SF_SAN_ROOT/$name.log
+	read -r rc us <"$SF_SAN_ROOT/$name.rc" || { rc=1 us=0; }
+	timed "$name" "$us"
 	# TAP result lines as prove -v echoes them (the first one may follow
 	# prove's "name .. " prefix on the same line).
 	read -r pass fail skip todo bare plan0 < <(sed 's/^.*\.t \.\. //' "$LOG" | awk '
@@ -245,6 +257,76 @@ for t in tests/integration/t*.t; do
 	if ((fail > 0)); then
 		failures+=("$name: $fail failed$([[ $rc -eq 124 ]] && echo ' (timeout)')")
 	fi
+}
+
+# Which files run alongside another one (SF_JOBS=N > 1, .ci/run): those
+# whose header has the line "# sf-parallel: ok" or "# sf-parallel: first"
+# (a long file: started before the others, so that it does not end the
+# pass alone).  Every other file runs alone, after them, with its output
+# live.  A file is tagged only when it neither measures time, binds a
+# fixed port, nor touches state that another file's sysfence could see
+# (docs/testing.md "Running files side by side").
+SF_JOBS=${SF_JOBS:-1}
+[[ $SF_JOBS =~ ^[1-9][0-9]*$ ]] || {
+	echo "sysfence: error: SF_JOBS must be a positive number, not '$SF_JOBS'" >&2
+	exit 1
+}
+first=()
+shared=()
+alone=()
+for t in tests/integration/t*.t; do
+	[[ -f $t ]] || continue
+	name=${t##*/}
+	if [[ " ${SF_SKIP_TESTS:-} " == *" $name "* ]]; then
+		echo "-- $name: not run (listed in SF_SKIP_TESTS)"
+		left_out+=("$name")
+		continue
+	fi
+	tag=$(sed -n 's/^# sf-parallel: \(ok\|first\)$/\1/p' "$t" | head -n 1)
+	if ((SF_JOBS == 1)) || [[ -z $tag ]]; then
+		alone+=("$t")
+	elif [[ $tag == first ]]; then
+		first+=("$t")
+	else
+		shared+=("$t")
+	fi
+done
+if ((${#first[@]} + ${#shared[@]} > 0)); then
+	echo "-- $((${#first[@]} + ${#shared[@]})) file(s) side by side, $SF_JOBS at a time (each file's output when it ends)"
+	declare -A running=()
+	# finish_one: wait for one running file, print its output, count it.
+	finish_one() {
+		local pid=
+		wait -n -p pid "${!running[@]}"
+		if [[ -z $pid || -z ${running[$pid]:-} ]]; then
+			# (not expected: wait -n names the job that ended) any
+			# file whose job is gone is finished.
+			for pid in "${!running[@]}"; do
+				kill -0 "$pid" 2>/dev/null || break
+				pid=
+			done
+			[[ -n $pid ]] || { sleep 0.2; return 0; }
+		fi
+		name=${running[$pid]}
+		unset "running[$pid]"
+		cat "$SF_SAN_ROOT/$name.log"
+		tally "$name"
+	}
+	for t in "${first[@]}" "${shared[@]}"; do
+		while ((${#running[@]} >= SF_JOBS)); do
+			finish_one
+		done
+		run_file "$t" quiet &
+		running[$!]=${t##*/}
+	done
+	while ((${#running[@]} > 0)); do
+		finish_one
+	done
+	((${#alone[@]} > 0)) && echo "-- ${#alone[@]} file(s) one at a time"
+fi
+for t in "${alone[@]}"; do
+	run_file "$t" live
+	tally "${t##*/}"
 done
 
 integ_us=$(($(now_us) - integ_start))

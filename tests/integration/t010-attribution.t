@@ -9,6 +9,8 @@
 # nothing else).  Then the whole matrix again with SF_HAMMER=1: a second
 # thread hammers mmap/munmap, which makes bpf_find_vma() fail with EBUSY;
 # attribution must not change.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -8,6 +8,8 @@
 # exit_group).  A target that ignores the stop signal is killed after
 # --stop-timeout; --stop-signal chooses the signal; bad values are usage
 # errors.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -9,6 +9,8 @@
 # openat(O_CREAT) outside its read-only rule).  The learn step's stdout is
 # what the user's is; the enforce step's is /dev/null: stdio's probes of a
 # character device (fstat, ioctl TCGETS) must not be a false kill.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -11,6 +11,8 @@
 # getppid for the loop's binary must be exactly that, for one process, and
 # for two processes of the same binary running at once (two CPUs, one
 # shared cache per CPU, the process copy switching between them).
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -5,6 +5,8 @@
 # by redis-benchmark for a few seconds.  The policy must list redis-server's
 # executable with epoll_wait and accept/accept4 charged to it, and learn must
 # end cleanly at --duration.  redis is stopped afterwards in every case.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -8,6 +8,8 @@
 # at once, then sleeps ~30 s.  As soon as the first checkpoint (10 s) is on
 # disk we SIGKILL sysfence: `sysfence merge` must read that checkpoint, and
 # the merged policy must charge the marker to libsf_a.so.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

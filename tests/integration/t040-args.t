@@ -10,6 +10,8 @@
 # a forked child by seccomp-try: openat O_RDONLY allowed, openat O_CREAT
 # killed when no library created files, socket(AF_PACKET) killed.  Export
 # round trip on the demo target and on redis-server.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -11,6 +11,8 @@
 # A policy written the old way (every combination) still loads, as the
 # cross product, and `check` warns about it.  The complain-mode fold-back
 # adds the pair it logged, and only that pair.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -14,6 +14,8 @@
 #  - the JSON log is complete whatever --report-limit says, and repeats are
 #    aggregated (count, first, last);
 #  - a violation while sysfence stops the target gives status 3.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -19,6 +19,8 @@
 #
 # Every sysfence run is bounded (timeout or --duration); every process
 # started here is stopped at exit.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

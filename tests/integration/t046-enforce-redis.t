@@ -16,6 +16,8 @@
 #  4. enforce, MODULE LOAD of the harmless module with "exec MARKER": the
 #     module is in the policy but execve is not in its rules.
 # Every redis is stopped afterwards; the whole file takes ~30 s.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -13,6 +13,8 @@
 # gate's attribution equals the BPF side's, --gate selections, --pid says
 # it cannot gate, the supervisor SIGKILLed mid-run, 100 threads flooding
 # gated calls, and a paused call whose thread died before the answer.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -6,6 +6,8 @@
 # POLICY LOG -o NEW` (rules marked as coming from a log, a risk-rated diff
 # for review) -> the same variation enforced under NEW is clean.  And
 # learn's own lines stay off the target's stdout.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

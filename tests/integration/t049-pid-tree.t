@@ -6,6 +6,8 @@
 # through the master's pid; the existing workers are followed.  The
 # attached binary is kind "executable"; a learn that records nothing fails
 # instead of writing an empty policy.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -14,6 +14,8 @@
 #      input, the fuzz-learned one lets it report the error and exit 1;
 #   4. non-instrumented fallback (-n, plain gcc build, input on stdin), 8 s;
 #   5. --include-crashes keeps the crash-only tuple; --max-replay 3.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

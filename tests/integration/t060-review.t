@@ -7,6 +7,8 @@
 # on risk, `check` must flag a broken fixture with file:line, show and
 # score must run on the learned policy; show --json, score --json (known
 # numbers of a fixture), score --plot (a PNG) and groups.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,8 @@
 # t061-policy-edit - `--allow LIB:NAMES` / `--deny LIB:NAMES` on merge and
 # enforce: names and @groups resolve, the edit changes what a real run may
 # do under enforcement, malformed specs are usage errors.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -10,6 +10,8 @@
 # configuration (a number in each cell, never "fail" or "n/a") and its
 # learn/enforce BPF statistics: a broken section fails here.  Under CI=true
 # (scripts/install-deps.sh installs every tool) a missing tool fails too.
+#
+# sf-parallel: no - a benchmark: its figures mean something only on an otherwise idle machine
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -8,6 +8,8 @@
 # a valid policy beforehand: it must be byte-for-byte intact afterwards and
 # no temp file may be left next to it.  Launch rows use `sysfence learn`.
 # Rows that need root are skipped (CI: failed) without it.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

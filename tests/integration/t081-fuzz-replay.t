@@ -6,6 +6,8 @@
 # build of that harness ($SF_BUILD/fuzz/replay/fuzz_<harness>, part of
 # `make`).  One test per harness; a sanitizer report, an invariant abort, a
 # leak or a 10 s timeout on any file fails it.  No root needed.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

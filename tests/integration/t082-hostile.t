@@ -9,6 +9,8 @@
 # an evidence count equal to the calls made; no exited process stays in the
 # tracked map; an unrelated process is not recorded; a full map is reported
 # with the option that raises it.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

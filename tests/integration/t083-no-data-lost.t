@@ -16,6 +16,8 @@
 #       at least 3 of 40 kills provably landed mid-write (temp file left
 #       behind; half the kills wait for the temp file to appear).
 # SIGKILL mid-learn (last checkpoint readable) is t030.
+#
+# sf-parallel: no - its SIGKILLs are spread over a replace's measured duration and it busy-polls a core
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

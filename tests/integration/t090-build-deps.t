@@ -5,6 +5,8 @@
 # changes (compiler-generated dependencies, Makefile): a dry run of make
 # with that header marked new must compile bpf/sysfence.bpf.c again, while
 # the object is otherwise up to date.  No root needed; needs a build.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -10,6 +10,8 @@
 # inferred, inferred mmap/mprotect never allow PROT_EXEC, merge
 # --generalize none keeps inferred rules, and show/diff/score tell
 # observed and inferred apart.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -15,6 +15,8 @@
 # baseline because it imports pthread_create: clone3 with glibc's thread
 # flags only, in the bucket, not in sort; enforced on an input that makes
 # it start threads, it runs clean.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

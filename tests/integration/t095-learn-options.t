@@ -6,6 +6,8 @@
 #   learn --transparent LIB (and -v), --max-values N, --then-enforce;
 #   merge --max-values N, --intersect.
 # (--include-crashes and --max-replay are in t050, with afl-fuzz.)
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -12,6 +12,8 @@
 # no-mapping) and matrix.  [vma-unknown] (bpf_find_vma failing with EBUSY
 # under mmap_lock contention) cannot be produced on demand; its decision is
 # the same code path as [unwind-failed] (bpf/sysfence.bpf.c).
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

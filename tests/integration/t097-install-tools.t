@@ -4,6 +4,8 @@
 # t097-install-tools - `make install` into a DESTDIR (default PREFIX and
 # PREFIX=/usr): exactly one file, mode 0755, identical to the build's
 # sysfence, and it runs.  The build is never remade here (make -o).
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

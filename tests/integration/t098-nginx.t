@@ -10,6 +10,8 @@
 # floor kill, nginx exits 0 on QUIT and sysfence exits 0.
 # Synchronisation: the port accepting connections, nginx's pid file, process
 # exit; every wait has a deadline.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

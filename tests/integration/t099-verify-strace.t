@@ -6,6 +6,8 @@
 # without sysfence, by strace -k stacks, for every case with and without
 # the mmap hammer.  It runs no sysfence code, so CI's sanitized pass leaves
 # it out (.ci/run).
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -20,6 +20,8 @@
 #   SF_MATRIX_DIAG=1                  enforce with --action log --no-seccomp: each
 #                                     row lists every call it would need (attacks
 #                                     are then not stopped: a diagnosis, not a verdict)
+#
+# sf-parallel: first
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -21,6 +21,8 @@
 #    folds them back; the same variations are then clean;
 #  - --landlock off: the same write succeeds (the floor is what denied it);
 #  - relative paths are resolved against the cwd or the directory fd.
+#
+# sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
