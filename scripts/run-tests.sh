@@ -14,6 +14,11 @@
 # and the ten slowest files ("slowest: N.N s NAME" lines, slowest first).
 # SF_TIMES=FILE also writes every file's "SECONDS NAME" there (appended).
 #
+# SF_JOBS=N (default 1; .ci/run: 2): up to N integration files at a time,
+# those tagged "# sf-parallel: ok" (or "first") in their header, each
+# file's output printed in one block when it ends; then the untagged ones
+# alone, live.  With 1, every file alone in name order.
+#
 # CI=true (set by .ci/run) forbids skipping: a cmocka "[  SKIPPED ]" test, a
 # TAP "# SKIP" line, a "1..0 # SKIP" file each count as failed.  Outside CI
 # they are counted as skipped and listed.  A TAP "# TODO reason" line is a

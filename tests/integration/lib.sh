@@ -160,6 +160,17 @@ sf_asan_options() {
 	echo "${ASAN_OPTIONS:+$ASAN_OPTIONS:}$1"
 }
 
+# ---- second pass ------------------------------------------------------------------
+# sf_second_pass: true iff SF_SECOND_PASS=1, which .ci/run sets for its
+# sanitized pass only, after a plain pass of the same tree ran every case.
+# A file may then leave out repetitions whose sysfence C code the pass
+# runs anyway (the same code on other data, or code the sanitizer does not
+# instrument: the BPF program), and says so in a diag line; every sysfence
+# command and path it tests still runs once (docs/testing.md).
+sf_second_pass() {
+	[[ ${SF_SECOND_PASS:-} == 1 ]]
+}
+
 # ---- preconditions -------------------------------------------------------------
 need_cmd() {
 	local c

@@ -8,7 +8,10 @@
 # to the expected library / executable / bucket (check "only": and to
 # nothing else).  Then the whole matrix again with SF_HAMMER=1: a second
 # thread hammers mmap/munmap, which makes bpf_find_vma() fail with EBUSY;
-# attribution must not change.
+# attribution must not change.  In CI's sanitized pass (SF_SECOND_PASS=1)
+# the hammer column is left out: its EBUSY retries are BPF code, which the
+# sanitizer does not instrument, and its userspace work is the normal
+# column's (the plain pass ran both).
 #
 # sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -24,7 +27,12 @@ CASES=$SF_SRC/tests/progs/matrix-cases.txt
 sf_tmpdir
 
 mapfile -t ROWS < <(grep -v '^[[:space:]]*\(#\|$\)' "$CASES")
-plan $((2 * ${#ROWS[@]}))
+MODES=(normal hammer)
+if sf_second_pass; then
+	MODES=(normal)
+	diag "SF_SECOND_PASS=1: the hammer column is left out (it ran in the plain pass)"
+fi
+plan $((${#MODES[@]} * ${#ROWS[@]}))
 
 declare -A passed=([normal]=0 [hammer]=0)
 failed_cases=()
@@ -90,7 +98,7 @@ run_case() { # mode case marker expected check prog
 	diag "libraries in the policy: $(jq -r '[.sysfence.libraries[]?.path] | join(", ")' "$dir/policy.json")"
 }
 
-for mode in normal hammer; do
+for mode in "${MODES[@]}"; do
 	for row in "${ROWS[@]}"; do
 		# shellcheck disable=SC2086
 		set -- $row
@@ -99,6 +107,10 @@ for mode in normal hammer; do
 done
 
 n=${#ROWS[@]}
-diag "attribution: ${passed[normal]}/$n correct (normal), ${passed[hammer]}/$n (hammer)"
+summary=()
+for mode in "${MODES[@]}"; do
+	summary+=("${passed[$mode]}/$n correct ($mode)")
+done
+diag "attribution: $(IFS=,; echo "${summary[*]}" | sed 's/,/, /g')"
 [[ ${#failed_cases[@]} -eq 0 ]] || diag "failed: ${failed_cases[*]}"
 done_testing

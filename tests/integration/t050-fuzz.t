@@ -15,7 +15,7 @@
 #   4. non-instrumented fallback (-n, plain gcc build, input on stdin), 8 s;
 #   5. --include-crashes keeps the crash-only tuple; --max-replay 3.
 #
-# sf-parallel: ok
+# sf-parallel: no - run alone until its crash-only split is robust under load: in a side-by-side sanitized pass, once, the crash run's policy kept tgkill (docs/testing.md)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -3,7 +3,8 @@
 #
 # t097-install-tools - `make install` into a DESTDIR (default PREFIX and
 # PREFIX=/usr): exactly one file, mode 0755, identical to the build's
-# sysfence, and it runs.  The build is never remade here (make -o).
+# sysfence, and it runs.  The build is never remade here (make -o).  Also
+# `sysfence version` and `sysfence help`, which no other file runs.
 #
 # sf-parallel: ok
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -13,7 +14,7 @@ need_cmd make cmp
 need_sysfence
 sf_tmpdir
 
-plan 2
+plan 3
 
 # install_into NAME [PREFIX=...]: make install DESTDIR=$SF_TMP/NAME; prints
 # the files installed, relative to DESTDIR.
@@ -39,5 +40,20 @@ for v in "default /usr/local/bin/sysfence" "usr /usr/bin/sysfence PREFIX=/usr"; 
 		[[ -e $f ]] && diag "mode $(stat -c %a "$f")"
 	fi
 done
+
+# `version` and `help`, the two commands no other file runs (so that CI's
+# sanitized pass runs every command at least once).
+v=$("$SF" version 2>&1)
+vrc=$?
+h=$("$SF" help 2>&1)
+hrc=$?
+if [[ $vrc -eq 0 && $v =~ ^sysfence\ [0-9]+\.[0-9]+\.[0-9]+\ \(trace\ format\ [0-9]+,\ policy\ version\ [0-9]+\)$ &&
+	$hrc -eq 0 && $h == "Usage: sysfence COMMAND"* && $h == *"learn "*"enforce "* ]]; then
+	ok "sysfence version ($v) and sysfence help (usage, the commands) exit 0"
+else
+	not_ok "sysfence version and sysfence help exit 0 with their output"
+	diag "version (exit $vrc): $v"
+	diag "help (exit $hrc): $(head -n 3 <<<"$h")"
+fi
 
 done_testing
