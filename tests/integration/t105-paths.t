@@ -135,21 +135,31 @@ fi
 enf bindok listen "$PORT"
 is "$rc/$(cat "$SF_TMP/bindok.out")" "0/listen ok" "enforce: bind to the learned port $PORT works"
 
-# a local listener on a port the reader never connected to while learning
+# a local listener on a port the reader never connected to while learning;
+# once the enforced run has ended (the file "done"; a loopback connect()
+# that succeeded has put its connection in the accept queue by then, and
+# the listener waits 0.5 s more), a non-blocking accept says whether any
+# connection got through (deadline 15 s without "done")
 python3 -c '
-import socket, sys
+import os, socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); s.settimeout(8)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4)
 open(sys.argv[2], "w").write("listening\n")
+end = time.time() + 15
+while not os.path.exists(sys.argv[3]) and time.time() < end:
+    time.sleep(0.05)
+time.sleep(0.5)
+s.setblocking(False)
 try:
     c, _ = s.accept(); print("accepted")
-except socket.timeout:
+except BlockingIOError:
     print("none")
-' "$OTHER" "$SF_TMP/listening" >"$SF_TMP/listener.out" 2>&1 &
+' "$OTHER" "$SF_TMP/listening" "$SF_TMP/done" >"$SF_TMP/listener.out" 2>&1 &
 LPID=$!
 for _ in $(seq 50); do [[ -e $SF_TMP/listening ]] && break; sleep 0.1; done
 enf connect connect "$OTHER"
-sf_wait_pid "$LPID" 15
+touch "$SF_TMP/done"
+sf_wait_pid "$LPID" 20
 if ((rc == 3)) && grep -q "connect errno 13" "$SF_TMP/connect.out" &&
 	[[ $(cat "$SF_TMP/listener.out") == none ]]; then
 	ok "enforce: connect to port $OTHER (not learned) refused; the listener accepted nothing"
