@@ -17,6 +17,7 @@ need_sysfence
 NGINX=$(command -v nginx)
 NGINX=$(realpath -- "$NGINX")
 sf_tmpdir
+chmod 755 "$SF_TMP" # nginx's workers run as nobody: index.html must be readable
 
 plan 6
 
@@ -62,6 +63,7 @@ for _ in $(seq 50); do
 	get && break
 	sleep 0.1
 done
+get || bail "nginx did not serve index.html on port $PORT within 5 s (see $NG/logs/error.log)"
 mapfile -t WORKERS < <(ps --ppid "$MASTER" -o pid= | tr -d ' ')
 # the workers too: when the master dies first (killed for a violation) they
 # are orphans that no one else stops
