@@ -279,6 +279,20 @@ SF_JOBS=${SF_JOBS:-1}
 first=()
 shared=()
 alone=()
+# running[PID]=NAME: the files side by side.  Their jobs ignore SIGINT (no
+# job control in a script): Ctrl-C or a TERM stops them here (timeout(1)
+# passes the TERM on to the test's process group; its EXIT trap cleans up).
+declare -A running=()
+stop_running() {
+	local p
+	for p in "${!running[@]}"; do
+		pkill -TERM -P "$p" 2>/dev/null
+		kill -TERM "$p" 2>/dev/null
+	done
+	wait
+}
+trap 'stop_running; exit 130' INT
+trap 'stop_running; exit 143' TERM
 for t in tests/integration/t*.t; do
 	[[ -f $t ]] || continue
 	name=${t##*/}
@@ -298,7 +312,6 @@ for t in tests/integration/t*.t; do
 done
 if ((${#first[@]} + ${#shared[@]} > 0)); then
 	echo "-- $((${#first[@]} + ${#shared[@]})) file(s) side by side, $SF_JOBS at a time (each file's output when it ends)"
-	declare -A running=()
 	# finish_one: wait for one running file, print its output, count it.
 	finish_one() {
 		local pid=
