@@ -316,6 +316,7 @@ if ((${#first[@]} + ${#shared[@]} > 0)); then
 	finish_one() {
 		local pid=
 		wait -n -p pid "${!running[@]}"
+		pid=${pid:-} # (wait unsets it when it had no job to wait for)
 		if [[ -z $pid || -z ${running[$pid]:-} ]]; then
 			# (not expected: wait -n names the job that ended) any
 			# file whose job is gone is finished.
