@@ -105,10 +105,13 @@ static const struct cap_row rows[] = {
 	  "checkable, so it is a trigger only" },
 	{ "stdio-probe", GEN_LEVEL_STANDARD, NULL,
 	  "read readv write writev",
-	  "fstat newfstatat ioctl(TCGETS)",
+	  "fstat newfstatat ioctl(TCGETS,TIOCGWINSZ)",
 	  "stdio probes the descriptors a unit reads or writes: fstat for "
 	  "the buffer size, ioctl(TCGETS) to ask whether it is a terminal "
-	  "(make demo was killed when stdout became /dev/null)" },
+	  "(make demo was killed when stdout became /dev/null), "
+	  "ioctl(TIOCGWINSZ) for its width, asked without TCGETS first "
+	  "(Python's argparse asks on every run: python3 -m json.tool); "
+	  "both only read, and fail on anything but a terminal" },
 	{ "terminal", GEN_LEVEL_STANDARD, NULL,
 	  "ioctl(TCGETS)",
 	  "ioctl(TIOCGWINSZ,TIOCGPTN)",
@@ -134,6 +137,20 @@ static const struct cap_row rows[] = {
 	  "epoll_wait epoll_pwait epoll_pwait2",
 	  "waiting on an epoll set the unit already has; the variants add a "
 	  "signal mask or a finer timeout" },
+	{ "wait", GEN_LEVEL_STANDARD, NULL,
+	  "read readv write writev recvfrom recvmsg sendto sendmsg "
+	  "epoll_wait epoll_pwait epoll_pwait2",
+	  "poll ppoll select pselect6",
+	  "a unit that reads, writes or waits on descriptors may wait for "
+	  "one of them to be ready: waiting reaches nothing beyond the "
+	  "descriptors it holds (memcached's LRU crawler polls the client "
+	  "of 'lru_crawler metadump'; git polls its children's pipes)" },
+	{ "readable", GEN_LEVEL_STANDARD, NULL,
+	  "read readv recvfrom recvmsg recvmmsg",
+	  "ioctl(FIONREAD)",
+	  "a unit that reads descriptors may ask how many bytes are waiting "
+	  "on one: a count, nothing read (nginx asks before discarding a "
+	  "request body: any client's POST to a static page)" },
 	{ "sleep", GEN_LEVEL_STANDARD, NULL,
 	  "*",
 	  "nanosleep clock_nanosleep sched_yield",
@@ -162,6 +179,19 @@ static const struct cap_row rows[] = {
 	  "holds, set with fcntl or with the equivalent ioctl (libuv in node "
 	  "uses ioctl(FIONBIO) on pipes, fcntl on files); not F_SETOWN/F_SETSIG "
 	  "(signals to other processes) nor locks" },
+	{ "record-locks", GEN_LEVEL_STANDARD, NULL,
+	  "fcntl(F_SETLK,F_SETLKW,F_OFD_SETLK,F_OFD_SETLKW)",
+	  "fcntl(F_GETLK,F_OFD_GETLK)",
+	  "a unit that takes POSIX record locks may test them: F_GETLK only "
+	  "reads who holds a lock (sqlite3 in WAL mode tests its -shm locks). "
+	  "Taking other locks (F_SETLKW, leases) stays as observed" },
+	{ "file-map", GEN_LEVEL_STANDARD, NULL,
+	  "open openat openat2 creat",
+	  "mmap(PROT_READ|PROT_WRITE) munmap",
+	  "a unit that opens files may map and unmap them (sqlite3 in WAL "
+	  "mode maps its -shm file shared): a mapping reaches only what the "
+	  "descriptor's open mode allows (the kernel refuses a writable "
+	  "shared mapping of a read-only descriptor); never PROT_EXEC" },
 	{ "locks", GEN_LEVEL_STANDARD, NULL,
 	  "*",
 	  "futex(FUTEX_WAIT)",

@@ -253,8 +253,9 @@ static void test_row_conditions(void **state)
 	assert_int_equal(sc->arg[0].allowed & PROT_EXEC, 0);
 	sc = sc_of(p, LIB, "ioctl");
 	assert_non_null(sc);
-	assert_int_equal(sc->arg[0].nvalues, 1);
+	assert_int_equal(sc->arg[0].nvalues, 2);
 	assert_int_equal(sc->arg[0].values[0], 0x5401); /* TCGETS */
+	assert_int_equal(sc->arg[0].values[1], 0x5413); /* TIOCGWINSZ */
 	/* unconditional where nothing is recorded: writev */
 	sc = sc_of(p, LIB, "writev");
 	assert_non_null(sc);
@@ -363,6 +364,70 @@ static void test_git_gc_rows(void **state)
 	assert_null(sc_of(p, "/usr/lib/libtmp.so", "getrandom"));
 	assert_null(sc_of(p, "/usr/lib/libfd.so", "dup2"));
 	assert_null(sc_of(p, "/usr/lib/librm.so", "rmdir"));
+	policy__free(p);
+}
+
+/* What the hunt for false kills found (matrix rows sqlite3 wal,
+ * memcached crawler, nginx post, python3 argparse): a unit that takes
+ * record locks tests them (F_GETLK, not F_SETLKW), a unit that opens
+ * files maps them without PROT_EXEC, a reader asks FIONREAD, a unit that
+ * reads or writes descriptors may poll them and ask a terminal's width.
+ * Each needs its trigger. */
+static void test_hunt_rows(void **state)
+{
+	struct policy *p = new_policy();
+	const struct policy_syscall *sc;
+
+	(void)state;
+	observe(p, "/usr/lib/liblk.so", LIB_KIND_LIBRARY, "fcntl", 6 /* F_SETLK */, 0);
+	observe(p, "/usr/lib/libop.so", LIB_KIND_LIBRARY, "openat", 02 /* O_RDWR */, 0);
+	observe(p, "/usr/lib/librd.so", LIB_KIND_LIBRARY, "recvfrom", 0, 0);
+	observe(p, "/usr/lib/libwr.so", LIB_KIND_LIBRARY, "write", 0, 0);
+	observe(p, "/usr/lib/libnone.so", LIB_KIND_LIBRARY, "getcwd", 0, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_STANDARD), 0);
+	/* record-locks: the test, only */
+	sc = sc_of(p, "/usr/lib/liblk.so", "fcntl");
+	assert_non_null(sc);
+	assert_true(sc->inferred && sc->observed);
+	assert_true(has_value(sc, 5 /* F_GETLK */) && has_value(sc, 36 /* F_OFD_GETLK */));
+	assert_false(has_value(sc, 7 /* F_SETLKW */));
+	assert_false(has_value(sc, 1024 /* F_SETLEASE */));
+	sc = sc_of(p, "/usr/lib/libop.so", "fcntl");
+	assert_true(sc == NULL || !has_value(sc, 5 /* F_GETLK */));
+	/* file-map: read/write mappings, never PROT_EXEC */
+	sc = sc_of(p, "/usr/lib/libop.so", "mmap");
+	assert_non_null(sc);
+	assert_true(sc->inferred && from_has(sc, "openat"));
+	assert_int_equal(sc->nargs, 1);
+	assert_int_equal(sc->arg[0].allowed, PROT_READ | PROT_WRITE);
+	assert_non_null(sc_of(p, "/usr/lib/libop.so", "munmap"));
+	assert_null(sc_of(p, "/usr/lib/libnone.so", "mmap"));
+	/* readable: FIONREAD for a reader, not for a writer */
+	sc = sc_of(p, "/usr/lib/librd.so", "ioctl");
+	assert_non_null(sc);
+	assert_true(has_value(sc, 0x541B /* FIONREAD */));
+	sc = sc_of(p, "/usr/lib/libwr.so", "ioctl");
+	assert_non_null(sc);
+	assert_false(has_value(sc, 0x541B));
+	/* ...the writer asks a terminal's width (stdio-probe) */
+	assert_true(has_value(sc, 0x5413 /* TIOCGWINSZ */));
+	assert_false(has_value(sc, 0x5412 /* TIOCSTI */));
+	/* wait: poll for units doing descriptor I/O */
+	sc = sc_of(p, "/usr/lib/libwr.so", "poll");
+	assert_non_null(sc);
+	assert_true(sc->inferred && from_has(sc, "write"));
+	assert_non_null(sc_of(p, "/usr/lib/librd.so", "ppoll"));
+	assert_null(sc_of(p, "/usr/lib/libnone.so", "poll"));
+	assert_null(sc_of(p, "/usr/lib/liblk.so", "poll"));
+	policy__free(p);
+	/* none: nothing of it */
+	p = new_policy();
+	observe(p, "/usr/lib/liblk.so", LIB_KIND_LIBRARY, "fcntl", 6, 0);
+	observe(p, "/usr/lib/libwr.so", LIB_KIND_LIBRARY, "write", 0, 0);
+	assert_int_equal(capability__generalize(p, GEN_LEVEL_NONE), 0);
+	sc = sc_of(p, "/usr/lib/liblk.so", "fcntl");
+	assert_false(has_value(sc, 5));
+	assert_null(sc_of(p, "/usr/lib/libwr.so", "poll"));
 	policy__free(p);
 }
 
@@ -727,20 +792,21 @@ static void test_observed_beats_inferred(void **state)
 	assert_true(sc->inferred && sc->observed);
 	assert_int_equal(sc->obs_arg[0].nvalues, 1);
 	assert_int_equal(sc->obs_arg[0].values[0], 0x5421);
-	/* inferred: TCGETS (stdio-probe), FIONCLEX and FIOCLEX (fd-flags);
-	 * FIONBIO is the observed part's */
-	assert_int_equal(sc->inf_arg[0].nvalues, 3);
+	/* inferred: TCGETS and TIOCGWINSZ (stdio-probe), FIONCLEX and
+	 * FIOCLEX (fd-flags); FIONBIO is the observed part's */
+	assert_int_equal(sc->inf_arg[0].nvalues, 4);
 	assert_int_equal(sc->inf_arg[0].values[0], 0x5401);
-	assert_int_equal(sc->inf_arg[0].values[1], 0x5450);
-	assert_int_equal(sc->inf_arg[0].values[2], 0x5451);
-	assert_int_equal(sc->arg[0].nvalues, 4);
+	assert_int_equal(sc->inf_arg[0].values[1], 0x5413);
+	assert_int_equal(sc->inf_arg[0].values[2], 0x5450);
+	assert_int_equal(sc->inf_arg[0].values[3], 0x5451);
+	assert_int_equal(sc->arg[0].nvalues, 5);
 	/* an observed TCGETS moves out of the inferred part */
 	observe(a, LIB, LIB_KIND_LIBRARY, "ioctl", 0x5401, 0);
 	sc = sc_of(a, LIB, "ioctl");
 	assert_true(sc->inferred);
-	assert_int_equal(sc->inf_arg[0].nvalues, 2);
+	assert_int_equal(sc->inf_arg[0].nvalues, 3);
 	assert_int_equal(sc->obs_arg[0].nvalues, 2);
-	assert_int_equal(sc->arg[0].nvalues, 4);
+	assert_int_equal(sc->arg[0].nvalues, 5);
 	policy__free(a);
 	policy__free(b);
 }
@@ -764,9 +830,10 @@ static void test_intersect(void **state)
 	sc = sc_of(m, LIB, "pwrite64");       /* inferred in both */
 	assert_true(sc && sc->inferred);
 	sc = sc_of(m, LIB, "ioctl");          /* FIONBIO observed, TCGETS,
-					       * FIONCLEX, FIOCLEX inferred */
+					       * TIOCGWINSZ, FIONCLEX, FIOCLEX
+					       * inferred */
 	assert_true(sc && sc->inferred && sc->observed);
-	assert_int_equal(sc->arg[0].nvalues, 4);
+	assert_int_equal(sc->arg[0].nvalues, 5);
 	policy__free(a);
 	policy__free(b);
 	policy__free(m);
@@ -936,6 +1003,7 @@ int main(void)
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_row_conditions),
 		cmocka_unit_test(test_git_gc_rows),
+		cmocka_unit_test(test_hunt_rows),
 		cmocka_unit_test(test_runtime_bucket_baselines),
 		cmocka_unit_test(test_sigreturn_in_runtime_bucket),
 		cmocka_unit_test(test_thread_bucket),
