@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # tests/matrix/mx_mc.py PORT MODE N SIZE - a memcached client for the
 # matrix (not enforced): MODE learn (set/get), mix (stats, incr, append,
-# delete, flush_all).  Prints "mc: ok" when every answer was right.
+# delete, flush_all), crawler (lru_crawler metadump all: the LRU crawler
+# thread streams every key to the client).  Prints "mc: ok" when every answer was right.
 import socket
 import sys
 
@@ -47,5 +48,14 @@ if mode == "mix":
     assert line() == b"DELETED"
     cmd("flush_all")
     assert line() == b"OK"
+if mode == "crawler":
+    cmd("lru_crawler metadump all")
+    keys = 0
+    while True:
+        raw = line()
+        if raw == b"END":
+            break
+        keys += raw.startswith(b"key=")
+    assert keys > 0, "no key in the metadump"
 cmd("quit")
 print("mc: ok")

@@ -2,7 +2,8 @@
 # (functions here are called indirectly; MX_WORK is read by the engine)
 # coreutils/gzip/tar: a shell job (dash running sort, gzip, tar) learned on
 # 10,000 lines; then 500,000 lines (50x), stdout on a terminal and on
-# /dev/null, LANG=C.UTF-8 (sort collates by locale), 5 identical runs;
+# /dev/null, LANG=C.UTF-8 (sort collates by locale), 5 identical runs, and
+# (known failing by decision) sort spilling to temporary files (-S 64K);
 # attacked by the agent in sort attaching ptrace to a foreign process and
 # creating a process with clone3.
 mx_prog_coreutils() {
@@ -10,9 +11,9 @@ mx_prog_coreutils() {
 	sh=$(command -v dash) || sh=/bin/sh
 	mx_begin coreutils sort
 	cat >"$MXD/job.sh" <<-'JOB'
-	# job.sh INPUT OUTDIR
+	# job.sh INPUT OUTDIR [SORT-BUFFER]
 	set -e
-	sort -t, -k2 "$1" >"$2/sorted"
+	sort ${3:+-S "$3"} -t, -k2 "$1" >"$2/sorted"
 	gzip -c "$2/sorted" >"$2/sorted.gz"
 	tar -cf "$2/out.tar" -C "$2" sorted sorted.gz
 	gzip -dc "$2/sorted.gz" | sort -c -t, -k2
@@ -23,13 +24,13 @@ mx_prog_coreutils() {
 	}
 	_mx_input 10000 "$MXD/small.csv"
 	_mx_input 500000 "$MXD/big.csv"
-	_mx_job() { # TAG MODE OUT INPUT LINES [ENV...]
+	_mx_job() { # TAG MODE OUT INPUT LINES [ENV...]; MX_SORTBUF: sort -S
 		local tag=$1 mode=$2 out=$3 in=$4 lines=$5
 		shift 5
 		rm -rf "$MXD/o"
 		mkdir -p "$MXD/o"
 		MX_WORK=ok
-		mx_cli "$tag" "$mode" "$out" "$@" -- "$sh" "$MXD/job.sh" "$in" "$MXD/o"
+		mx_cli "$tag" "$mode" "$out" "$@" -- "$sh" "$MXD/job.sh" "$in" "$MXD/o" ${MX_SORTBUF:+"$MX_SORTBUF"}
 		[[ $MX_RC -ne 0 || -s $MXD/o/out.tar ]] || MX_WORK="no out.tar"
 		[[ $out == null || $MX_RC -ne 0 ]] || grep -aq "job: $lines lines" "$MXD/$tag.out" || MX_WORK="no 'job: $lines lines'"
 	}
@@ -49,6 +50,8 @@ mx_prog_coreutils() {
 		_mx_job "rep$i" enforce file "$MXD/small.csv" 10000
 		mx_judge_var "rep$i" "repeat-$i" "identical run $i/5"
 	done
+	MX_SORTBUF=64K _mx_job spill enforce file "$MXD/small.csv" 10000
+	mx_judge_var spill spill "sort -S 64K: the sort spills to temporary files"
 	mx_victim
 	_mx_job ptrace enforce file "$MXD/small.csv" 10000 SF_MX_ATTACK=ptrace "SF_MX_VICTIM=$MX_VICTIM_PID"
 	mx_judge_attack ptrace agent-ptrace "attack: the agent in sort: ptrace(PTRACE_ATTACH) a foreign process"

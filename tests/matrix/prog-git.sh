@@ -2,7 +2,9 @@
 # (functions here are called indirectly; MX_WORK is read by the engine)
 # git: a shell job (init, add, commit, log, diff, status) learned on 20
 # files; then 1,000 files (50x), another mix (branch, merge, tag, gc,
-# log --stat), stdout on a terminal, another LANG/TZ; attacked by the
+# log --stat), stdout on a terminal, another LANG/TZ, git stash (git
+# polls its children's pipes), and (known failing by decision) git grep
+# (PCRE2's JIT maps executable memory); attacked by the
 # agent (in git) opening a socket it never opened.  GIT_PAGER=cat: a
 # terminal would otherwise start less, another program.
 mx_prog_git() {
@@ -36,6 +38,15 @@ mx_prog_git() {
 		# which the plain job's head never did
 		git log --stat --oneline -n 3
 	fi
+	if [ "$3" = stash ]; then
+		echo stashed >>f1.txt
+		git stash -q
+		git stash pop -q
+		git commit -qam stash
+	fi
+	if [ "$3" = grep ]; then
+		git grep -c "file 1" >/dev/null
+	fi
 	git log --oneline | head -n 5
 	git diff HEAD~1 --stat
 	git status --short
@@ -63,6 +74,10 @@ mx_prog_git() {
 	mx_judge_var pipe pipe "stdout a pipe"
 	_mx_git lang enforce file 20 plain LANG=C.UTF-8 TZ=Australia/Sydney
 	mx_judge_var lang lang "LANG=C.UTF-8 TZ=Australia/Sydney"
+	_mx_git stash enforce file 20 stash
+	mx_judge_var stash stash "git stash, stash pop (git polls its children's pipes)"
+	_mx_git grep enforce file 20 grep
+	mx_judge_var grep grep "git grep (PCRE2's JIT)"
 	_mx_git socket enforce file 20 plain SF_MX_ATTACK=socket
 	mx_judge_attack socket agent-socket "attack: the agent in git opens an AF_INET socket"
 	mx_end

@@ -3,7 +3,8 @@
 # memcached (-u memcache, 2 threads, loopback).  Learned under set/get of
 # 500 100-byte values, stopped by sysfence; then another mix (stats,
 # incr, append, delete, flush_all), values 50x larger, another LANG/TZ,
-# each stopped with SIGTERM from the operator; a stop by sysfence.
+# the operator's `lru_crawler metadump all` (a thread that polls the
+# client), each stopped with SIGTERM from the operator; a stop by sysfence.
 # Attacked by the agent creating a file and mapping executable memory.
 mx_prog_memcached() {
 	local mc port
@@ -39,6 +40,7 @@ mx_prog_memcached() {
 	_w_learn() { _mc_client learn 500 100; }
 	_w_mix() { _mc_client mix 500 100; }
 	_w_big() { _mc_client learn 500 5000; }
+	_w_crawler() { _mc_client crawler 500 100; }
 	_w_none() { :; }
 	_mc_dead() { mx_wait 10; }
 
@@ -50,6 +52,8 @@ mx_prog_memcached() {
 	mx_judge_var big big "values 50x larger (5,000 B); SIGTERM"
 	_mc_row lang enforce _w_learn _mc_term LANG=C.UTF-8 TZ=Europe/Paris
 	mx_judge_var lang lang "LANG=C.UTF-8 TZ=Europe/Paris; SIGTERM"
+	_mc_row crawler enforce _w_crawler _mc_term
+	mx_judge_var crawler crawler "lru_crawler metadump all (the crawler thread polls the client); SIGTERM"
 	_mc_row stop enforce _w_learn mx_stop_by_sysfence
 	mx_judge_var stop stop-by-sysfence "the learned workload, stopped by sysfence (SIGTERM)"
 

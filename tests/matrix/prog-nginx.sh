@@ -3,8 +3,9 @@
 # nginx (Debian's nginx-light), master + 1 worker on a free loopback port,
 # everything under its own prefix directory.  Learned serving 4 KiB pages,
 # stopped by sysfence; then another request mix (404, HEAD, ranges) stopped
-# by `nginx -s quit`, 200 KiB pages (50x), the operator signals reload and
-# reopen, another LANG/TZ, a stop by sysfence; attacked by the agent (in
+# by `nginx -s quit`, 200 KiB pages (50x), a client's POST with a body to
+# a static page (405: nginx discards the body), the operator signals
+# reload and reopen, another LANG/TZ, a stop by sysfence; attacked by the agent (in
 # the master) opening a socket and signalling a foreign process.
 # mx_nginx_prepare DIR PORT: html/ (index.html 4 KiB, big.html 200 KiB)
 # and nginx.conf; MX_NGINX_CMD.  Also used by prog-curl.sh.
@@ -76,6 +77,12 @@ mx_prog_nginx() {
 		curl -sf -o /dev/null "$url/index.html" -o /dev/null "$url/index.html" || MX_WORK="keep-alive failed"
 	}
 	_w_big() { _ng_get 30 big.html; }
+	_w_post() { # any client may send a body: nginx reads and discards it
+		local c
+		c=$(head -c 65536 /dev/zero | curl -s -o /dev/null -w '%{http_code}' --data-binary @- "$url/index.html")
+		[[ $c == 405 ]] || MX_WORK="405 expected for a POST, got $c"
+		_ng_get 2 index.html
+	}
 	_w_reload() {
 		_ng_get 5 index.html
 		_ng -s reload || MX_WORK="nginx -s reload failed"
@@ -93,6 +100,8 @@ mx_prog_nginx() {
 	mx_judge_var mix mix "another mix: 404, HEAD, range, keep-alive; nginx -s quit"
 	_ng_row big enforce _w_big _ng_quit
 	mx_judge_var big big "200 KiB pages (50x); nginx -s quit"
+	_ng_row post enforce _w_post _ng_quit
+	mx_judge_var post post "a client POSTs 64 KiB to a static page (405, body discarded); nginx -s quit"
 	_ng_row reload enforce _w_reload _ng_quit
 	mx_judge_var reload reload "operator signals: nginx -s reload, -s reopen; -s quit"
 	_ng_row lang enforce _w_learn _ng_quit LANG=C.UTF-8 TZ=Europe/Paris

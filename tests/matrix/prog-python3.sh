@@ -3,7 +3,8 @@
 # python3 (Debian's /usr/bin/python3): tests/matrix/mx_py.py (sqlite3,
 # hashlib, zlib, ctypes, subprocess, threads) learned with N=2,000; then
 # N=100,000 (50x), stdout on a terminal and on /dev/null, another LANG/TZ,
-# 5 identical runs; attacked by the agent exec'ing a shell.
+# 5 identical runs, a stdlib command-line tool (python3 -m json.tool:
+# argparse asks the terminal's width); attacked by the agent exec'ing a shell.
 mx_prog_python3() {
 	local py=/usr/bin/python3 i
 	[[ -x $py ]] || { diag "/usr/bin/python3 not installed"; return 1; }
@@ -28,6 +29,15 @@ mx_prog_python3() {
 	mx_judge_var pipe pipe "stdout a pipe"
 	_mx_py lang enforce file 2000 LANG=C.UTF-8 TZ=Asia/Tokyo
 	mx_judge_var lang lang "LANG=C.UTF-8 TZ=Asia/Tokyo"
+	MX_WORK=ok
+	echo '{"b": [1, 2], "a": "x"}' >"$MXD/in.json"
+	# from the directory the learning run wrote in: -m also searches the
+	# current directory, which elsewhere is a path the policy never read
+	cd "$MXD" || bail "cd $MXD"
+	mx_cli argparse enforce file PYTHONDONTWRITEBYTECODE=1 -- "$py" -m json.tool --sort-keys "$MXD/in.json"
+	cd "$OLDPWD" || bail "cd back"
+	grep -aq '"a": "x"' "$MXD/argparse.out" || MX_WORK="json.tool printed no key a"
+	mx_judge_var argparse argparse "python3 -m json.tool (argparse: ioctl(TIOCGWINSZ) on stdout)"
 	for i in 1 2 3 4 5; do
 		_mx_py "rep$i" enforce file 2000
 		mx_judge_var "rep$i" "repeat-$i" "identical run $i/5"
