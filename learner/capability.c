@@ -140,11 +140,14 @@ static const struct cap_row rows[] = {
 	{ "wait", GEN_LEVEL_STANDARD, NULL,
 	  "read readv write writev recvfrom recvmsg sendto sendmsg "
 	  "epoll_wait epoll_pwait epoll_pwait2",
-	  "poll ppoll select pselect6",
+	  "poll ppoll",
 	  "a unit that reads, writes or waits on descriptors may wait for "
 	  "one of them to be ready: waiting reaches nothing beyond the "
 	  "descriptors it holds (memcached's LRU crawler polls the client "
-	  "of 'lru_crawler metadump'; git polls its children's pipes)" },
+	  "of 'lru_crawler metadump'; git polls its children's pipes). "
+	  "select/pselect6 (row 'poll') only after one of the family was "
+	  "seen: both found cases poll, and each inferred call is a rule "
+	  "in every unit that does I/O" },
 	{ "readable", GEN_LEVEL_STANDARD, NULL,
 	  "read readv recvfrom recvmsg recvmmsg",
 	  "ioctl(FIONREAD)",
