@@ -306,8 +306,8 @@ floor still denies, unreported; no BPF program at any system call's exit)."
 } >>"$MD"
 
 # ---- targets --------------------------------------------------------------------------------------
-verdict() { # VALUE OP LIMIT
-	num "$1" || { echo "—"; return; }
+verdict() { # VALUE OP LIMIT (a cost may be negative: faster than none)
+	num "${1#-}" || { echo "—"; return; }
 	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "le") ? v <= l : v >= l; print ok ? "yes" : "**no**" }'
 }
 unit() { # VALUE SUFFIX: "VALUE SUFFIX", or n/a when VALUE is empty

@@ -244,8 +244,13 @@ micro_prep() {
 
 # foreign_tracers: sys_enter programs attached by anyone but this run (other
 # sysfence sessions make every process pay; samples taken then are noted).
+# Counted as attached links, not loaded programs: a program detached from a
+# syscall tracepoint is freed only after an RCU-tasks-trace grace period
+# (seconds under load), so the previous configuration's program still
+# showed in `bpftool prog show` and flagged the next samples as noisy.
 foreign_tracers() {
-	bpftool prog show 2>/dev/null | grep -cE 'name (sf_sys_enter|bench_empty_sys_enter)'
+	bpftool -j link show 2>/dev/null | jq '[.[]? | select(.tp_name == "sys_enter")] | length' 2>/dev/null ||
+		echo 0
 }
 
 # micro_one CONFIG LOOP N: sets MICRO_V to ns per syscall, "n/a (...)" or
