@@ -35,6 +35,8 @@ int cmd_plot(int argc, char **argv);
 /* Options shared by commands: log the error and return -1 when invalid. */
 int opt_duration(const char *arg, uint64_t *ms);
 int opt_pid(const char *arg, pid_t *pid);
+/* --NAME on|off: *off = 1 for off; -1 (error printed) for anything else. */
+int opt_on_off(const char *name, const char *arg, int *off);
 /* --generalize none|standard|broad (learn, merge) */
 int opt_generalize(const char *arg, struct gen_opts *gen);
 /* Options of a command whose only option is -h/--help: -1 to go on (optind

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "capability.h"
@@ -41,6 +42,16 @@ int opt_pid(const char *arg, pid_t *pid)
 		return -1;
 	}
 	*pid = (pid_t)v;
+	return 0;
+}
+
+int opt_on_off(const char *name, const char *arg, int *off)
+{
+	if (strcmp(arg, "on") && strcmp(arg, "off")) {
+		log_err("invalid --%s '%s': expected on or off", name, arg);
+		return -1;
+	}
+	*off = !strcmp(arg, "off");
 	return 0;
 }
 

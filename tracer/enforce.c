@@ -345,18 +345,12 @@ static int parse_args(int argc, char **argv, struct env *env)
 			}
 			break;
 		case O_PATH_CHECK:
-			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				log_err("invalid --path-check '%s': expected on or off", optarg);
+			if (opt_on_off("path-check", optarg, &env->no_path_check))
 				return EXIT_USAGE;
-			}
-			env->no_path_check = !strcmp(optarg, "off");
 			break;
 		case O_FLOOR_REPORTS:
-			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				log_err("invalid --floor-reports '%s': expected on or off", optarg);
+			if (opt_on_off("floor-reports", optarg, &env->no_floor_reports))
 				return EXIT_USAGE;
-			}
-			env->no_floor_reports = !strcmp(optarg, "off");
 			break;
 		case 'l':
 			env->log_path = optarg;
