@@ -256,7 +256,7 @@ foreign_tracers() {
 # micro_one CONFIG LOOP N: sets MICRO_V to ns per syscall, "n/a (...)" or
 # "fail" (not a subshell: started processes stay in PIDS for the EXIT trap).
 micro_one() {
-	local cfg=$1 loop=$2 n=$3 out=$TMP/micro.out pid sleeper
+	local cfg=$1 loop=$2 n=$3 out=$TMP/micro.out pid sleeper opts
 	local cmd=("$B/sf-bench-loop" --rounds "$ROUNDS" "$loop" "$n")
 	: >"$out"
 	case $cfg in
@@ -268,7 +268,9 @@ micro_one() {
 		;;
 	empty | empty2)
 		# empty2: empty programs at sys_enter and sys_exit (learn's pair)
-		"$B/sf-bench-empty" $([[ $cfg == empty2 ]] && echo --exit) >"$TMP/empty.out" 2>&1 &
+		opts=()
+		[[ $cfg == empty2 ]] && opts=(--exit)
+		"$B/sf-bench-empty" "${opts[@]}" >"$TMP/empty.out" 2>&1 &
 		pid=$!
 		PIDS+=("$pid")
 		if wait_line "$TMP/empty.out" '^ready' 20 "$pid"; then
@@ -283,13 +285,11 @@ micro_one() {
 		"$SF" learn -q --trace "$TMP/ml.trace.zst" --policy "$TMP/ml.json" \
 			-- "${cmd[@]}" >"$out" 2>"$TMP/ml.err"
 		;;
-	enforce)
+	enforce | enforce-lean)
 		has_enforce || { MICRO_V="n/a (enforce not built)"; return; }
-		"$SF" enforce -q "$LOOP_POLICY" -- "${cmd[@]}" >"$out" 2>"$TMP/me.err"
-		;;
-	enforce-lean)
-		has_enforce || { MICRO_V="n/a (enforce not built)"; return; }
-		"$SF" enforce -q $ENFORCE_LEAN "$LOOP_POLICY" -- "${cmd[@]}" >"$out" 2>"$TMP/me.err"
+		opts=()
+		[[ $cfg == enforce-lean ]] && read -ra opts <<<"$ENFORCE_LEAN"
+		"$SF" enforce -q "${opts[@]}" "$LOOP_POLICY" -- "${cmd[@]}" >"$out" 2>"$TMP/me.err"
 		;;
 	untracked)
 		sleep 600 &
@@ -362,15 +362,11 @@ start_server() {
 		"$SF" learn -q "${v[@]}" --trace "$TMP/sl.trace.zst" --policy "$TMP/sl.json" -- "$@" \
 			>"$logf" 2>&1 &
 		;;
-	enforce)
+	enforce | enforce-lean)
 		has_enforce || { START_NA="n/a (enforce not built)"; return 2; }
 		[[ -s $policy ]] || { START_NA="n/a (no policy learned)"; return 2; }
+		[[ $cfg == enforce-lean ]] && read -ra v <<<"${v[*]} $ENFORCE_LEAN"
 		"$SF" enforce -q "${v[@]}" "$policy" -- "$@" >"$logf" 2>&1 &
-		;;
-	enforce-lean)
-		has_enforce || { START_NA="n/a (enforce not built)"; return 2; }
-		[[ -s $policy ]] || { START_NA="n/a (no policy learned)"; return 2; }
-		"$SF" enforce -q "${v[@]}" $ENFORCE_LEAN "$policy" -- "$@" >"$logf" 2>&1 &
 		;;
 	esac
 	SERVER_PID=$!
