@@ -20,7 +20,9 @@
 # Every sysfence run is bounded (timeout or --duration); every process
 # started here is stopped at exit.
 #
-# sf-parallel: ok
+# Not tagged sf-parallel: its exec-watch case judges every process on the machine
+# that execs the watched binary, a neighbour file's included (t099's
+# strace'd matrix runs were killed by t096's in a side-by-side CI pass).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

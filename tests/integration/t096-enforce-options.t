@@ -13,7 +13,9 @@
 # under mmap_lock contention) cannot be produced on demand; its decision is
 # the same code path as [unwind-failed] (bpf/sysfence.bpf.c).
 #
-# sf-parallel: ok
+# Not tagged sf-parallel: its exec-watch case judges every process on the machine
+# that execs the watched binary, a neighbour file's included (t099's
+# strace'd matrix runs were killed by t096's in a side-by-side CI pass).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
